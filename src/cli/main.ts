@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+import { hideBin } from 'yargs/helpers';
+import { InputError, RunError } from '../errors.js';
+import { ExitCode } from './exit-codes.js';
+import { buildCli } from './parse-args.js';
+
+/** The pushbench command: parse, run, and turn every failure into one line and an exit code. */
+async function main(): Promise<number> {
+  const outcome = { exitCode: ExitCode.ok as number };
+  try {
+    await buildCli(hideBin(process.argv), outcome).parseAsync();
+    return outcome.exitCode;
+  } catch (error) {
+    if (error instanceof InputError) {
+      for (const line of error.lines) process.stderr.write(`pushbench: ${line}\n`);
+      return ExitCode.badInput;
+    }
+    if (error instanceof RunError) {
+      process.stderr.write(`pushbench: run failed: ${error.message}\n`);
+      return ExitCode.runFailed;
+    }
+    const detail = process.env.PUSHBENCH_DEBUG ? (error as Error).stack : (error as Error).message;
+    process.stderr.write(`pushbench: run failed: ${detail}\n`);
+    return ExitCode.runFailed;
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,46 @@
+import yargs, { type Argv } from 'yargs';
+import { InputError } from '../errors.js';
+import { runCommand } from './run-command.js';
+import { validateCommand } from './validate-command.js';
+
+/**
+ * Builds the yargs parser. Each command handler stores its exit code in `outcome`; the parser
+ * itself never exits the process, so it can be tested.
+ */
+export function buildCli(argv: string[], outcome: { exitCode: number }): Argv {
+  return yargs(argv)
+    .scriptName('pushbench')
+    .usage('$0 <command> [options]')
+    .command(
+      'run [scenario]',
+      'Run a scenario (a path, or a name in scenarios/) and write result.json',
+      (y) =>
+        y
+          .positional('scenario', { type: 'string', describe: 'scenario file or name (default: webhook-burst)' })
+          .option('out', { type: 'string', describe: 'directory for result.json (default: reports/runs/<name>-<UTC time>/)' })
+          .option('target', { type: 'string', describe: 'send to this http(s):// URL instead of the scenario\'s target' })
+          .option('duration', { type: 'string', describe: 'replace the load duration, e.g. 30s' })
+          .option('rate', { type: 'number', describe: 'replace the open-model rate (requests per second)' })
+          .option('json', { type: 'boolean', default: false, describe: 'print result.json to stdout instead of the summary' }),
+      async (args) => {
+        outcome.exitCode = await runCommand(args);
+      },
+    )
+    .command(
+      'validate <scenarios..>',
+      'Check scenario files and report every problem as file:line:col',
+      (y) => y.positional('scenarios', { type: 'string', array: true, demandOption: true }),
+      async (args) => {
+        outcome.exitCode = await validateCommand(args.scenarios as string[]);
+      },
+    )
+    .demandCommand(1, 'name a command: run or validate (see --help)')
+    .strict()
+    .help()
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new InputError(message ?? 'bad arguments (see --help)');
+    });
+}

@@ -1,0 +1,63 @@
+import { InputError } from '../errors.js';
+import { loadScenario, resolveScenarioPath, type ScenarioOverrides } from '../scenario/load-scenario.js';
+import { parseDurationUs } from '../scenario/duration.js';
+import { runScenario } from '../run/run-scenario.js';
+import { defaultRunDir, writeResult } from '../result/write-result.js';
+import { renderTextSummary } from '../report/text-summary.js';
+import { ExitCode } from './exit-codes.js';
+import { createProgressPrinter } from './progress-printer.js';
+
+export const DEFAULT_SCENARIO = 'webhook-burst';
+
+export interface RunArgs {
+  scenario?: string | undefined;
+  out?: string | undefined;
+  target?: string | undefined;
+  duration?: string | undefined;
+  rate?: number | undefined;
+  json?: boolean | undefined;
+}
+
+/** `pushbench run`: argv -> runScenario -> result.json + summary. Returns the exit code. */
+export async function runCommand(args: RunArgs): Promise<number> {
+  const overrides = overridesFrom(args);
+  const file = resolveScenarioPath(args.scenario ?? DEFAULT_SCENARIO);
+  const scenario = await loadScenario(file, overrides);
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write('\nstopping: finishing in-flight requests and writing the result (Ctrl-C again to quit at once)\n');
+      controller.abort();
+    } else process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  const printer = createProgressPrinter();
+  const startedAt = new Date();
+  try {
+    const result = await runScenario(scenario, { signal: controller.signal, onProgress: (progress) => printer.print(progress) });
+    printer.done();
+    const outDir = args.out ?? defaultRunDir(scenario.config.name, startedAt);
+    const path = await writeResult(result, outDir);
+    if (args.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    else process.stdout.write(renderTextSummary(result, path) + '\n');
+    return result.validity.ok ? ExitCode.ok : ExitCode.runFailed;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function overridesFrom(args: RunArgs): ScenarioOverrides {
+  const overrides: ScenarioOverrides = {};
+  if (args.duration !== undefined) {
+    if (!parseDurationUs(args.duration)) throw new InputError(`--duration: expected a duration with units, like "20s" or "1m30s", got "${args.duration}"`);
+    overrides.duration = args.duration;
+  }
+  if (args.rate !== undefined) {
+    if (!Number.isFinite(args.rate) || args.rate <= 0) throw new InputError(`--rate: expected a number of requests per second above 0, got "${args.rate}"`);
+    overrides.rate = args.rate;
+  }
+  if (args.target !== undefined) overrides.target = args.target;
+  return overrides;
+}

@@ -1,0 +1,96 @@
+import { nowUs, sleepMs } from '../../metrics/clock.js';
+import type { Recorder } from '../../metrics/recorder.js';
+import { parseDurationUs } from '../../scenario/duration.js';
+import type { ClosedLoadConfig, OpenLoadConfig, WebhookConfig } from '../../scenario/schema.js';
+import { runPacer } from '../pacer.js';
+import { buildSchedule } from '../schedule.js';
+import { parseEndpoint } from './endpoint.js';
+import { EventFactory } from './event-factory.js';
+import { decodeSecret } from './signing.js';
+import { WebhookSender } from './webhook-sender.js';
+
+export interface WebhookLoadOptions {
+  config: WebhookConfig;
+  /** The URL actually used (the built-in receiver's when `target: builtin`). */
+  targetUrl: string;
+  seed: number;
+  recorder: Recorder;
+  signal?: AbortSignal;
+}
+
+/** What the generator knows about its own pace, for the validity section. */
+export interface WebhookLoadOutcome {
+  /** Time from the first scheduled send to the last (µs). */
+  activeUs: number;
+  dispatched: number;
+  lateSends: number;
+  /** Open model only: the schedule's rate and the rate actually dispatched. */
+  askedRatePerSec?: number;
+  achievedRatePerSec?: number;
+}
+
+/** After an abort (Ctrl-C), in-flight requests get this long before they are cut off. */
+const ABORT_DRAIN_MS = 2_000;
+/** Connections opened before an open-model schedule starts, so its first second does not pay for connects. */
+const WARM_CONNECTIONS = 16;
+const WARM_UP_MAX_MS = 3_000;
+
+/** Drives webhook load as the scenario says (open or closed model) until done or aborted, then drains. */
+export async function runWebhookLoad(options: WebhookLoadOptions): Promise<WebhookLoadOutcome> {
+  const { config } = options;
+  return config.load.model === 'open' ? runOpen(options, config.load) : runClosed(options, config.load);
+}
+
+function createSender(options: WebhookLoadOptions, maxConnections: number, onSettled?: () => void): WebhookSender {
+  const { config, recorder, seed, targetUrl } = options;
+  return new WebhookSender({
+    endpoint: parseEndpoint(targetUrl),
+    maxConnections,
+    timeoutUs: parseDurationUs(config.timeout)!,
+    events: new EventFactory(seed, config.payload.sizeBytes),
+    signingKey: config.secret ? decodeSecret(config.secret) : undefined,
+    recorder,
+    ...(onSettled ? { onSettled } : {}),
+  });
+}
+
+async function drain(sender: WebhookSender, options: WebhookLoadOptions): Promise<void> {
+  const timeoutMs = parseDurationUs(options.config.timeout)! / 1000;
+  await sender.drain(options.signal?.aborted ? ABORT_DRAIN_MS : timeoutMs + 1_000);
+}
+
+async function runOpen(options: WebhookLoadOptions, load: OpenLoadConfig): Promise<WebhookLoadOutcome> {
+  const schedule = buildSchedule(load);
+  const sender = createSender(options, load.connections);
+  await sender.warmUp(WARM_CONNECTIONS, WARM_UP_MAX_MS);
+  const startUs = nowUs() + 1_000;
+  const pace = await runPacer(schedule, startUs, (index, intendedUs) => sender.submit(index, intendedUs), options.signal, options.recorder.metric('generator.sendLag'));
+  // A pacer that fell behind dispatched its last request after the schedule's end: that stretches the
+  // window and lowers the achieved rate, as it should.
+  const activeUs = options.signal?.aborted ? nowUs() - startUs : Math.max(schedule.durationUs, pace.lastDispatchUs - startUs);
+  await drain(sender, options);
+  const seconds = Math.max(activeUs, 1) / 1e6;
+  const askedCount = options.signal?.aborted ? Math.min(schedule.expectedCount, pace.dispatched) : schedule.expectedCount;
+  return {
+    activeUs,
+    dispatched: pace.dispatched,
+    lateSends: pace.lateSends,
+    askedRatePerSec: askedCount / seconds,
+    achievedRatePerSec: pace.dispatched / seconds,
+  };
+}
+
+async function runClosed(options: WebhookLoadOptions, load: ClosedLoadConfig): Promise<WebhookLoadOutcome> {
+  let running = true;
+  let seq = 0;
+  const sender: WebhookSender = createSender(options, load.connections, () => {
+    if (running) sender.submit(seq++, nowUs());
+  });
+  const startUs = nowUs();
+  for (let i = 0; i < load.connections; i++) sender.submit(seq++, startUs);
+  await sleepMs(parseDurationUs(load.duration)! / 1000, options.signal);
+  running = false;
+  const activeUs = nowUs() - startUs;
+  await drain(sender, options);
+  return { activeUs, dispatched: seq, lateSends: 0 };
+}

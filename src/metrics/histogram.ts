@@ -1,0 +1,80 @@
+import hdr from 'hdr-histogram-js';
+
+export type Histogram = hdr.Histogram;
+
+/** 1 µs .. 1 h at 3 significant digits: the range every pushbench latency histogram shares. */
+export const HISTOGRAM_LOWEST_US = 1;
+export const HISTOGRAM_HIGHEST_US = 3_600_000_000;
+export const HISTOGRAM_SIGNIFICANT_DIGITS = 3;
+
+/** A summary of one latency histogram as stored in result.json. All values are integer microseconds. */
+export interface MetricSummary {
+  unit: 'us';
+  count: number;
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  /** The whole histogram, HdrHistogram V2 compressed and base64 encoded: merge runs or re-derive any percentile. */
+  hdr: string;
+}
+
+/**
+ * A histogram of microsecond values. `compact` trades recording speed for memory (used for the
+ * per-second timeline histograms, which are many and sparse).
+ */
+export function createHistogram(compact = false): Histogram {
+  return hdr.build({
+    bitBucketSize: compact ? 'packed' : 32,
+    autoResize: false,
+    lowestDiscernibleValue: HISTOGRAM_LOWEST_US,
+    highestTrackableValue: HISTOGRAM_HIGHEST_US,
+    numberOfSignificantValueDigits: HISTOGRAM_SIGNIFICANT_DIGITS,
+    useWebAssembly: false,
+  });
+}
+
+/** Records a value, rounding to an integer and clamping into the trackable range rather than throwing. */
+export function recordUs(histogram: Histogram, valueUs: number): void {
+  const value = valueUs <= 0 ? 0 : valueUs >= HISTOGRAM_HIGHEST_US ? HISTOGRAM_HIGHEST_US : Math.round(valueUs);
+  histogram.recordValue(value);
+}
+
+export function encodeHistogram(histogram: Histogram): string {
+  return hdr.encodeIntoCompressedBase64(histogram);
+}
+
+export function decodeHistogram(base64: string): Histogram {
+  const decoded = hdr.decodeFromCompressedBase64(base64, 32, false);
+  // A decoded histogram is sized to its content; copy it into the standard range so add() never overflows.
+  const standard = createHistogram();
+  standard.add(decoded);
+  return standard;
+}
+
+/** Adds every encoded histogram into one (exact: HDR buckets add). */
+export function mergeEncoded(encoded: readonly string[]): Histogram {
+  const merged = createHistogram();
+  for (const one of encoded) merged.add(decodeHistogram(one));
+  return merged;
+}
+
+export function summarizeHistogram(histogram: Histogram): MetricSummary {
+  const count = histogram.totalCount;
+  const at = (percentile: number): number => (count === 0 ? 0 : histogram.getValueAtPercentile(percentile));
+  return {
+    unit: 'us',
+    count,
+    min: count === 0 ? 0 : histogram.getValueAtPercentile(0),
+    mean: count === 0 ? 0 : Math.round(histogram.mean),
+    p50: at(50),
+    p90: at(90),
+    p99: at(99),
+    p999: at(99.9),
+    max: count === 0 ? 0 : histogram.maxValue,
+    hdr: encodeHistogram(histogram),
+  };
+}

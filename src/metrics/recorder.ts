@@ -1,0 +1,194 @@
+import { nowUs } from './clock.js';
+import { createHistogram, decodeHistogram, recordUs, summarizeHistogram, type Histogram, type MetricSummary } from './histogram.js';
+
+/** One second of the run: counter increments in that second, p99 of each metric, last value of each gauge. */
+export interface TimelinePoint {
+  second: number;
+  counts: Record<string, number>;
+  p99Us: Record<string, number>;
+  gauges: Record<string, number>;
+}
+
+/** What a closed recorder hands over: the raw material of result.json. */
+export interface RecorderOutput {
+  metrics: Record<string, MetricSummary>;
+  counters: Record<string, number>;
+  timeline: TimelinePoint[];
+}
+
+/** A fast handle for one latency metric, for hot paths that should not look the name up per sample. */
+export interface MetricHandle {
+  record(valueUs: number): void;
+}
+
+/** A fast handle for one counter. */
+export interface CounterHandle {
+  add(by?: number): void;
+}
+
+interface CounterState {
+  total: number;
+  thisSecond: number;
+}
+
+interface MetricState {
+  total: Histogram;
+  thisSecond: Histogram;
+}
+
+const TICK_MS = 100;
+
+/**
+ * The sink every generator and target writes samples into (vegeta's add/close shape). It never
+ * prints and never decides anything; `close()` turns what it holds into histograms, counters and a
+ * per-second timeline. Samples land in the second in which they are recorded.
+ */
+export class Recorder {
+  private readonly metrics = new Map<string, MetricState>();
+  private readonly counters = new Map<string, CounterState>();
+  private readonly gauges = new Map<string, number>();
+  private readonly timeline: TimelinePoint[] = [];
+  private currentSecond = 0;
+  private readonly ticker: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(readonly startUs: number = nowUs()) {
+    this.ticker = setInterval(() => this.tick(), TICK_MS);
+    this.ticker.unref();
+  }
+
+  metric(name: string): MetricHandle {
+    const state = this.stateOf(name);
+    return {
+      record(valueUs: number): void {
+        recordUs(state.total, valueUs);
+        recordUs(state.thisSecond, valueUs);
+      },
+    };
+  }
+
+  record(name: string, valueUs: number): void {
+    const state = this.stateOf(name);
+    recordUs(state.total, valueUs);
+    recordUs(state.thisSecond, valueUs);
+  }
+
+  count(name: string, by = 1): void {
+    const state = this.counterState(name);
+    state.total += by;
+    state.thisSecond += by;
+  }
+
+  counterHandle(name: string): CounterHandle {
+    const state = this.counterState(name);
+    return {
+      add(by = 1): void {
+        state.total += by;
+        state.thisSecond += by;
+      },
+    };
+  }
+
+  /** Sets a level (open connections, queue depth); the timeline keeps its last value each second and `<name>.peak` its highest. */
+  gauge(name: string, value: number): void {
+    this.gauges.set(name, value);
+    const peak = this.counterState(`${name}.peak`);
+    if (value > peak.total) peak.total = value;
+  }
+
+  /** Merges a histogram recorded elsewhere (a child process, a shard) into metric `name`. Exact. */
+  addEncodedHistogram(name: string, base64: string): void {
+    this.stateOf(name).total.add(decodeHistogram(base64));
+  }
+
+  /** Adds counters recorded elsewhere. */
+  addCounters(counters: Record<string, number>): void {
+    for (const [name, value] of Object.entries(counters)) this.counterState(name).total += value;
+  }
+
+  counter(name: string): number {
+    return this.counters.get(name)?.total ?? 0;
+  }
+
+  /** Sum of every counter whose name starts with `prefix`. */
+  counterPrefixSum(prefix: string): number {
+    let sum = 0;
+    for (const [name, state] of this.counters) if (name.startsWith(prefix)) sum += state.total;
+    return sum;
+  }
+
+  /** The most recent complete second, for live progress lines. */
+  lastSecond(): TimelinePoint | undefined {
+    return this.timeline[this.timeline.length - 1];
+  }
+
+  elapsedUs(): number {
+    return nowUs() - this.startUs;
+  }
+
+  close(): RecorderOutput {
+    if (!this.closed) {
+      this.closed = true;
+      clearInterval(this.ticker);
+      this.tick();
+      if (this.hasCountsThisSecond() || this.hasSamplesThisSecond()) this.finishSecond();
+    }
+    const metrics: Record<string, MetricSummary> = {};
+    for (const name of [...this.metrics.keys()].sort()) metrics[name] = summarizeHistogram(this.metrics.get(name)!.total);
+    const counters: Record<string, number> = {};
+    for (const name of [...this.counters.keys()].sort()) counters[name] = this.counters.get(name)!.total;
+    return { metrics, counters, timeline: this.timeline };
+  }
+
+  private stateOf(name: string): MetricState {
+    let state = this.metrics.get(name);
+    if (!state) {
+      state = { total: createHistogram(), thisSecond: createHistogram() };
+      this.metrics.set(name, state);
+    }
+    return state;
+  }
+
+  private counterState(name: string): CounterState {
+    let state = this.counters.get(name);
+    if (!state) {
+      state = { total: 0, thisSecond: 0 };
+      this.counters.set(name, state);
+    }
+    return state;
+  }
+
+  private hasCountsThisSecond(): boolean {
+    for (const state of this.counters.values()) if (state.thisSecond !== 0) return true;
+    return false;
+  }
+
+  private tick(): void {
+    const second = Math.floor((nowUs() - this.startUs) / 1_000_000);
+    while (this.currentSecond < second) this.finishSecond();
+  }
+
+  private hasSamplesThisSecond(): boolean {
+    for (const state of this.metrics.values()) if (state.thisSecond.totalCount > 0) return true;
+    return false;
+  }
+
+  private finishSecond(): void {
+    const point: TimelinePoint = { second: this.currentSecond, counts: {}, p99Us: {}, gauges: {} };
+    for (const [name, state] of this.counters) {
+      if (state.thisSecond !== 0) {
+        point.counts[name] = state.thisSecond;
+        state.thisSecond = 0;
+      }
+    }
+    for (const [name, state] of this.metrics) {
+      if (state.thisSecond.totalCount > 0) {
+        point.p99Us[name] = state.thisSecond.getValueAtPercentile(99);
+        state.thisSecond.reset();
+      }
+    }
+    for (const [name, value] of this.gauges) point.gauges[name] = value;
+    this.timeline.push(point);
+    this.currentSecond++;
+  }
+}

@@ -1,0 +1,52 @@
+import { formatDurationUs } from '../scenario/duration.js';
+import type { RunResult } from '../result/run-result.js';
+
+const PERCENTILES = ['p50', 'p90', 'p99', 'p999', 'max'] as const;
+
+/** The plain-text summary printed after a run: every figure comes straight from result.json. */
+export function renderTextSummary(result: RunResult, resultPath?: string): string {
+  const lines: string[] = [];
+  const seconds = (result.durationMs / 1000).toFixed(1);
+  lines.push(`pushbench ${result.scenario.name}  (${seconds} s${result.interrupted ? ', interrupted' : ''})`);
+  const names = Object.keys(result.metrics);
+  const width = Math.max(...names.map((name) => name.length), 8);
+  if (names.length > 0) {
+    lines.push(`  ${'latency'.padEnd(width)}  ${'count'.padStart(9)}  ${PERCENTILES.map((p) => p.padStart(9)).join('  ')}`);
+    for (const name of names) {
+      const metric = result.metrics[name]!;
+      const cells = PERCENTILES.map((p) => (metric.count === 0 ? '-' : formatDurationUs(metric[p])).padStart(9));
+      lines.push(`  ${name.padEnd(width)}  ${String(metric.count).padStart(9)}  ${cells.join('  ')}`);
+    }
+  }
+  const counters = result.counters;
+  const sent = counters['webhook.sent'] ?? 0;
+  if (sent > 0) {
+    const ok = counters['webhook.ok'] ?? 0;
+    const errors = Object.entries(counters).filter(([name]) => name.startsWith('webhook.errors.'));
+    const errorTotal = errors.reduce((sum, [, value]) => sum + value, 0);
+    const detail = errors.map(([name, value]) => `${name.slice('webhook.errors.'.length)} ${value}`).join(', ');
+    lines.push(`  requests   sent ${sent}  ok ${ok} (${percent(ok, sent)})  errors ${errorTotal}${detail ? ` (${detail})` : ''}`);
+    const unfinished = counters['webhook.unfinished'] ?? 0;
+    if (unfinished > 0) lines.push(`             unfinished ${unfinished} (cut off when the run ended)`);
+  }
+  if (counters['receiver.received'] !== undefined) {
+    lines.push(
+      `  receiver   received ${counters['receiver.received']}  unique ${counters['receiver.unique'] ?? 0}  duplicates ${counters['receiver.duplicates'] ?? 0}  bad signature ${counters['receiver.badSignature'] ?? 0}`,
+    );
+  }
+  const validity = result.validity;
+  if (validity.askedRatePerSec !== undefined && validity.achievedRatePerSec !== undefined) {
+    lines.push(`  rate       asked ${validity.askedRatePerSec.toFixed(1)}/s  achieved ${validity.achievedRatePerSec.toFixed(1)}/s`);
+  } else if (sent > 0) {
+    lines.push(`  rate       ${(sent / (result.durationMs / 1000)).toFixed(1)} req/s over the whole run`);
+  }
+  const health = `event loop p99 ${formatDurationUs(validity.eventLoopDelayP99Us)}, busy ${(validity.eventLoopUtilization * 100).toFixed(0)}%, late sends ${(validity.lateSendFraction * 100).toFixed(2)}%`;
+  lines.push(`  validity   ${validity.ok ? 'ok' : 'INVALID'} (${health})`);
+  for (const reason of validity.reasons) lines.push(`             - ${reason}`);
+  if (resultPath) lines.push(`  result     ${resultPath}`);
+  return lines.join('\n');
+}
+
+function percent(part: number, whole: number): string {
+  return whole === 0 ? '-' : `${((part / whole) * 100).toFixed(2)}%`;
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/**
+ * result.json: the only contract between measuring and presenting. report, compare, gate and
+ * merge read nothing else. Bump RESULT_SCHEMA_VERSION on any change that breaks a reader.
+ */
+export const RESULT_SCHEMA_VERSION = 1;
+
+const integerUs = z.number().int().min(0);
+
+export const metricSummarySchema = z.object({
+  unit: z.literal('us'),
+  count: z.number().int().min(0),
+  min: integerUs,
+  mean: integerUs,
+  p50: integerUs,
+  p90: integerUs,
+  p99: integerUs,
+  p999: integerUs,
+  max: integerUs,
+  hdr: z.string().min(1),
+});
+
+export const timelinePointSchema = z.object({
+  second: z.number().int().min(0),
+  counts: z.record(z.string(), z.number()),
+  p99Us: z.record(z.string(), z.number()),
+  gauges: z.record(z.string(), z.number()),
+});
+
+export const validitySchema = z.object({
+  ok: z.boolean(),
+  reasons: z.array(z.string()),
+  eventLoopDelayP99Us: integerUs,
+  eventLoopDelayMaxUs: integerUs,
+  eventLoopUtilization: z.number().min(0).max(1),
+  cpuUserMs: z.number().min(0),
+  cpuSystemMs: z.number().min(0),
+  lateSends: z.number().int().min(0),
+  lateSendFraction: z.number().min(0).max(1),
+  askedRatePerSec: z.number().min(0).optional(),
+  achievedRatePerSec: z.number().min(0).optional(),
+  processes: z
+    .array(z.object({ role: z.string(), pid: z.number().int(), cpuMs: z.number().min(0), maxRssBytes: z.number().int().min(0) }))
+    .default([]),
+});
+
+export const envSchema = z.object({
+  node: z.string(),
+  os: z.string(),
+  arch: z.string(),
+  cpuModel: z.string(),
+  cores: z.number().int().min(0),
+  totalMemoryBytes: z.number().int().min(0),
+  hostname: z.string().optional(),
+  gitCommit: z.string().optional(),
+});
+
+export const runResultSchema = z.object({
+  schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('pushbench'), version: z.string() }),
+  scenario: z.object({ name: z.string(), file: z.string(), config: z.record(z.string(), z.unknown()) }),
+  startedAt: z.string(),
+  durationMs: z.number().min(0),
+  interrupted: z.boolean().default(false),
+  env: envSchema,
+  metrics: z.record(z.string(), metricSummarySchema),
+  counters: z.record(z.string(), z.number()),
+  timeline: z.array(timelinePointSchema),
+  validity: validitySchema,
+});
+
+export type RunResult = z.output<typeof runResultSchema>;
+export type Validity = z.output<typeof validitySchema>;
+export type EnvInfo = z.output<typeof envSchema>;

@@ -1,0 +1,63 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { RunError } from '../errors.js';
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/**
+ * Forks `entry` (a module URL next to the caller) with an IPC channel. Running from TypeScript
+ * sources (tests, tsx), the child gets the tsx loader; from dist/ it runs plain JavaScript. Every
+ * child is killed when this process exits, and each child exits by itself when its IPC channel
+ * closes, so none outlives the run.
+ */
+export function forkChild(entry: URL, args: string[] = []): ChildProcess {
+  const path = fileURLToPath(entry);
+  const fromSource = path.endsWith('.ts');
+  const child = fork(path, args, {
+    execArgv: fromSource ? ['--import', 'tsx'] : [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const each of live) each.kill('SIGKILL');
+    });
+  }
+  return child;
+}
+
+/** Entry for a module URL: `./x.js` next to `base`, or `./x.ts` when `base` is a TypeScript source. */
+export function siblingEntry(base: string, name: string): URL {
+  return new URL(`./${name}${base.endsWith('.ts') ? '.ts' : '.js'}`, base);
+}
+
+/** Waits for the first IPC message of type `type`, failing if the child exits or `timeoutMs` passes. */
+export function waitForMessage<T extends { type: string }>(child: ChildProcess, type: T['type'], timeoutMs: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new RunError(`child process ${child.pid} sent no "${type}" within ${timeoutMs} ms`)), timeoutMs);
+    const onMessage = (message: unknown): void => {
+      if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type) done(undefined, message as T);
+      else if ((message as { type?: unknown } | null)?.type === 'error') done(new RunError(String((message as { message?: unknown }).message)));
+    };
+    const onExit = (code: number | null, signal: string | null): void =>
+      done(new RunError(`child process ${child.pid} exited (${signal ?? `code ${code}`}) before sending "${type}"`));
+    function done(error: Error | undefined, message?: T): void {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve(message!);
+    }
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+/** Number of children still alive (for tests that prove none outlives a run). */
+export function liveChildren(): number {
+  return live.size;
+}

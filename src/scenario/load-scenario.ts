@@ -1,0 +1,156 @@
+import { readFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { InputError } from '../errors.js';
+import { scenarioSchema, type ScenarioConfig } from './schema.js';
+import { positionOfKey, positionOfPath, toPosition } from './yaml-positions.js';
+
+/** A validated scenario and the file it came from. */
+export interface LoadedScenario {
+  file: string;
+  config: ScenarioConfig;
+}
+
+/** Command-line values that replace scenario fields before validation. */
+export interface ScenarioOverrides {
+  target?: string;
+  duration?: string;
+  rate?: number;
+}
+
+const MAX_SCENARIO_BYTES = 1_048_576;
+const MAX_YAML_ALIASES = 100;
+export const DEFAULT_SCENARIOS_DIR = resolve(import.meta.dirname, '../../scenarios');
+
+/**
+ * Turns what a person typed into a scenario path: an existing path as is, otherwise a bare name
+ * looked up as scenarios/<name>.yaml (then .yml, .json).
+ */
+export function resolveScenarioPath(nameOrPath: string, scenariosDir = DEFAULT_SCENARIOS_DIR): string {
+  if (existsSync(nameOrPath)) return nameOrPath;
+  if (!nameOrPath.includes('/') && !isAbsolute(nameOrPath)) {
+    for (const ext of ['.yaml', '.yml', '.json', '']) {
+      const candidate = join(scenariosDir, nameOrPath + ext);
+      if (existsSync(candidate)) return candidate;
+    }
+  }
+  throw new InputError(`${nameOrPath}: no such scenario file (looked for it as a path and in ${scenariosDir})`);
+}
+
+/** Reads and validates a scenario file; throws InputError listing every problem as file:line:col: message. */
+export async function loadScenario(file: string, overrides: ScenarioOverrides = {}): Promise<LoadedScenario> {
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch {
+    throw new InputError(`${file}: cannot read the scenario file`);
+  }
+  if (size > MAX_SCENARIO_BYTES) throw new InputError(`${file}:1:1: scenario file is ${size} bytes; the limit is ${MAX_SCENARIO_BYTES}`);
+  const bytes = await readFile(file);
+  return parseScenarioBytes(bytes, file, overrides);
+}
+
+/** Validates scenario text already in memory (YAML or JSON). `file` is only used in messages. */
+export function parseScenarioBytes(bytes: Buffer, file: string, overrides: ScenarioOverrides = {}): LoadedScenario {
+  const text = decodeText(bytes, file);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  if (doc.errors.length > 0) {
+    throw new InputError(
+      doc.errors.map((error) => {
+        const { line, col } = toPosition(lineCounter, error.pos[0]);
+        return `${file}:${line}:${col}: ${firstLine(error.message)}`;
+      }),
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (error) {
+    throw new InputError(`${file}:1:1: ${firstLine((error as Error).message)}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new InputError(`${file}:1:1: a scenario must be a mapping with at least \`name\` and a \`webhook\` section`);
+  }
+  const overridden = applyOverrides(raw as Record<string, unknown>, overrides, file);
+  const parsed = scenarioSchema.safeParse(overridden);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.flatMap((issue) => describeIssue(issue, doc, lineCounter, file, overrides));
+    throw new InputError(lines.sort(byPosition));
+  }
+  return { file, config: parsed.data };
+}
+
+function decodeText(bytes: Buffer, file: string): string {
+  if (bytes.includes(0)) throw new InputError(`${file}:1:1: this is a binary file, not a YAML or JSON scenario`);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError(`${file}:1:1: the file is not valid UTF-8 text`);
+  }
+}
+
+function applyOverrides(raw: Record<string, unknown>, overrides: ScenarioOverrides, file: string): Record<string, unknown> {
+  if (overrides.target === undefined && overrides.duration === undefined && overrides.rate === undefined) return raw;
+  const webhook = raw.webhook;
+  if (typeof webhook !== 'object' || webhook === null) {
+    throw new InputError(`${file}: --target, --duration and --rate need a scenario with a \`webhook\` section`);
+  }
+  const copy = structuredClone(raw);
+  const copiedWebhook = copy.webhook as Record<string, unknown>;
+  if (overrides.target !== undefined) copiedWebhook.target = overrides.target;
+  const load = copiedWebhook.load;
+  if (typeof load === 'object' && load !== null) {
+    const loadFields = load as Record<string, unknown>;
+    if (overrides.duration !== undefined) loadFields.duration = overrides.duration;
+    if (overrides.rate !== undefined) {
+      if (loadFields.model !== 'open') throw new InputError(`--rate: only applies to an open-model scenario; ${file} uses model "${String(loadFields.model)}"`);
+      loadFields.rate = overrides.rate;
+    }
+  }
+  return copy;
+}
+
+const OVERRIDE_FLAGS: Record<string, keyof ScenarioOverrides> = {
+  'webhook.target': 'target',
+  'webhook.load.duration': 'duration',
+  'webhook.load.rate': 'rate',
+};
+
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  doc: ReturnType<typeof parseDocument>,
+  lineCounter: LineCounter,
+  file: string,
+  overrides: ScenarioOverrides,
+): string[] {
+  const dotted = issue.path.map(String).join('.');
+  const flag = OVERRIDE_FLAGS[dotted];
+  if (flag && overrides[flag] !== undefined) return [`--${flag}: ${issue.message}`];
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => {
+      const { line, col } = positionOfKey(doc, lineCounter, issue.path, key);
+      const where = dotted ? `${dotted}.${key}` : key;
+      return `${file}:${line}:${col}: ${where}: unknown key (check the spelling; see scenarios/schema.json)`;
+    });
+  }
+  const { line, col } = positionOfPath(doc, lineCounter, issue.path);
+  const missing = issue.code === 'invalid_type' && doc.getIn(issue.path as unknown[]) === undefined;
+  const message = missing ? `required, ${issue.message.replace(/, received undefined$/, '')}` : issue.message;
+  return [`${file}:${line}:${col}: ${dotted || '(top level)'}: ${message}`];
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
+
+/** Sorts `file:line:col: message` lines by line, then column; flag lines stay first. */
+function byPosition(a: string, b: string): number {
+  const position = (text: string): number => {
+    const match = /:(\d+):(\d+): /.exec(text);
+    return match ? Number(match[1]) * 100_000 + Number(match[2]) : 0;
+  };
+  return position(a) - position(b);
+}
