@@ -43,6 +43,7 @@ export function renderTextSummary(result: RunResult, resultPath?: string): strin
   const health = `event loop p99 ${formatDurationUs(validity.eventLoopDelayP99Us)}, busy ${(validity.eventLoopUtilization * 100).toFixed(0)}%, late sends ${(validity.lateSendFraction * 100).toFixed(2)}%`;
   lines.push(`  validity   ${validity.ok ? 'ok' : 'INVALID'} (${health})`);
   for (const reason of validity.reasons) lines.push(`             - ${reason}`);
+  for (const warning of validity.warnings) lines.push(`  warning    ${warning}`);
   if (resultPath) lines.push(`  result     ${resultPath}`);
   return lines.join('\n');
 }

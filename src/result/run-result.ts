@@ -31,6 +31,7 @@ export const timelinePointSchema = z.object({
 export const validitySchema = z.object({
   ok: z.boolean(),
   reasons: z.array(z.string()),
+  warnings: z.array(z.string()).default([]),
   eventLoopDelayP99Us: integerUs,
   eventLoopDelayMaxUs: integerUs,
   eventLoopUtilization: z.number().min(0).max(1),

@@ -1,0 +1,25 @@
+import type { Recorder } from '../metrics/recorder.js';
+import type { ProgressSnapshot } from './progress.js';
+import type { ProcessStats } from '../targets/receiver-handle.js';
+
+/** What one load phase (webhook, websocket, ...) reports about its own pace, for the validity section. */
+export interface PhaseOutcome {
+  model: 'open' | 'closed';
+  /** Sends dispatched by the generator. */
+  dispatched: number;
+  /** Sends that started more than 1 ms after their intended time. */
+  lateSends: number;
+  askedRatePerSec?: number;
+  achievedRatePerSec?: number;
+  /** Child processes the phase ran (targets, shards): their CPU and memory. */
+  processes: ProcessStats[];
+  /** Problems that do not void the run but a reader must know. */
+  warnings: string[];
+}
+
+export interface PhaseContext {
+  recorder: Recorder;
+  seed: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: ProgressSnapshot) => void;
+}

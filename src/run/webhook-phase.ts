@@ -1,0 +1,78 @@
+import { runWebhookLoad } from '../load/webhook/webhook-load.js';
+import { parseDurationUs } from '../scenario/duration.js';
+import type { WebhookConfig } from '../scenario/schema.js';
+import { startReceiverProcess, type ReceiverProcess } from '../targets/receiver-handle.js';
+import type { PhaseContext, PhaseOutcome } from './phase.js';
+
+const PROGRESS_INTERVAL_MS = 1_000;
+/** More than this share of requests waiting for a free connection is worth a warning. */
+const QUEUED_WARNING_SHARE = 0.01;
+
+/** The webhook phase: built-in receiver up (when asked) -> load -> drain -> receiver down, its numbers merged. */
+export async function runWebhookPhase(webhook: WebhookConfig, context: PhaseContext): Promise<PhaseOutcome> {
+  const { recorder } = context;
+  let receiver: ReceiverProcess | undefined;
+  try {
+    if (webhook.target === 'builtin') {
+      receiver = await startReceiverProcess({
+        secret: webhook.secret,
+        latencyUs: parseDurationUs(webhook.receiver?.latency ?? '0ms') ?? 0,
+        errorRate: webhook.receiver?.errorRate ?? 0,
+        errorStatus: webhook.receiver?.errorStatus ?? 500,
+        seed: context.seed,
+      });
+    }
+    const totalUs = parseDurationUs(webhook.load.duration)!;
+    const phaseStartUs = recorder.elapsedUs();
+    const progressTimer = setInterval(() => {
+      const second = recorder.lastSecond();
+      const errors = recorder.counterPrefixSum('webhook.errors.');
+      context.onProgress?.({
+        elapsedUs: recorder.elapsedUs() - phaseStartUs,
+        totalUs,
+        sentPerSec: second?.counts['webhook.sent'] ?? 0,
+        p99Us: second?.p99Us['webhook.latency'],
+        errors,
+        inFlight: recorder.counter('webhook.sent') - recorder.counter('webhook.ok') - errors - recorder.counter('webhook.unfinished'),
+        openConnections: second?.gauges['webhook.connections.open'] ?? 0,
+      });
+    }, PROGRESS_INTERVAL_MS);
+    let load;
+    try {
+      load = await runWebhookLoad({
+        config: webhook,
+        targetUrl: receiver?.url ?? webhook.target,
+        seed: context.seed,
+        recorder,
+        ...(context.signal ? { signal: context.signal } : {}),
+      });
+    } finally {
+      clearInterval(progressTimer);
+    }
+    const outcome: PhaseOutcome = {
+      model: webhook.load.model,
+      dispatched: load.dispatched,
+      lateSends: load.lateSends,
+      processes: [],
+      warnings: [],
+      ...(load.askedRatePerSec !== undefined ? { askedRatePerSec: load.askedRatePerSec } : {}),
+      ...(load.achievedRatePerSec !== undefined ? { achievedRatePerSec: load.achievedRatePerSec } : {}),
+    };
+    const queued = recorder.counter('webhook.queued');
+    if (load.dispatched > 0 && queued / load.dispatched > QUEUED_WARNING_SHARE) {
+      outcome.warnings.push(
+        `${queued} requests (${((queued / load.dispatched) * 100).toFixed(1)}%) waited for a free connection (load.connections: ${webhook.load.connections}); their wait is in webhook.latency`,
+      );
+    }
+    if (receiver) {
+      const stopped = await receiver.stop();
+      receiver = undefined;
+      recorder.addCounters(stopped.snapshot.counters);
+      recorder.addEncodedHistogram('webhook.delivery', stopped.snapshot.deliveryHdr);
+      outcome.processes.push(stopped.process);
+    }
+    return outcome;
+  } finally {
+    receiver?.kill();
+  }
+}
