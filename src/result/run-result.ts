@@ -57,6 +57,26 @@ export const envSchema = z.object({
   gitCommit: z.string().optional(),
 });
 
+/** One threshold of the scenario, judged against the (merged) result. `unit` says what `measured` is in. */
+export const thresholdEvaluationSchema = z.object({
+  metric: z.string(),
+  threshold: z.string(),
+  measured: z.number().nullable(),
+  unit: z.enum(['us', 'ratio', 'count']),
+  pass: z.boolean(),
+  note: z.string().optional(),
+});
+
+/** One trial of `run --repeat N`: what compare needs to take medians and measure the spread between trials. */
+export const trialSchema = z.object({
+  startedAt: z.string(),
+  durationMs: z.number().min(0),
+  throughputPerSec: z.number().min(0),
+  validityOk: z.boolean(),
+  metrics: z.record(z.string(), metricSummarySchema),
+  counters: z.record(z.string(), z.number()),
+});
+
 export const runResultSchema = z.object({
   schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
   tool: z.object({ name: z.literal('pushbench'), version: z.string() }),
@@ -69,8 +89,14 @@ export const runResultSchema = z.object({
   counters: z.record(z.string(), z.number()),
   timeline: z.array(timelinePointSchema),
   validity: validitySchema,
+  /** Present after `run --repeat N`: each trial apart; the top-level metrics merge them, counters sum them. */
+  trials: z.array(trialSchema).min(1).optional(),
+  /** The scenario's thresholds, evaluated after the run. */
+  thresholds: z.array(thresholdEvaluationSchema).optional(),
 });
 
 export type RunResult = z.output<typeof runResultSchema>;
 export type Validity = z.output<typeof validitySchema>;
 export type EnvInfo = z.output<typeof envSchema>;
+export type ThresholdEvaluation = z.output<typeof thresholdEvaluationSchema>;
+export type Trial = z.output<typeof trialSchema>;
