@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DURATION_PATTERN, parseDurationUs } from './duration.js';
+import { METRIC_NAME_PATTERN, parseThreshold } from '../gate/threshold-grammar.js';
 
 /**
  * The one definition of a scenario file. scenarios/schema.json is generated from it
@@ -98,6 +99,25 @@ export const webhookSchema = z
     }
   });
 
+const thresholdText = z
+  .string()
+  .superRefine((text, ctx) => {
+    const parsed = parseThreshold(text);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+  })
+  .describe('"<stat> <op> <number><unit>": stat p50|p90|p99|p999|max|min|mean (unit us|ms|s), count (no unit) or rate (unit %); op < <= > >= == !=.');
+
+const thresholdsSchema = z
+  .record(z.string(), z.array(thresholdText).min(1, 'list at least one threshold, like ["p99 < 50ms"]'))
+  .superRefine((thresholds, ctx) => {
+    for (const name of Object.keys(thresholds)) {
+      if (!METRIC_NAME_PATTERN.test(name)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is not a metric or counter name; expected dotted words like "webhook.latency" or "webhook.errors"` });
+      }
+    }
+  })
+  .describe('Pass/fail limits checked after the run, keyed by metric or counter name; any failure exits 1.');
+
 export const scenarioSchema = z
   .strictObject({
     $schema: z.string().optional().describe('Path to scenarios/schema.json, for editors.'),
@@ -109,6 +129,7 @@ export const scenarioSchema = z
     description: z.string().max(2_000).optional(),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(1).describe('Seeds event ids and payloads, so runs are reproducible.'),
     webhook: webhookSchema.optional(),
+    thresholds: thresholdsSchema.optional(),
   })
   .superRefine((scenario, ctx) => {
     if (!scenario.webhook) {
