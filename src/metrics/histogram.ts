@@ -74,7 +74,8 @@ export function summarizeHistogram(histogram: Histogram): MetricSummary {
     p90: at(90),
     p99: at(99),
     p999: at(99.9),
-    max: count === 0 ? 0 : histogram.maxValue,
+    // The bucket's highest equivalent value, like the percentiles, so a merged histogram reports the same max.
+    max: at(100),
     hdr: encodeHistogram(histogram),
   };
 }

@@ -55,6 +55,7 @@ export class Recorder {
   constructor(readonly startUs: number = nowUs()) {
     this.ticker = setInterval(() => this.tick(), TICK_MS);
     this.ticker.unref();
+    this.tick();
   }
 
   metric(name: string): MetricHandle {
