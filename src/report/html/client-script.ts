@@ -1,0 +1,126 @@
+/**
+ * The report's only own script: draws each `<canvas data-chart="section.chart">` from the embedded
+ * JSON with the inlined Chart.js, then marks `<html data-rendered>` (with `data-render-ms`, the time
+ * since navigation start) so tests can wait for it and measure. Plain ES2017 in a string: it runs in
+ * the reader's browser, not in Node. It never writes HTML; the page's text is rendered server-side.
+ */
+export const REPORT_CLIENT_SCRIPT = String.raw`(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('pushbench-data').textContent);
+
+  function isPowerOfTen(value) {
+    var exponent = Math.log10(value);
+    return Math.abs(exponent - Math.round(exponent)) < 1e-9;
+  }
+
+  /** x = 1/(1-p): 1 -> "0%", 10 -> "90%", 1000 -> "99.9%". */
+  function percentileText(x) {
+    var percentile = 100 * (1 - 1 / x);
+    var digits = Math.max(0, Math.ceil(Math.log10(x)) - 2);
+    return Number(percentile.toFixed(Math.min(digits + 1, 6))).toString() + '%';
+  }
+
+  function withUnit(value, unit) {
+    var text = Number(value).toLocaleString('en-US', { maximumFractionDigits: 3 });
+    return unit ? text + ' ' + unit : text;
+  }
+
+  function axisTitle(text) {
+    return { display: true, text: text, font: { weight: '600' } };
+  }
+
+  function percentileAxis() {
+    return {
+      type: 'logarithmic',
+      min: 1,
+      title: axisTitle('percentile (log scale of 1/(1−p))'),
+      afterBuildTicks: function (scale) {
+        scale.ticks = scale.ticks.filter(function (tick) { return isPowerOfTen(tick.value); });
+      },
+      ticks: { autoSkip: false, callback: function (value) { return percentileText(value); } },
+    };
+  }
+
+  function lineConfig(spec) {
+    var percentile = spec.xScale === 'percentile';
+    return {
+      type: 'line',
+      data: {
+        datasets: spec.series.map(function (series) {
+          var run = data.runs[series.run];
+          return {
+            label: run.label,
+            data: series.points.map(function (point) { return { x: point[0], y: point[1] }; }),
+            borderColor: run.colour,
+            backgroundColor: run.colour,
+            borderWidth: 2,
+            pointRadius: series.points.length === 1 ? 3 : 0,
+            pointHoverRadius: 4,
+            spanGaps: false,
+          };
+        }),
+      },
+      options: {
+        animation: false,
+        parsing: false,
+        normalized: true,
+        responsive: true,
+        maintainAspectRatio: false,
+        interaction: { mode: 'nearest', intersect: false },
+        scales: {
+          x: percentile ? percentileAxis() : { type: 'linear', min: 0, title: axisTitle(spec.xLabel), ticks: { precision: 0 } },
+          y: { type: 'linear', beginAtZero: true, title: axisTitle(spec.yLabel) },
+        },
+        plugins: {
+          legend: { position: 'bottom', labels: { boxWidth: 14, boxHeight: 3 } },
+          tooltip: {
+            callbacks: {
+              title: function (items) {
+                var x = items.length > 0 ? items[0].parsed.x : 0;
+                return percentile ? 'p' + percentileText(x).replace('%', '') : 'second ' + x;
+              },
+              label: function (item) { return item.dataset.label + ': ' + withUnit(item.parsed.y, spec.yUnit); },
+            },
+          },
+        },
+      },
+    };
+  }
+
+  function barConfig(spec) {
+    return {
+      type: 'bar',
+      data: {
+        labels: spec.categories,
+        datasets: spec.series.map(function (series) {
+          var run = data.runs[series.run];
+          return { label: run.label, data: series.values, backgroundColor: run.colour, borderColor: run.colour };
+        }),
+      },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        scales: { y: { beginAtZero: true, title: axisTitle(spec.yLabel) } },
+        plugins: { legend: { position: 'bottom', labels: { boxWidth: 14 } } },
+      },
+    };
+  }
+
+  function chartSpec(canvas) {
+    var address = canvas.getAttribute('data-chart').split('.');
+    return data.sections[Number(address[0])].charts[Number(address[1])];
+  }
+
+  Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+  Chart.defaults.color = '#3c4450';
+  Chart.defaults.borderColor = '#e3e6ea';
+  var canvases = document.querySelectorAll('canvas[data-chart]');
+  for (var index = 0; index < canvases.length; index++) {
+    var spec = chartSpec(canvases[index]);
+    new Chart(canvases[index], spec.kind === 'bar' ? barConfig(spec) : lineConfig(spec));
+  }
+  document.documentElement.setAttribute('data-render-ms', String(Math.round(performance.now())));
+  document.documentElement.setAttribute('data-rendered', 'true');
+})();
+`;

@@ -1,0 +1,46 @@
+import type { RunResult } from '../../result/run-result.js';
+import { ledgerProblems } from './ledger.js';
+import { primaryMetricName } from './metric-names.js';
+
+/** A run's headline numbers: the summary table of a report and the index of `pushbench publish` show these. */
+export interface RunHeadline {
+  /** Requests or messages sent per second (the achieved rate when the run measured it). */
+  throughputPerSec: number;
+  sent: number;
+  ok: number;
+  errors: number;
+  /** The latency metric the percentiles below come from, or undefined when the run has none. */
+  metric: string | undefined;
+  p50Us: number;
+  p99Us: number;
+  p999Us: number;
+  maxUs: number;
+  valid: boolean;
+  /** Why the run is invalid: the run's own validity reasons plus any unbalanced delivery ledger. */
+  invalidReasons: string[];
+}
+
+export function runHeadline(result: RunResult): RunHeadline {
+  const sent = sumCounters(result, /^[^.]+\.sent$/);
+  const metric = primaryMetricName(result);
+  const summary = metric === undefined ? undefined : result.metrics[metric];
+  const invalidReasons = [...result.validity.reasons, ...ledgerProblems(result)];
+  const seconds = result.durationMs / 1000;
+  return {
+    throughputPerSec: result.validity.achievedRatePerSec ?? (seconds > 0 ? sent / seconds : 0),
+    sent,
+    ok: sumCounters(result, /^[^.]+\.ok$/),
+    errors: sumCounters(result, /^[^.]+\.errors\./),
+    metric,
+    p50Us: summary?.p50 ?? 0,
+    p99Us: summary?.p99 ?? 0,
+    p999Us: summary?.p999 ?? 0,
+    maxUs: summary?.max ?? 0,
+    valid: result.validity.ok && invalidReasons.length === 0,
+    invalidReasons,
+  };
+}
+
+function sumCounters(result: RunResult, pattern: RegExp): number {
+  return Object.entries(result.counters).reduce((sum, [name, value]) => (pattern.test(name) ? sum + value : sum), 0);
+}

@@ -1,0 +1,66 @@
+import type { RunResult } from '../../result/run-result.js';
+
+/**
+ * Reports render from names, not from a fixed list, so metrics added later (ws.connect, ws.echo,
+ * delivery.<transport>.latency) appear on their own. These helpers collect and order those names.
+ */
+
+/** Every latency metric of any run, most telling first: delivery, then *latency*, then the rest, generator.* last. */
+export function latencyMetricNames(results: readonly RunResult[]): string[] {
+  return unionInOrder(results.map((result) => Object.keys(result.metrics))).sort((a, b) => metricRank(a) - metricRank(b));
+}
+
+function metricRank(name: string): number {
+  if (name.startsWith('delivery.')) return 0;
+  if (name.startsWith('generator.')) return 3;
+  return name.includes('latency') ? 1 : 2;
+}
+
+/** The metric a run's headline quotes: the first of latencyMetricNames that has samples. */
+export function primaryMetricName(result: RunResult): string | undefined {
+  return latencyMetricNames([result]).find((name) => (result.metrics[name]?.count ?? 0) > 0);
+}
+
+/** Per-second count names that are event rates (not bytes, errors or connection churn), in first-seen order. */
+export function rateCountNames(results: readonly RunResult[]): string[] {
+  const names = timelineKeys(results, (point) => Object.keys(point.counts));
+  return names.filter((name) => !isErrorCount(name) && !/bytes/i.test(name) && !name.includes('.connections.'));
+}
+
+/** Areas (the part before `.errors.`) that count errors per second, or that send and so could have errors. */
+export function errorAreas(results: readonly RunResult[]): string[] {
+  const counters = unionInOrder(results.map((result) => Object.keys(result.counters)));
+  const areas = counters.filter((name) => isErrorCount(name) || /^[^.]+\.sent$/.test(name)).map(areaOf);
+  return [...new Set(areas)];
+}
+
+export function isErrorCount(name: string): boolean {
+  return name.includes('.errors.');
+}
+
+/** `webhook.errors.timeout` -> `webhook`. */
+export function areaOf(name: string): string {
+  return name.split('.')[0] ?? name;
+}
+
+/** Per-second p99 names (latency metrics with a timeline). */
+export function timelineP99Names(results: readonly RunResult[]): string[] {
+  return timelineKeys(results, (point) => Object.keys(point.p99Us)).sort((a, b) => metricRank(a) - metricRank(b));
+}
+
+/** Gauges of open connections: the connection ramp. */
+export function connectionGaugeNames(results: readonly RunResult[]): string[] {
+  return timelineKeys(results, (point) => Object.keys(point.gauges)).filter((name) => name.includes('connections.open'));
+}
+
+type TimelinePoint = RunResult['timeline'][number];
+
+function timelineKeys(results: readonly RunResult[], keysOf: (point: TimelinePoint) => string[]): string[] {
+  return unionInOrder(results.flatMap((result) => result.timeline.map(keysOf)));
+}
+
+function unionInOrder(lists: readonly string[][]): string[] {
+  const seen = new Set<string>();
+  for (const list of lists) for (const name of list) seen.add(name);
+  return [...seen];
+}

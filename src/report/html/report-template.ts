@@ -1,0 +1,79 @@
+import type { RunResult } from '../../result/run-result.js';
+import { runBanners } from './banners.js';
+import { chartJsSourceText } from './chart-library.js';
+import { REPORT_CLIENT_SCRIPT } from './client-script.js';
+import { contentSecurityPolicy } from './content-security-policy.js';
+import { escapeHtml, jsonForScript } from './escape.js';
+import { headlineCards } from './headline-cards.js';
+import { ledgerTable } from './ledger-table.js';
+import { metricTables } from './metric-tables.js';
+import type { ChartSection, ReportData } from './report-data.js';
+import { REPORT_STYLE } from './report-style.js';
+import { environmentTable, scenarioBlocks, validityTable } from './run-details.js';
+import { summaryTable } from './summary-table.js';
+
+/** The id of the `<script type="application/json">` holding ReportData. */
+export const REPORT_DATA_ELEMENT_ID = 'pushbench-data';
+
+/** The whole page: server-rendered text and tables, chart placeholders, the data, Chart.js and the drawing script. */
+export function reportPage(results: readonly RunResult[], data: ReportData): string {
+  const runs = data.runs;
+  const first = runs[0];
+  const scripts = [chartJsSourceText(), REPORT_CLIENT_SCRIPT];
+  const subtitle = `${runs.length === 1 ? '1 run' : `${runs.length} runs compared`} · generated ${data.generatedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} by pushbench ${data.toolVersion}`;
+  const comparing = runs.length > 1 ? ' Changes are against the first run: green is better, red is worse, grey within ±1%.' : '';
+  const sections = data.sections.map((section, index) => chartSection(section, index, section.id === 'ledger' ? ledgerTable(results, runs) : ''));
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(scripts))}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<meta name="generator" content="pushbench ${escapeHtml(data.toolVersion)}">
+<title>${escapeHtml(data.title)}</title>
+<style>${REPORT_STYLE}</style>
+</head>
+<body>
+<header class="top"><h1>${escapeHtml(data.title)}</h1><p>${escapeHtml(subtitle)}</p></header>
+<main>
+${runBanners(results, runs)}
+<section id="summary"><h2>Summary</h2><p class="note">${escapeHtml(`Throughput, errors and the latency of each run's main metric.${comparing}`)}</p>
+${runs.length === 1 && first !== undefined ? headlineCards(first) : ''}
+${summaryTable(runs)}
+</section>
+${sections.slice(0, 1).join('\n')}
+<section id="percentiles"><h2>Latency percentiles</h2><p class="note">${escapeHtml(`Every latency metric, from the full HDR histogram of each run.${comparing}`)}</p>
+${metricTables(results, runs)}
+</section>
+${sections.slice(1).join('\n')}
+<section id="validity"><h2>Validity</h2><p class="note">Was the load generator able to keep its schedule? Late sends and a busy event loop mean the generator, not the target, set the pace.</p>
+${validityTable(results, runs)}
+</section>
+<section id="environment"><h2>Environment</h2>
+${environmentTable(results, runs)}
+</section>
+<section id="scenarios"><h2>Scenarios</h2>
+${scenarioBlocks(results, runs)}
+</section>
+</main>
+<footer>Rendered from result.json by pushbench ${escapeHtml(data.toolVersion)}. Self-contained: works offline; the data is embedded below.</footer>
+<script type="application/json" id="${REPORT_DATA_ELEMENT_ID}">${jsonForScript(data)}</script>
+${scripts.map((script) => `<script>${script}</script>`).join('\n')}
+</body>
+</html>
+`;
+}
+
+function chartSection(section: ChartSection, sectionIndex: number, before: string): string {
+  const figures = section.charts.map((chart, chartIndex) => {
+    const title = escapeHtml(chart.title);
+    return `<figure class="chart"><figcaption>${title}</figcaption><div class="canvas-box"><canvas data-chart="${sectionIndex}.${chartIndex}" role="img" aria-label="${title}"></canvas></div></figure>`;
+  });
+  return `<section id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.heading)}</h2><p class="note">${escapeHtml(section.note)}</p>
+${before}
+<div class="charts">
+${figures.join('\n')}
+</div>
+</section>`;
+}
