@@ -20,6 +20,7 @@ export interface ReceiverProcess {
 
 const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 10_000;
+const EXIT_GRACE_MS = 2_000;
 
 export async function startReceiverProcess(options: ReceiverOptions, port = 0): Promise<ReceiverProcess> {
   const child = forkChild(siblingEntry(import.meta.url, 'receiver-process'));
@@ -42,12 +43,16 @@ export async function startReceiverProcess(options: ReceiverOptions, port = 0): 
         'stats',
         STOP_TIMEOUT_MS,
       );
+      const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
       child.send({ type: 'stop' });
       try {
         const message = await stats;
         return { snapshot: message.snapshot, process: { role: 'receiver', pid, cpuMs: message.cpuMs, maxRssBytes: message.maxRssBytes } };
       } finally {
-        setTimeout(() => child.kill('SIGKILL'), 1_000).unref();
+        // The run is over only when the child is gone: give it a moment to exit, then kill it.
+        const killer = setTimeout(() => child.kill('SIGKILL'), EXIT_GRACE_MS);
+        await exited;
+        clearTimeout(killer);
       }
     },
     kill() {
