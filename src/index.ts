@@ -6,6 +6,8 @@ export { readResult, parseResult } from './result/read-result.js';
 export { writeResult } from './result/write-result.js';
 export { RESULT_SCHEMA_VERSION, runResultSchema, type RunResult } from './result/run-result.js';
 export { renderTextSummary } from './report/text-summary.js';
+export { renderReport, type RenderReportOptions } from './report/html/render-report.js';
+export { publishReports, type PublishOptions, type PublishOutcome } from './report/publish/publish.js';
 export { Recorder, type RecorderOutput, type TimelinePoint } from './metrics/recorder.js';
 export { buildWebhookReceiver, type ReceiverOptions } from './targets/webhook-receiver.js';
 export { signWebhook, verifyWebhook, decodeSecret } from './load/webhook/signing.js';

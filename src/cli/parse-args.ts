@@ -2,6 +2,8 @@ import yargs, { type Argv } from 'yargs';
 import { InputError } from '../errors.js';
 import { runCommand } from './run-command.js';
 import { validateCommand } from './validate-command.js';
+import { reportCommand } from './report-command.js';
+import { publishCommand } from './publish-command.js';
 
 /**
  * Builds the yargs parser. Each command handler stores its exit code in `outcome`; the parser
@@ -32,6 +34,30 @@ export function buildCli(argv: string[], outcome: { exitCode: number }): Argv {
       (y) => y.positional('scenarios', { type: 'string', array: true, demandOption: true }),
       async (args) => {
         outcome.exitCode = await validateCommand(args.scenarios as string[]);
+      },
+    )
+    .command(
+      'report <results..>',
+      'Render result.json files as one self-contained HTML report (several runs side by side)',
+      (y) =>
+        y
+          .positional('results', { type: 'string', array: true, demandOption: true, describe: 'result.json files; the first is the reference for changes' })
+          .option('out', { type: 'string', default: 'report.html', describe: 'the HTML file to write' })
+          .option('title', { type: 'string', describe: 'page title (default: the run labels)' }),
+      async (args) => {
+        outcome.exitCode = await reportCommand({ results: args.results as string[], out: args.out, title: args.title });
+      },
+    )
+    .command(
+      'publish <dir>',
+      'Copy every report under dir into a static site with an index.html of headline numbers',
+      (y) =>
+        y
+          .positional('dir', { type: 'string', demandOption: true, describe: 'directory to search for report.html files, e.g. reports/' })
+          .option('out', { type: 'string', demandOption: true, describe: 'site directory to write, e.g. site/' })
+          .option('title', { type: 'string', describe: 'index page title (default: pushbench reports)' }),
+      async (args) => {
+        outcome.exitCode = await publishCommand({ dir: args.dir, out: args.out, title: args.title });
       },
     )
     .demandCommand(1, 'name a command: run or validate (see --help)')

@@ -4,6 +4,7 @@ import { parseDurationUs } from '../scenario/duration.js';
 import { runScenario } from '../run/run-scenario.js';
 import { defaultRunDir, writeResult } from '../result/write-result.js';
 import { renderTextSummary } from '../report/text-summary.js';
+import { writeRunReport } from '../report/write-report.js';
 import { ExitCode } from './exit-codes.js';
 import { createProgressPrinter } from './progress-printer.js';
 
@@ -40,8 +41,9 @@ export async function runCommand(args: RunArgs): Promise<number> {
     printer.done();
     const outDir = args.out ?? defaultRunDir(scenario.config.name, startedAt);
     const path = await writeResult(result, outDir);
+    const reportPath = await writeRunReport(result, outDir);
     if (args.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-    else process.stdout.write(renderTextSummary(result, path) + '\n');
+    else process.stdout.write(`${renderTextSummary(result, path)}\n  report     ${reportPath}\n`);
     return result.validity.ok ? ExitCode.ok : ExitCode.runFailed;
   } finally {
     process.off('SIGINT', onSigint);
