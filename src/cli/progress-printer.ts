@@ -25,7 +25,11 @@ export function formatProgress(progress: ProgressSnapshot): string {
   const elapsed = Math.min(progress.elapsedUs, progress.totalUs);
   const p99 = progress.p99Us === undefined ? '-' : formatDurationUs(progress.p99Us);
   return (
-    `[${formatDurationUs(elapsed)} / ${formatDurationUs(progress.totalUs)}] ` +
+    `[${seconds(elapsed)} / ${seconds(progress.totalUs)}] ` +
     `rate ${progress.sentPerSec}/s  p99 ${p99}  errors ${progress.errors}  in flight ${progress.inFlight}  connections ${progress.openConnections}`
   );
+}
+
+function seconds(us: number): string {
+  return `${(us / 1e6).toFixed(1)}s`;
 }

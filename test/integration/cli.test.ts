@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const cli = join(root, 'src/cli/main.ts');
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI from source (tsx), optionally sending SIGINT after `interruptAfterMs`. */
+function pushbench(args: string[], interruptAfterMs?: number): Promise<CliRun> {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    if (interruptAfterMs !== undefined) setTimeout(() => child.kill('SIGINT'), interruptAfterMs);
+    child.on('exit', (code) => resolveRun({ code, stdout, stderr }));
+  });
+}
+
+function scenarioFile(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pushbench-cli-'));
+  const file = join(dir, 'scenario.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('pushbench CLI', () => {
+  it('validate: ok scenarios exit 0; every problem of a bad one is a located line, exit 2, no stack trace', async () => {
+    const good = await pushbench(['validate', 'webhook-burst', 'webhook-closed']);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/webhook-burst\.yaml: ok/);
+    const bad = scenarioFile('name: x\nwebhook:\n  load: { model: open, rate: -1, duration: 5 }\n  extra: 1\n');
+    const result = await pushbench(['validate', bad]);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line).toMatch(new RegExp(`^pushbench: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: `));
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('bad flags and unknown commands exit 2 with one line', async () => {
+    for (const args of [['run', 'webhook-burst', '--duration', 'soon'], ['run', 'webhook-closed', '--rate', '50'], ['frobnicate'], ['run', 'no-such-scenario']]) {
+      const result = await pushbench(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(result.stderr).toMatch(/^pushbench: /);
+    }
+  });
+
+  it('run: prints the summary, writes result.json, exits 0', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'pushbench-out-'));
+    const result = await pushbench(['run', 'webhook-closed', '--duration', '1s', '--out', out]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/pushbench webhook-closed/);
+    expect(result.stdout).toMatch(/webhook\.latency/);
+    expect(result.stdout).toContain(join(out, 'result.json'));
+    const written = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    expect(written.schemaVersion).toBe(1);
+    expect(written.counters['webhook.ok']).toBeGreaterThan(0);
+    expect(result.stderr).toMatch(/\[\d\.\ds \/ 1\.0s\] rate \d+\/s {2}p99 \S+ {2}errors 0/);
+  });
+
+  it('Ctrl-C ends a long run cleanly: result.json is written and the run is marked interrupted (exit 3)', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'pushbench-int-'));
+    const file = scenarioFile('name: long\nwebhook:\n  load: { model: open, rate: 50, duration: 60s }\n');
+    const startedMs = Date.now();
+    const result = await pushbench(['run', file, '--out', out], 3_000);
+    expect(Date.now() - startedMs).toBeLessThan(15_000);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/stopping/);
+    expect(existsSync(join(out, 'result.json'))).toBe(true);
+    const written = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    expect(written.interrupted).toBe(true);
+    expect(written.counters['webhook.sent']).toBeGreaterThan(0);
+  });
+});
