@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { renderReport } from '../../../src/report/html/render-report.js';
+import { percentileSpectrum } from '../../../src/report/html/percentile-spectrum.js';
+import { embeddedData, fixtureResult } from './report-fixtures.js';
+
+const HOSTILE = '<img src=x onerror=alert(1)>';
+const generatedAt = new Date('2026-01-02T03:04:05Z');
+
+function inlineScripts(html: string): string[] {
+  return [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => match[1] ?? '');
+}
+
+describe('renderReport: safe to publish', () => {
+  const result = fixtureResult('webhook-burst');
+  result.scenario.name = HOSTILE;
+  result.validity.warnings = ['</script><script>alert(2)</script>'];
+  result.scenario.config = { name: HOSTILE, webhook: { secret: 'whsec_c2VjcmV0LXZhbHVl', headers: { 'x-api-token': 'tok_live_123456' } } };
+  const html = renderReport([result], { generatedAt });
+
+  it('shows a hostile scenario name as text, never as markup', () => {
+    expect(html).not.toContain(HOSTILE);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).not.toContain('<script>alert(2)');
+  });
+
+  it('has exactly the three scripts it means to: the data, Chart.js and its own', () => {
+    expect(html.match(/<script\b/g)).toHaveLength(3);
+    expect(html).toContain('<script type="application/json" id="pushbench-data">');
+  });
+
+  it('carries a CSP that forbids remote loads and pins the inline scripts by hash', () => {
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1]?.replaceAll('&#39;', "'");
+    expect(csp).toBeDefined();
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("img-src data:");
+    expect(csp).not.toMatch(/https?:|\*/);
+    for (const script of inlineScripts(html)) {
+      const hash = createHash('sha256').update(script, 'utf8').digest('base64');
+      expect(csp).toContain(`'sha256-${hash}'`);
+    }
+  });
+
+  it('loads nothing remote: no src or href to http(s), no link elements, no external script', () => {
+    expect(html).not.toMatch(/\b(src|href)\s*=\s*["']?\s*(https?:)?\/\//i);
+    expect(html).not.toMatch(/<link\b/i);
+    expect(html).not.toMatch(/<script[^>]+src=/i);
+    expect(html).not.toMatch(/sourceMappingURL/);
+  });
+
+  it('leaves no secret in the page, even from a result that was not redacted', () => {
+    expect(html).not.toContain('whsec_c2VjcmV0LXZhbHVl');
+    expect(html).not.toContain('tok_live_123456');
+    expect(html).toContain('&lt;redacted&gt;');
+  });
+
+  it('does not publish the absolute path of the scenario file', () => {
+    expect(html).not.toContain('/work/main/scenarios');
+    expect(html).toContain('webhook-burst.yaml');
+  });
+});
+
+describe('renderReport: content', () => {
+  it('embeds data that round-trips: labels, colours, headline numbers and spectra from the histograms', () => {
+    const burst = fixtureResult('webhook-burst');
+    const closed = fixtureResult('webhook-closed');
+    const data = embeddedData(renderReport([burst, closed], { generatedAt, title: 'A vs B' }));
+    expect(data.title).toBe('A vs B');
+    expect(data.generatedAt).toBe('2026-01-02T03:04:05.000Z');
+    expect(data.runs.map((run) => run.label)).toEqual(['webhook-burst', 'webhook-closed']);
+    expect(data.runs[1]?.headline).toMatchObject({ metric: 'webhook.latency', p99Us: closed.metrics['webhook.latency']!.p99, sent: 80_889, errors: 0, valid: true });
+
+    const spectrum = data.sections.find((section) => section.id === 'spectrum')?.charts[0];
+    expect(spectrum?.title).toBe('webhook.latency latency by percentile');
+    expect(spectrum?.kind === 'line' && spectrum.yLabel).toBe('latency (ms)');
+    const expected = percentileSpectrum(burst.metrics['webhook.latency']!.hdr);
+    const drawn = spectrum?.kind === 'line' ? spectrum.series[0]?.points : undefined;
+    expect(drawn).toHaveLength(expected.length);
+    expect(drawn?.at(-1)?.[1]).toBeCloseTo(expected.at(-1)!.latencyUs / 1000, 0);
+  });
+
+  it('charts timelines and the connection ramp from the names in the results', () => {
+    const data = embeddedData(renderReport([fixtureResult('webhook-burst')], { generatedAt }));
+    const titles = data.sections.flatMap((section) => section.charts.map((chart) => chart.title));
+    expect(titles).toEqual(
+      expect.arrayContaining(['webhook.sent per second', 'webhook.latency p99 per second', 'webhook errors per second', 'webhook.connections.open (connection ramp)']),
+    );
+    expect(data.sections.map((section) => section.id)).not.toContain('ledger');
+  });
+
+  it('colours the change against the first run: slower is worse, faster is better', () => {
+    const first = fixtureResult('webhook-burst');
+    const second = fixtureResult('webhook-burst');
+    const metric = second.metrics['webhook.latency']!;
+    metric.p99 = first.metrics['webhook.latency']!.p99 * 2;
+    metric.p50 = first.metrics['webhook.latency']!.p50 / 2;
+    const html = renderReport([first, second], { generatedAt });
+    expect(html).toContain('<span class="change worse" title="against the first run">+100.0%</span>');
+    expect(html).toContain('<span class="change better" title="against the first run">−50.0%</span>');
+  });
+
+  it('puts a warning banner on an invalid run, with its reasons', () => {
+    const valid = fixtureResult('webhook-closed');
+    const invalid = fixtureResult('webhook-burst');
+    invalid.validity.ok = false;
+    invalid.validity.reasons = ['generator saturated: 41% of sends were late'];
+    const html = renderReport([valid, invalid], { generatedAt });
+    expect(html).toMatch(/<div class="banner invalid" role="alert"><strong>Run “webhook-burst” is INVALID[^<]*<\/strong><ul><li>generator saturated: 41% of sends were late<\/li>/);
+    expect(renderReport([valid], { generatedAt })).not.toContain('banner invalid');
+  });
+
+  it('marks a run with an unbalanced delivery ledger invalid and charts the ledger', () => {
+    const result = fixtureResult('webhook-closed');
+    Object.assign(result.counters, { 'ledger.webhook.published': 100, 'ledger.webhook.delivered': 90, 'ledger.webhook.lost': 5 });
+    const html = renderReport([result], { generatedAt });
+    expect(html).toContain('ledger of webhook unbalanced: published 100 but delivered + lost + in flight = 95');
+    expect(html).toContain('UNBALANCED');
+    const ledger = embeddedData(html).sections.find((section) => section.id === 'ledger');
+    expect(ledger?.charts[0]).toMatchObject({ kind: 'bar', title: 'webhook delivery ledger', series: [{ run: 0, values: [100, 90, 5, 0, 0, 0] }] });
+  });
+
+  it('keeps a 10-run comparison within 1.5 MB', () => {
+    const results = Array.from({ length: 10 }, (_, run) => fixtureResult(run % 2 === 0 ? 'webhook-burst' : 'webhook-closed'));
+    const sizeBytes = Buffer.byteLength(renderReport(results, { generatedAt }));
+    expect(sizeBytes).toBeLessThanOrEqual(1.5 * 1024 * 1024);
+  });
+
+  it('refuses to render nothing', () => {
+    expect(() => renderReport([])).toThrow(/no results/);
+  });
+});
