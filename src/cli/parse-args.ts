@@ -4,6 +4,8 @@ import { runCommand } from './run-command.js';
 import { validateCommand } from './validate-command.js';
 import { reportCommand } from './report-command.js';
 import { publishCommand } from './publish-command.js';
+import { compareCommand } from './compare-command.js';
+import { baselineCommand } from './baseline-command.js';
 
 /**
  * Builds the yargs parser. Each command handler stores its exit code in `outcome`; the parser
@@ -23,9 +25,38 @@ export function buildCli(argv: string[], outcome: { exitCode: number }): Argv {
           .option('target', { type: 'string', describe: 'send to this http(s):// URL instead of the scenario\'s target' })
           .option('duration', { type: 'string', describe: 'replace the load duration, e.g. 30s' })
           .option('rate', { type: 'number', describe: 'replace the open-model rate (requests per second)' })
-          .option('json', { type: 'boolean', default: false, describe: 'print result.json to stdout instead of the summary' }),
+          .option('json', { type: 'boolean', default: false, describe: 'print result.json to stdout instead of the summary' })
+          .option('repeat', { type: 'number', describe: 'run N trials and keep them all in one result (compare uses their medians)' })
+          .option('junit', { type: 'string', describe: 'write the thresholds as JUnit XML to this file' })
+          .option('markdown', { type: 'string', describe: 'write a Markdown summary to this file (and append it to $GITHUB_STEP_SUMMARY)' }),
       async (args) => {
         outcome.exitCode = await runCommand(args);
+      },
+    )
+    .command(
+      'compare <baseline> <current>',
+      'Compare two results; exit 1 naming any metric that regressed beyond tolerance and noise',
+      (y) =>
+        y
+          .positional('baseline', { type: 'string', demandOption: true, describe: 'baseline result.json, or a name in reports/baselines/' })
+          .positional('current', { type: 'string', demandOption: true, describe: 'current result.json' })
+          .option('max-regression', { type: 'string', describe: 'tolerances over the defaults, e.g. p99=10%,throughput=5%,p999=off' })
+          .option('junit', { type: 'string', describe: 'write one JUnit testcase per compared quantity to this file' })
+          .option('markdown', { type: 'string', describe: 'write a Markdown table to this file (and append it to $GITHUB_STEP_SUMMARY)' }),
+      async (args) => {
+        outcome.exitCode = await compareCommand(args);
+      },
+    )
+    .command(
+      'baseline <result>',
+      'Save a result as the baseline reports/baselines/<name>.json (written or updated)',
+      (y) =>
+        y
+          .positional('result', { type: 'string', demandOption: true, describe: 'result.json of a valid run' })
+          .option('name', { type: 'string', describe: 'baseline name (default: the scenario name)' })
+          .option('dir', { type: 'string', describe: 'baselines directory (default: reports/baselines)' }),
+      async (args) => {
+        outcome.exitCode = await baselineCommand(args);
       },
     )
     .command(

@@ -1,12 +1,11 @@
 import { InputError } from '../errors.js';
 import { loadScenario, resolveScenarioPath, type ScenarioOverrides } from '../scenario/load-scenario.js';
 import { parseDurationUs } from '../scenario/duration.js';
-import { runScenario } from '../run/run-scenario.js';
 import { defaultRunDir, writeResult } from '../result/write-result.js';
 import { renderTextSummary } from '../report/text-summary.js';
 import { writeRunReport } from '../report/write-report.js';
-import { ExitCode } from './exit-codes.js';
 import { createProgressPrinter } from './progress-printer.js';
+import { checkRepeat, renderRunGate, runExitCode, runTrials, withThresholds, writeRunCiOutputs } from '../gate/run-gate.js';
 
 export const DEFAULT_SCENARIO = 'webhook-burst';
 
@@ -17,11 +16,16 @@ export interface RunArgs {
   duration?: string | undefined;
   rate?: number | undefined;
   json?: boolean | undefined;
+  /** Trials to run and keep in one result (compare takes their medians). */
+  repeat?: number | undefined;
+  junit?: string | undefined;
+  markdown?: string | undefined;
 }
 
 /** `pushbench run`: argv -> runScenario -> result.json + summary. Returns the exit code. */
 export async function runCommand(args: RunArgs): Promise<number> {
   const overrides = overridesFrom(args);
+  const repeat = checkRepeat(args.repeat);
   const file = resolveScenarioPath(args.scenario ?? DEFAULT_SCENARIO);
   const scenario = await loadScenario(file, overrides);
   const controller = new AbortController();
@@ -37,14 +41,21 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const printer = createProgressPrinter();
   const startedAt = new Date();
   try {
-    const result = await runScenario(scenario, { signal: controller.signal, onProgress: (progress) => printer.print(progress) });
+    const onTrial = (trial: number, of: number): void => {
+      if (of > 1) process.stderr.write(`${trial > 1 ? '\n' : ''}trial ${trial} of ${of}\n`);
+    };
+    const trials = await runTrials(scenario, { repeat, onTrial, signal: controller.signal, onProgress: (progress) => printer.print(progress) });
+    const result = withThresholds(trials, scenario);
     printer.done();
     const outDir = args.out ?? defaultRunDir(scenario.config.name, startedAt);
     const path = await writeResult(result, outDir);
     const reportPath = await writeRunReport(result, outDir);
     if (args.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     else process.stdout.write(`${renderTextSummary(result, path)}\n  report     ${reportPath}\n`);
-    return result.validity.ok ? ExitCode.ok : ExitCode.runFailed;
+    const gate = renderRunGate(result);
+    if (gate) (args.json ? process.stderr : process.stdout).write(gate + '\n');
+    await writeRunCiOutputs(result, { junit: args.junit, markdown: args.markdown });
+    return runExitCode(result);
   } finally {
     process.off('SIGINT', onSigint);
   }
