@@ -19,7 +19,7 @@ p.note { margin: 0 0 12px; color: var(--muted); }
 .card .value { font-size: 26px; font-weight: 650; font-variant-numeric: tabular-nums; }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
-th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: left; }
+th, td { padding: 6px 8px; border-bottom: 1px solid var(--line); text-align: left; }
 .num, th.run { white-space: nowrap; }
 thead th { color: var(--muted); font-weight: 600; font-size: 12px; text-transform: uppercase; letter-spacing: 0.03em; }
 .num { text-align: right; }

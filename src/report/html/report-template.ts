@@ -20,7 +20,8 @@ export function reportPage(results: readonly RunResult[], data: ReportData): str
   const runs = data.runs;
   const first = runs[0];
   const scripts = [chartJsSourceText(), REPORT_CLIENT_SCRIPT];
-  const subtitle = `${runs.length === 1 ? '1 run' : `${runs.length} runs compared`} · generated ${data.generatedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} by pushbench ${data.toolVersion}`;
+  const scenarios = [...new Set(runs.map((run) => run.scenario))].join(', ');
+  const subtitle = `${runs.length === 1 ? '1 run' : `${runs.length} runs`} of ${scenarios} · generated ${data.generatedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} by pushbench ${data.toolVersion}`;
   const comparing = runs.length > 1 ? ' Changes are against the first run: green is better, red is worse, grey within ±1%.' : '';
   const sections = data.sections.map((section, index) => chartSection(section, index, section.id === 'ledger' ? ledgerTable(results, runs) : ''));
   return `<!DOCTYPE html>

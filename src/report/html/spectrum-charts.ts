@@ -27,7 +27,7 @@ function spectrumChart(results: readonly RunResult[], metric: string): LineChart
   if (series.length === 0) return undefined;
   return {
     kind: 'line',
-    title: `${metric} latency by percentile`,
+    title: `${metric} by percentile`,
     xScale: 'percentile',
     xLabel: 'percentile',
     yLabel: `latency (${scale.unit})`,

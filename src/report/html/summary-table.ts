@@ -2,15 +2,20 @@ import { formatCount, formatFraction, formatLatencyUs } from './format.js';
 import { comparedCell, htmlTable, numberCell, runCell, textCell } from './html-table.js';
 import type { RunView } from './report-data.js';
 
-/** The headline table: one row per run, changes against the first run. */
+/**
+ * The headline table: one row per run, changes against the first run. When every run quotes the
+ * same latency metric it is named once in the column headers instead of in a column of its own.
+ */
 export function summaryTable(runs: readonly RunView[]): string {
   const first = runs[0]?.headline;
+  const metrics = new Set(runs.map((run) => run.headline.metric ?? '-'));
+  const sharedMetric = metrics.size === 1 ? [...metrics][0] : undefined;
   const rows = runs.map((run, index) => {
     const h = run.headline;
     const base = index === 0 ? undefined : first;
     return [
       runCell(run),
-      textCell(h.metric ?? '-'),
+      ...(sharedMetric === undefined ? [textCell(h.metric ?? '-')] : []),
       comparedCell(`${formatCount(h.throughputPerSec)}/s`, h.throughputPerSec, base?.throughputPerSec, false),
       numberCell(h.sent === 0 ? '-' : formatFraction(h.ok / h.sent)),
       comparedCell(formatCount(h.errors), h.errors, base?.errors, true),
@@ -20,6 +25,7 @@ export function summaryTable(runs: readonly RunView[]): string {
       `<td class="num"><span class="badge ${h.valid ? 'ok' : 'invalid'}">${h.valid ? 'valid' : 'INVALID'}</span></td>`,
     ];
   });
-  const headers = ['run', 'latency metric', 'throughput', 'success', 'errors', 'p50', 'p99', 'p99.9', 'validity'];
-  return htmlTable(headers, rows, 'summary', 2);
+  const latency = sharedMetric === undefined || sharedMetric === '-' ? ['p50', 'p99', 'p99.9'] : ['p50', 'p99', 'p99.9'].map((p) => `${sharedMetric} ${p}`);
+  const headers = ['run', ...(sharedMetric === undefined ? ['latency metric'] : []), 'throughput', 'success', 'errors', ...latency, 'validity'];
+  return htmlTable(headers, rows, 'summary', sharedMetric === undefined ? 2 : 1);
 }

@@ -71,7 +71,7 @@ describe('renderReport: content', () => {
     expect(data.runs[1]?.headline).toMatchObject({ metric: 'webhook.latency', p99Us: closed.metrics['webhook.latency']!.p99, sent: 80_889, errors: 0, valid: true });
 
     const spectrum = data.sections.find((section) => section.id === 'spectrum')?.charts[0];
-    expect(spectrum?.title).toBe('webhook.latency latency by percentile');
+    expect(spectrum?.title).toBe('webhook.latency by percentile');
     expect(spectrum?.kind === 'line' && spectrum.yLabel).toBe('latency (ms)');
     const expected = percentileSpectrum(burst.metrics['webhook.latency']!.hdr);
     const drawn = spectrum?.kind === 'line' ? spectrum.series[0]?.points : undefined;
