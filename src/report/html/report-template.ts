@@ -40,8 +40,7 @@ export function reportPage(results: readonly RunResult[], data: ReportData): str
 <main>
 ${runBanners(results, runs)}
 <section id="summary"><h2>Summary</h2><p class="note">${escapeHtml(`Throughput, errors and the latency of each run's main metric.${comparing}`)}</p>
-${runs.length === 1 && first !== undefined ? headlineCards(first) : ''}
-${summaryTable(runs)}
+${runs.length === 1 && first !== undefined ? headlineCards(first) : summaryTable(runs)}
 </section>
 ${sections.slice(0, 1).join('\n')}
 <section id="percentiles"><h2>Latency percentiles</h2><p class="note">${escapeHtml(`Every latency metric, from the full HDR histogram of each run.${comparing}`)}</p>

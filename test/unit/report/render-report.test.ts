@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { formatLatencyUs } from '../../../src/report/html/format.js';
 import { renderReport } from '../../../src/report/html/render-report.js';
 import { percentileSpectrum } from '../../../src/report/html/percentile-spectrum.js';
 import { embeddedData, fixtureResult } from './report-fixtures.js';
@@ -117,6 +118,14 @@ describe('renderReport: content', () => {
     expect(html).toContain('UNBALANCED');
     const ledger = embeddedData(html).sections.find((section) => section.id === 'ledger');
     expect(ledger?.charts[0]).toMatchObject({ kind: 'bar', title: 'webhook delivery ledger', series: [{ run: 0, values: [100, 90, 5, 0, 0, 0] }] });
+  });
+
+  it('headlines a single run with big numbers for its main metric', () => {
+    const result = fixtureResult('webhook-closed');
+    const html = renderReport([result], { generatedAt });
+    const p99 = formatLatencyUs(result.metrics['webhook.latency']!.p99);
+    expect(html).toContain(`<div class="label">webhook.latency p99</div><div class="value">${p99}</div>`);
+    expect(html).toContain('<div class="label">errors</div><div class="value">0</div>');
   });
 
   it('keeps a 10-run comparison within 1.5 MB', () => {
