@@ -4,10 +4,17 @@ export { scenarioSchema, type ScenarioConfig, type WebhookConfig } from './scena
 export { runScenario, type RunOptions } from './run/run-scenario.js';
 export { readResult, parseResult } from './result/read-result.js';
 export { writeResult } from './result/write-result.js';
-export { RESULT_SCHEMA_VERSION, runResultSchema, type RunResult } from './result/run-result.js';
+export { RESULT_SCHEMA_VERSION, runResultSchema, type RunResult, type ThresholdEvaluation, type Trial } from './result/run-result.js';
 export { renderTextSummary } from './report/text-summary.js';
 export { renderReport, type RenderReportOptions } from './report/html/render-report.js';
 export { publishReports, type PublishOptions, type PublishOutcome } from './report/publish/publish.js';
+export { parseThreshold, type Threshold, type ParsedThreshold } from './gate/threshold-grammar.js';
+export { evaluateThresholds, parseThresholdSection } from './gate/evaluate-thresholds.js';
+export { compareResults, type Comparison, type ComparisonRow } from './gate/compare-results.js';
+export { DEFAULT_TOLERANCES, parseMaxRegression, type Tolerances } from './gate/tolerances.js';
+export { combineTrials } from './gate/combine-trials.js';
+export { runTrials } from './gate/run-gate.js';
+export { saveBaseline } from './gate/baseline.js';
 export { Recorder, type RecorderOutput, type TimelinePoint } from './metrics/recorder.js';
 export { buildWebhookReceiver, type ReceiverOptions } from './targets/webhook-receiver.js';
 export { signWebhook, verifyWebhook, decodeSecret } from './load/webhook/signing.js';
