@@ -21,7 +21,3 @@ export function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (char) => SCRIPT_JSON_ESCAPES[char] ?? char);
 }
 
-/** Reads back what jsonForScript wrote (the embedded data of a report). */
-export function parseScriptJson(text: string): unknown {
-  return JSON.parse(text);
-}

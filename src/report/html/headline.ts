@@ -14,7 +14,6 @@ export interface RunHeadline {
   p50Us: number;
   p99Us: number;
   p999Us: number;
-  maxUs: number;
   valid: boolean;
   /** Why the run is invalid: the run's own validity reasons plus any unbalanced delivery ledger. */
   invalidReasons: string[];
@@ -35,7 +34,6 @@ export function runHeadline(result: RunResult): RunHeadline {
     p50Us: summary?.p50 ?? 0,
     p99Us: summary?.p99 ?? 0,
     p999Us: summary?.p999 ?? 0,
-    maxUs: summary?.max ?? 0,
     valid: result.validity.ok && invalidReasons.length === 0,
     invalidReasons,
   };
