@@ -24,7 +24,12 @@ const work = mkdtempSync(join(tmpdir(), 'pushbench-bench-'));
 const children = new Set<ChildProcess>();
 process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
 
-function run(command: string, args: string[], options: { stdinOpen?: boolean } = {}): { child: ChildProcess; output: Promise<string> } {
+/** Runs a child; with `cpuFile`, under /usr/bin/time so its CPU seconds (user + system) can be read afterwards. */
+function run(command: string, args: string[], options: { stdinOpen?: boolean; cpuFile?: string } = {}): { child: ChildProcess; output: Promise<string> } {
+  if (options.cpuFile) {
+    args = ['-f', '%U %S', '-o', options.cpuFile, command, ...args];
+    command = '/usr/bin/time';
+  }
   const child = spawn(command, args, { cwd: root, stdio: [options.stdinOpen ? 'pipe' : 'ignore', 'pipe', 'ignore'] });
   children.add(child);
   const output = new Promise<string>((resolveOutput, reject) => {
@@ -45,17 +50,30 @@ async function startServer(): Promise<{ url: string; stop(): void }> {
   return { url: `http://127.0.0.1:${port}/`, stop: () => child.stdin!.end() };
 }
 
-async function autocannonReqPerSec(url: string, durationSec: number): Promise<number> {
+function cpuSeconds(file: string): number {
+  const [user, system] = readFileSync(file, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
+  return (user ?? 0) + (system ?? 0);
+}
+
+interface Throughput {
+  reqPerSec: number;
+  /** The generator process's CPU (user + system) per completed request, µs. */
+  cpuUsPerRequest: number;
+}
+
+async function autocannon(url: string, durationSec: number): Promise<Throughput> {
   const body = 'a'.repeat(512);
   const bin = join(root, 'node_modules/autocannon/autocannon.js');
-  const { output } = run(process.execPath, [bin, '-c', '64', '-d', String(durationSec), '-m', 'POST', '-b', body, '--json', url]);
+  const cpuFile = join(work, 'autocannon.cpu');
+  const { output } = run(process.execPath, [bin, '-c', '64', '-d', String(durationSec), '-m', 'POST', '-b', body, '--json', url], { cpuFile });
   const report = JSON.parse(await output) as { requests: { total: number }; duration: number; non2xx: number; errors: number };
   if (report.non2xx > 0 || report.errors > 0) console.warn(`autocannon: ${report.non2xx} non-2xx, ${report.errors} errors`);
-  return report.requests.total / report.duration;
+  return { reqPerSec: report.requests.total / report.duration, cpuUsPerRequest: (cpuSeconds(cpuFile) * 1e6) / report.requests.total };
 }
 
 interface PushbenchRun {
   okPerSec: number;
+  cpuUsPerRequest: number;
   counters: Record<string, number>;
   latency: Record<string, number>;
   validity: { ok: boolean; reasons: string[]; lateSendFraction: number; askedRatePerSec?: number; achievedRatePerSec?: number };
@@ -65,11 +83,14 @@ async function pushbench(name: string, load: string, url: string, durationSec: n
   const file = join(work, `${name}.yaml`);
   writeFileSync(file, `name: ${name}\nwebhook:\n  target: ${url}\n  secret: ${SECRET}\n  payload: { sizeBytes: 512 }\n  load: ${load}\n`);
   const out = join(work, name);
-  const { output } = run(process.execPath, ['dist/cli/main.js', 'run', file, '--out', out, '--duration', `${durationSec}s`]);
+  const cpuFile = join(work, `${name}.cpu`);
+  const { output } = run(process.execPath, ['dist/cli/main.js', 'run', file, '--out', out, '--duration', `${durationSec}s`], { cpuFile });
   await output;
   const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+  const ok = result.counters['webhook.ok'] ?? 0;
   return {
-    okPerSec: (result.counters['webhook.ok'] ?? 0) / durationSec,
+    okPerSec: ok / durationSec,
+    cpuUsPerRequest: (cpuSeconds(cpuFile) * 1e6) / Math.max(ok, 1),
     counters: result.counters,
     latency: result.metrics['webhook.latency'],
     validity: result.validity,
@@ -81,21 +102,29 @@ const fmtUs = (us: number | undefined): string => (us === undefined ? '-' : us <
 
 const server = await startServer();
 console.log(`minimal node:http server at ${server.url}; warming up`);
-await autocannonReqPerSec(server.url, 2);
+await autocannon(server.url, 2);
 await pushbench('warmup', '{ model: closed, connections: 64, duration: 2s }', server.url, 2);
 
-const ours: number[] = [];
-const theirs: number[] = [];
+const ours: Throughput[] = [];
+const theirs: Throughput[] = [];
 console.log(`\nclosed model, ${rounds} alternated rounds of ${seconds}s, 64 connections, 512-byte bodies`);
-console.log('round  autocannon (unsigned) req/s  pushbench (signed) req/s  ratio');
+console.log('round   autocannon (unsigned)      pushbench (signed)      ratio');
+console.log('        req/s   CPU us/req        req/s   CPU us/req     req/s');
+const row = (label: string, peer: Throughput, mine: Throughput): string =>
+  `${label.padEnd(6)} ${peer.reqPerSec.toFixed(0).padStart(6)} ${peer.cpuUsPerRequest.toFixed(1).padStart(12)}  ${mine.reqPerSec.toFixed(0).padStart(11)} ${mine.cpuUsPerRequest.toFixed(1).padStart(12)}  ${(mine.reqPerSec / peer.reqPerSec).toFixed(3).padStart(8)}`;
 for (let round = 1; round <= rounds; round++) {
-  const peer = await autocannonReqPerSec(server.url, seconds);
-  const mine = (await pushbench(`closed-${round}`, '{ model: closed, connections: 64, duration: 1s }', server.url, seconds)).okPerSec;
+  const peer = await autocannon(server.url, seconds);
+  const run = await pushbench(`closed-${round}`, '{ model: closed, connections: 64, duration: 1s }', server.url, seconds);
+  const mine = { reqPerSec: run.okPerSec, cpuUsPerRequest: run.cpuUsPerRequest };
   theirs.push(peer);
   ours.push(mine);
-  console.log(`${String(round).padStart(5)}  ${peer.toFixed(0).padStart(27)}  ${mine.toFixed(0).padStart(24)}  ${(mine / peer).toFixed(3)}`);
+  console.log(row(String(round), peer, mine));
 }
-console.log(`median ${median(theirs).toFixed(0).padStart(27)}  ${median(ours).toFixed(0).padStart(24)}  ${(median(ours) / median(theirs)).toFixed(3)}`);
+const medianOf = (list: Throughput[]): Throughput => ({
+  reqPerSec: median(list.map((entry) => entry.reqPerSec)),
+  cpuUsPerRequest: median(list.map((entry) => entry.cpuUsPerRequest)),
+});
+console.log(row('median', medianOf(theirs), medianOf(ours)));
 
 console.log('\nopen model, 20000 req/s constant for 10 s, signed 512-byte events');
 const open = await pushbench('open-20k', '{ model: open, rate: 20000, duration: 1s }', server.url, 10);
