@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument } from 'yaml';
 import { InputError } from '../errors.js';
 import { RESULT_SCHEMA_VERSION, runResultSchema, type RunResult } from './run-result.js';
 
@@ -17,8 +18,8 @@ export function parseResult(text: string, path: string): RunResult {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`${path}: not valid JSON (${(error as Error).message})`);
+  } catch {
+    throw new InputError(`${path}:${jsonErrorPosition(text)}: not valid JSON`);
   }
   const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (version !== RESULT_SCHEMA_VERSION) {
@@ -26,8 +27,19 @@ export function parseResult(text: string, path: string): RunResult {
   }
   const parsed = runResultSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 5).map((issue) => `${path}: ${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`);
-    throw new InputError(problems);
+    const [first, ...rest] = parsed.error.issues;
+    const more = rest.length > 0 ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';
+    throw new InputError(`${path}: not a valid pushbench result: ${first!.path.map(String).join('.') || '(top level)'}: ${first!.message}${more}`);
   }
   return parsed.data;
+}
+
+/** JSON.parse does not always say where it failed; the YAML parser (a JSON superset) does. */
+function jsonErrorPosition(text: string): string {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const offset = doc.errors[0]?.pos[0];
+  if (offset === undefined) return '1:1';
+  const { line, col } = lineCounter.linePos(offset);
+  return `${line}:${col}`;
 }
