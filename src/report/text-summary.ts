@@ -34,6 +34,7 @@ export function renderTextSummary(result: RunResult, resultPath?: string): strin
       `  receiver   received ${counters['receiver.received']}  unique ${counters['receiver.unique'] ?? 0}  duplicates ${counters['receiver.duplicates'] ?? 0}  bad signature ${counters['receiver.badSignature'] ?? 0}`,
     );
   }
+  lines.push(...websocketLines(counters, result.validity));
   const validity = result.validity;
   if (validity.askedRatePerSec !== undefined && validity.achievedRatePerSec !== undefined) {
     lines.push(`  rate       asked ${validity.askedRatePerSec.toFixed(1)}/s  achieved ${validity.achievedRatePerSec.toFixed(1)}/s`);
@@ -46,6 +47,29 @@ export function renderTextSummary(result: RunResult, resultPath?: string): strin
   for (const warning of validity.warnings) lines.push(`  warning    ${warning}`);
   if (resultPath) lines.push(`  result     ${resultPath}`);
   return lines.join('\n');
+}
+
+/** The WebSocket block: connections on both sides, messages, broadcasts, client memory per connection. */
+function websocketLines(counters: Record<string, number>, validity: RunResult['validity']): string[] {
+  if (counters['ws.connections.opened'] === undefined && !validity.shards) return [];
+  const sum = (prefix: string): Array<[string, number]> => Object.entries(counters).filter(([name]) => name.startsWith(prefix)).map(([name, value]) => [name.slice(prefix.length), value]);
+  const detail = (entries: Array<[string, number]>): string => {
+    const total = entries.reduce((all, [, value]) => all + value, 0);
+    return `${total}${entries.length > 0 ? ` (${entries.map(([name, value]) => `${name} ${value}`).join(', ')})` : ''}`;
+  };
+  const lines = [
+    `  ws         opened ${counters['ws.connections.opened'] ?? 0}  peak ${counters['ws.connections.peak'] ?? 0}  failed ${detail(sum('ws.connections.failed.'))}  dropped ${detail(sum('ws.connections.dropped.'))}`,
+    `             server: opened ${counters['ws.server.connections.opened'] ?? 0}  peak ${counters['ws.server.connections.peak'] ?? 0}`,
+    `             messages sent ${counters['ws.messages.sent'] ?? 0}  received ${counters['ws.messages.received'] ?? 0}  echo unanswered ${counters['ws.echo.unanswered'] ?? 0}`,
+  ];
+  if (counters['ws.broadcast.sent'] !== undefined) {
+    lines.push(`             broadcasts ${counters['ws.server.broadcasts'] ?? 0}  frames sent ${counters['ws.broadcast.sent']}  received ${counters['ws.broadcast.received'] ?? 0}  missing ${counters['ws.broadcast.missing'] ?? 0}`);
+  }
+  const memory = validity.clientBytesPerConnection === undefined ? '-' : `${(validity.clientBytesPerConnection / 1024).toFixed(1)} KB`;
+  const rate = validity.connectRatePerSec === undefined ? '-' : `${validity.connectRatePerSec.toFixed(0)}/s`;
+  lines.push(`             client memory ${memory} per held connection  connect rate ${rate} during the ramp  processes ${validity.shards?.length ?? 0}`);
+  if ((counters['ws.processes.crashed'] ?? 0) > 0) lines.push(`             crashed processes ${counters['ws.processes.crashed']}`);
+  return lines;
 }
 
 function percent(part: number, whole: number): string {

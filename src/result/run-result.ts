@@ -28,6 +28,18 @@ export const timelinePointSchema = z.object({
   gauges: z.record(z.string(), z.number()),
 });
 
+/** One WebSocket child process: its connections and whether it kept up. */
+export const shardHealthSchema = z.object({
+  role: z.string(),
+  pid: z.number().int(),
+  /** Connections it held at the end of the hold (clients) or at the last report (servers). */
+  connections: z.number().int().min(0),
+  maxRssBytes: z.number().int().min(0),
+  eventLoopDelayP99Us: integerUs,
+  eventLoopDelayMaxUs: integerUs,
+  cpuMs: z.number().min(0),
+});
+
 export const validitySchema = z.object({
   ok: z.boolean(),
   reasons: z.array(z.string()),
@@ -44,6 +56,12 @@ export const validitySchema = z.object({
   processes: z
     .array(z.object({ role: z.string(), pid: z.number().int(), cpuMs: z.number().min(0), maxRssBytes: z.number().int().min(0) }))
     .default([]),
+  /** WebSocket runs: every client shard and built-in server process. */
+  shards: z.array(shardHealthSchema).optional(),
+  /** WebSocket runs: client RSS growth (held - before connecting) per held connection. */
+  clientBytesPerConnection: z.number().min(0).optional(),
+  /** WebSocket runs: connections opened per second of the ramp (first connect to last settled). */
+  connectRatePerSec: z.number().min(0).optional(),
 });
 
 export const envSchema = z.object({
@@ -97,6 +115,7 @@ export const runResultSchema = z.object({
 
 export type RunResult = z.output<typeof runResultSchema>;
 export type Validity = z.output<typeof validitySchema>;
+export type ShardHealth = z.output<typeof shardHealthSchema>;
 export type EnvInfo = z.output<typeof envSchema>;
 export type ThresholdEvaluation = z.output<typeof thresholdEvaluationSchema>;
 export type Trial = z.output<typeof trialSchema>;

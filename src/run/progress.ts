@@ -10,4 +10,6 @@ export interface ProgressSnapshot {
   errors: number;
   inFlight: number;
   openConnections: number;
+  /** WebSocket runs: connections the built-in servers hold (the other side of `openConnections`). */
+  serverConnections?: number;
 }

@@ -10,6 +10,7 @@ import type { PhaseContext, PhaseOutcome } from './phase.js';
 import type { ProgressSnapshot } from './progress.js';
 import { judgeValidity } from './validity.js';
 import { runWebhookPhase } from './webhook-phase.js';
+import { runWebsocketPhase } from './websocket-phase.js';
 
 export interface RunOptions {
   /** Abort to end the run early (Ctrl-C): in-flight work drains briefly and the result is still returned. */
@@ -32,6 +33,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
   };
   const outcomes: PhaseOutcome[] = [];
   if (config.webhook) outcomes.push(await runWebhookPhase(config.webhook, context));
+  if (config.websocket) outcomes.push(await runWebsocketPhase(config.websocket, context));
   if (outcomes.length === 0) throw new RunError(`${scenario.file}: nothing to run`);
   const output = recorder.close();
   const health = monitor.stop();

@@ -16,7 +16,7 @@ export const MAX_EVENT_LOOP_DELAY_P99_US = 100_000;
  * the measured value and the limit it broke.
  */
 export function judgeValidity(phases: readonly PhaseOutcome[], health: ProcessHealth, interrupted: boolean): Validity {
-  const reasons: string[] = [];
+  const reasons: string[] = phases.flatMap((phase) => phase.reasons ?? []);
   const warnings = phases.flatMap((phase) => phase.warnings);
   const dispatched = phases.reduce((sum, phase) => sum + phase.dispatched, 0);
   const lateSends = phases.reduce((sum, phase) => sum + phase.lateSends, 0);
@@ -60,6 +60,18 @@ export function judgeValidity(phases: readonly PhaseOutcome[], health: ProcessHe
     ...(open?.askedRatePerSec !== undefined ? { askedRatePerSec: round(open.askedRatePerSec, 2) } : {}),
     ...(open?.achievedRatePerSec !== undefined ? { achievedRatePerSec: round(open.achievedRatePerSec, 2) } : {}),
     processes,
+    ...wsValidity(phases),
+  };
+}
+
+/** The WebSocket phase's own figures, present only when it ran. */
+function wsValidity(phases: readonly PhaseOutcome[]): Pick<Validity, 'shards' | 'clientBytesPerConnection' | 'connectRatePerSec'> {
+  const ws = phases.find((phase) => phase.shards);
+  if (!ws) return {};
+  return {
+    shards: ws.shards,
+    ...(ws.clientBytesPerConnection !== undefined ? { clientBytesPerConnection: Math.round(ws.clientBytesPerConnection) } : {}),
+    ...(ws.connectRatePerSec !== undefined ? { connectRatePerSec: round(ws.connectRatePerSec, 1) } : {}),
   };
 }
 

@@ -99,6 +99,36 @@ export const webhookSchema = z
     }
   });
 
+const wsUrl = z
+  .union([z.literal('builtin'), z.string().regex(/^wss?:\/\/[^\s/]+/, 'expected "builtin" or a ws:// or wss:// URL')])
+  .describe('"builtin" starts the built-in ws server (one process per 15,000 connections) on 127.0.0.1; otherwise the URL to connect to.');
+
+export const websocketSchema = z
+  .strictObject({
+    target: wsUrl.default('builtin'),
+    connections: z.number().int().min(1).max(1_000_000).describe('Connections to open and hold; sharded over client processes of at most 15,000.'),
+    connectRate: z.number().positive().max(100_000).default(5_000).describe('New connections per second during the ramp (open model; connects in flight are bounded).'),
+    connectTimeout: positiveDuration.default('10s').describe('A connection not upgraded by then fails as `timeout`.'),
+    hold: duration.describe('How long every connection is held once the ramp is over ("0s": close at once).'),
+    echo: z
+      .strictObject({
+        rate: z.number().positive().max(100).describe('Messages per connection per second; the server echoes each; RTT counts from the intended send time.'),
+        sizeBytes: z.number().int().min(16).max(65_535).default(128).describe('Message size in bytes.'),
+      })
+      .optional(),
+    broadcast: z
+      .strictObject({
+        every: positiveDuration.describe('The built-in server sends one frame to every connection this often.'),
+        sizeBytes: z.number().int().min(16).max(65_535).default(200).describe('Frame payload size in bytes.'),
+      })
+      .optional(),
+  })
+  .superRefine((websocket, ctx) => {
+    if (websocket.broadcast && websocket.target !== 'builtin') {
+      ctx.addIssue({ code: 'custom', path: ['broadcast'], message: '`broadcast` needs `target: builtin` (the built-in server sends it)' });
+    }
+  });
+
 const thresholdText = z
   .string()
   .superRefine((text, ctx) => {
@@ -129,16 +159,18 @@ export const scenarioSchema = z
     description: z.string().max(2_000).optional(),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(1).describe('Seeds event ids and payloads, so runs are reproducible.'),
     webhook: webhookSchema.optional(),
+    websocket: websocketSchema.optional(),
     thresholds: thresholdsSchema.optional(),
   })
   .superRefine((scenario, ctx) => {
-    if (!scenario.webhook) {
-      ctx.addIssue({ code: 'custom', path: [], message: 'a scenario needs a `webhook` section' });
+    if (!scenario.webhook && !scenario.websocket) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'a scenario needs a `webhook` or a `websocket` section' });
     }
   });
 
 export type ScenarioConfig = z.output<typeof scenarioSchema>;
 export type WebhookConfig = z.output<typeof webhookSchema>;
+export type WebsocketConfig = z.output<typeof websocketSchema>;
 export type LoadConfig = z.output<typeof loadSchema>;
 export type OpenLoadConfig = Extract<LoadConfig, { model: 'open' }>;
 export type ClosedLoadConfig = Extract<LoadConfig, { model: 'closed' }>;

@@ -1,0 +1,98 @@
+import { encodeHistogram, type Histogram } from '../../metrics/histogram.js';
+import { nowUs, sleepMs } from '../../metrics/clock.js';
+import { startProcessMonitor } from '../../metrics/process-monitor.js';
+import { startEchoTicker, type EchoTicker } from './echo-ticker.js';
+import type { ShardResult, ShardStart } from './shard-messages.js';
+import { closeAll, connectsInFlight, lastMessageUs, openConnections, rampUp, swarmMeasurements } from './swarm.js';
+
+/**
+ * Child-process entry of one client shard: "start" ramps its connections up (reporting "ramped"),
+ * runs the echo load, and "finish" drains, closes every connection and sends back its histograms
+ * (encoded, for an exact merge) and counters. Once a second it reports open connections and counter
+ * increments. It exits when the parent goes away (IPC disconnect) and ignores SIGINT: the parent,
+ * which also gets the Ctrl-C, decides how the run ends.
+ */
+type ParentMessage = { type: 'hello' } | { type: 'start'; shard: ShardStart } | { type: 'finish' };
+
+const TICK_MS = 1_000;
+/** After the echo replies are in, traffic must be quiet this long before closing (broadcasts in flight). */
+const QUIET_US = 100_000;
+const DRAIN_TIMEOUT_MS = 3_000;
+const CLOSE_GRACE_MS = 10_000;
+
+process.on('disconnect', () => process.exit(0));
+process.on('SIGINT', () => {});
+
+const monitor = startProcessMonitor();
+const baselineRssBytes = process.memoryUsage.rss();
+let echo: EchoTicker | undefined;
+let ticker: NodeJS.Timeout | undefined;
+
+process.on('message', (message: ParentMessage) => {
+  void handle(message).catch((error: unknown) => {
+    process.send?.({ type: 'error', message: (error as Error).message });
+  });
+});
+
+function tick(): void {
+  process.send?.({ type: 'tick', open: openConnections().size, connecting: connectsInFlight(), counters: swarmMeasurements().counters.takeDelta() });
+}
+
+async function handle(message: ParentMessage): Promise<void> {
+  if (message.type === 'hello') {
+    process.send?.({ type: 'loaded' });
+    return;
+  }
+  if (message.type === 'start') {
+    const { shard } = message;
+    ticker = setInterval(tick, TICK_MS);
+    const ramped = rampUp(shard.swarm);
+    if (shard.echo) echo = startEchoTicker(openConnections(), shard.echo, swarmMeasurements().counters);
+    await ramped;
+    process.send?.({ type: 'ramped', open: openConnections().size, opened: swarmMeasurements().counters.total('ws.connections.opened') });
+    return;
+  }
+  echo?.stop();
+  const heldConnections = openConnections().size;
+  const heldRssBytes = process.memoryUsage.rss();
+  await drain(echo);
+  await closeAll(CLOSE_GRACE_MS);
+  clearInterval(ticker);
+  process.send?.(shardResult(heldConnections, heldRssBytes, echo), () => process.exit(0));
+}
+
+/** Waits until every echo has come back and traffic has been quiet for a moment, or the timeout. */
+async function drain(echoTicker: EchoTicker | undefined): Promise<void> {
+  const { counters } = swarmMeasurements();
+  const deadlineUs = nowUs() + DRAIN_TIMEOUT_MS * 1000;
+  while (nowUs() < deadlineUs) {
+    const echoesBack = !echoTicker || counters.total('ws.echo.received') >= echoTicker.sent();
+    if (echoesBack && nowUs() - lastMessageUs() >= QUIET_US) return;
+    await sleepMs(10);
+  }
+}
+
+function shardResult(heldConnections: number, heldRssBytes: number, echoTicker: EchoTicker | undefined): ShardResult {
+  const measured = swarmMeasurements();
+  const usage = process.resourceUsage();
+  const counters = measured.counters.takeDelta();
+  if (echoTicker) counters['ws.echo.unanswered'] = echoTicker.sent() - measured.counters.total('ws.echo.received');
+  return {
+    type: 'result',
+    counters,
+    histograms: encodeNonEmpty({ 'ws.connect': measured.connect, 'ws.echo': measured.echo, 'ws.broadcast': measured.broadcast }),
+    broadcastLastUs: [...measured.broadcastLastUs],
+    heldConnections,
+    heldRssBytes,
+    baselineRssBytes,
+    health: monitor.stop(),
+    cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+    maxRssBytes: usage.maxRSS * 1024,
+  };
+}
+
+function encodeNonEmpty(histograms: Record<string, Histogram>): Record<string, string> {
+  const encoded: Record<string, string> = {};
+  for (const [name, histogram] of Object.entries(histograms)) if (histogram.totalCount > 0) encoded[name] = encodeHistogram(histogram);
+  return encoded;
+}

@@ -1,0 +1,32 @@
+import { siblingEntry } from '../../run/child-process.js';
+import { ChildLink, type TickMessage } from './child-link.js';
+import type { ShardRamped, ShardResult, ShardStart } from './shard-messages.js';
+
+const LOAD_TIMEOUT_MS = 20_000;
+/** Draining, closing thousands of connections and encoding histograms, on a busy machine. */
+const FINISH_TIMEOUT_MS = 60_000;
+
+/** One client shard process, driven by the websocket phase. */
+export interface ShardProcess {
+  link: ChildLink;
+  /** Starts connecting; resolves when every connection of the shard has opened or failed. */
+  start(shard: ShardStart, rampTimeoutMs: number): Promise<ShardRamped>;
+  /** Drains, closes every connection, returns the shard's numbers; the process is gone afterwards. */
+  finish(): Promise<ShardResult>;
+}
+
+/** Forks a shard and waits until it has loaded, so that shards started together ramp together. */
+export async function startShardProcess(role: string, onTick: (tick: TickMessage) => void): Promise<ShardProcess> {
+  const link = new ChildLink(role, siblingEntry(import.meta.url, 'client-shard-process'), onTick);
+  try {
+    await link.request({ type: 'hello' }, 'loaded', LOAD_TIMEOUT_MS);
+  } catch (error) {
+    link.kill();
+    throw error;
+  }
+  return {
+    link,
+    start: (shard, rampTimeoutMs) => link.request<ShardRamped>({ type: 'start', shard }, 'ramped', rampTimeoutMs),
+    finish: () => link.finish<ShardResult>({ type: 'finish' }, 'result', FINISH_TIMEOUT_MS),
+  };
+}

@@ -1,0 +1,66 @@
+import type { SwarmOptions } from './swarm.js';
+
+/**
+ * Most connections one process holds, client shard or built-in server: each is a file descriptor
+ * and the hard limit here is 20,000 per process. PUSHBENCH_WS_PER_PROCESS lowers it (tests use it
+ * to run several shards with few connections).
+ */
+export const MAX_CONNECTIONS_PER_PROCESS = 15_000;
+/** Connects in flight per shard: this many seconds of its connect rate (bounded below and above). */
+const CONNECT_WINDOW_SEC = 0.25;
+const MIN_CONNECTS_IN_FLIGHT = 16;
+const MAX_CONNECTS_IN_FLIGHT = 1_000;
+
+export function connectionsPerProcess(): number {
+  const fromEnv = Number(process.env.PUSHBENCH_WS_PER_PROCESS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? Math.min(fromEnv, MAX_CONNECTIONS_PER_PROCESS) : MAX_CONNECTIONS_PER_PROCESS;
+}
+
+export function processCount(connections: number, perProcess: number): number {
+  return Math.max(1, Math.ceil(connections / perProcess));
+}
+
+export interface SwarmPlanInput {
+  targets: string[];
+  connections: number;
+  connectRatePerSec: number;
+  connectTimeoutMs: number;
+  /** Spread shards over 127.0.0.2, 127.0.0.3, ... as source addresses (only for a loopback target). */
+  spreadSources: boolean;
+}
+
+/**
+ * Splits the connections into equal contiguous ranges, one per shard, each with its share of the
+ * connect rate and its own source address: one source address gets ~28k ports per destination, so
+ * 100k connections to one target need several.
+ */
+export function planShards(input: SwarmPlanInput, perProcess: number): SwarmOptions[] {
+  const count = processCount(input.connections, perProcess);
+  const plans: SwarmOptions[] = [];
+  let first = 0;
+  for (let index = 0; index < count; index++) {
+    const connections = Math.floor(input.connections / count) + (index < input.connections % count ? 1 : 0);
+    const connectRatePerSec = (input.connectRatePerSec * connections) / input.connections;
+    plans.push({
+      targets: input.targets,
+      firstConnection: first,
+      connections,
+      connectRatePerSec,
+      maxConnectsInFlight: Math.min(MAX_CONNECTS_IN_FLIGHT, Math.max(MIN_CONNECTS_IN_FLIGHT, Math.ceil(connectRatePerSec * CONNECT_WINDOW_SEC))),
+      connectTimeoutMs: input.connectTimeoutMs,
+      ...(input.spreadSources ? { localAddress: sourceAddress(index) } : {}),
+    });
+    first += connections;
+  }
+  return plans;
+}
+
+/** 127.0.0.2, 127.0.0.3, ... 127.0.0.251, 127.0.1.2, ...: never 127.0.0.1, which the servers listen on. */
+export function sourceAddress(shardIndex: number): string {
+  return `127.0.${Math.floor(shardIndex / 250)}.${2 + (shardIndex % 250)}`;
+}
+
+/** True for a ws:// URL whose host is a 127.x.y.z literal, where any 127 source address reaches it. */
+export function isLoopbackLiteral(url: string): boolean {
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(new URL(url).hostname);
+}

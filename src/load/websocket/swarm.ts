@@ -1,0 +1,200 @@
+import { WebSocket } from 'ws';
+import { nowUs } from '../../metrics/clock.js';
+import { createHistogram, recordUs, type Histogram } from '../../metrics/histogram.js';
+import { classifyConnectError } from './connect-error.js';
+import { DeltaCounters } from './delta-counters.js';
+import { BROADCAST_KIND, broadcastIntendedUs, broadcastSequence, ECHO_KIND, echoIntendedUs, MIN_FRAME_BYTES } from './frames.js';
+
+export interface SwarmOptions {
+  /** Connection c (global index) goes to targets[c % targets.length]. */
+  targets: string[];
+  firstConnection: number;
+  connections: number;
+  connectRatePerSec: number;
+  maxConnectsInFlight: number;
+  connectTimeoutMs: number;
+  /** Source address for every connection of this shard (a 127.x address for loopback targets). */
+  localAddress?: string;
+}
+
+/** What a swarm measured; histograms in µs. */
+export interface SwarmMeasurements {
+  counters: DeltaCounters;
+  connect: Histogram;
+  echo: Histogram;
+  broadcast: Histogram;
+  /** Per broadcast sequence: the latest arrival in this shard (µs after its intended send). */
+  broadcastLastUs: Map<number, number>;
+}
+
+/**
+ * A shard's connections. One swarm per process: the per-connection handlers are named module-level
+ * functions (no closure per connection — at 100k that is memory), and they reach the shard's
+ * state through this module. Per connection the swarm keeps the WebSocket in one Set, nothing else.
+ */
+interface SwarmState extends SwarmMeasurements {
+  options: SwarmOptions;
+  /** Connections open now, in opening order (the echo ticker walks it round robin). */
+  open: Set<WebSocket>;
+  /** Connects in flight and when each started (µs). */
+  connecting: Map<WebSocket, number>;
+  started: number;
+  settled: number;
+  rampStartUs: number;
+  rampTimer: NodeJS.Timeout | undefined;
+  onRamped: () => void;
+  /** Set when the shard closes its connections: closes after this are not drops. */
+  closing: boolean;
+  lastMessageUs: number;
+}
+
+const RAMP_TICK_MS = 5;
+const MAX_PAYLOAD_BYTES = 1 << 20;
+
+let state: SwarmState | undefined;
+
+function onOpen(this: WebSocket): void {
+  const swarm = state!;
+  const startUs = swarm.connecting.get(this);
+  swarm.connecting.delete(this);
+  if (startUs !== undefined) recordUs(swarm.connect, nowUs() - startUs);
+  swarm.counters.add('ws.connections.opened');
+  swarm.open.add(this);
+  settle(swarm);
+}
+
+function onError(this: WebSocket, error: Error): void {
+  const swarm = state!;
+  if (!swarm.connecting.delete(this)) return; // after opening, 'close' follows and is what counts
+  swarm.counters.add(swarm.closing ? 'ws.connections.cancelled' : `ws.connections.failed.${classifyConnectError(error)}`);
+  settle(swarm);
+}
+
+function onClose(this: WebSocket, code: number): void {
+  const swarm = state!;
+  if (swarm.open.delete(this)) {
+    if (!swarm.closing) swarm.counters.add(`ws.connections.dropped.${code}`);
+  } else if (swarm.connecting.delete(this)) {
+    swarm.counters.add(swarm.closing ? 'ws.connections.cancelled' : 'ws.connections.failed.other');
+    settle(swarm);
+  }
+}
+
+function onMessage(this: WebSocket, data: Buffer): void {
+  const swarm = state!;
+  const now = nowUs();
+  swarm.lastMessageUs = now;
+  swarm.counters.add('ws.messages.received');
+  if (data.length < MIN_FRAME_BYTES) return;
+  if (data[0] === ECHO_KIND) {
+    recordUs(swarm.echo, now - echoIntendedUs(data));
+    swarm.counters.add('ws.echo.received');
+  } else if (data[0] === BROADCAST_KIND) {
+    const latencyUs = now - broadcastIntendedUs(data);
+    recordUs(swarm.broadcast, latencyUs);
+    swarm.counters.add('ws.broadcast.received');
+    const sequence = broadcastSequence(data);
+    if (latencyUs > (swarm.broadcastLastUs.get(sequence) ?? -1)) swarm.broadcastLastUs.set(sequence, latencyUs);
+  }
+}
+
+function settle(swarm: SwarmState): void {
+  swarm.settled++;
+  if (swarm.settled === swarm.options.connections) finishRamp(swarm);
+  else pump(swarm);
+}
+
+function finishRamp(swarm: SwarmState): void {
+  clearTimeout(swarm.rampTimer);
+  swarm.rampTimer = undefined;
+  swarm.onRamped();
+}
+
+/** Starts the connects due by now (open-model schedule at connectRatePerSec), within the in-flight bound. */
+function pump(swarm: SwarmState): void {
+  const { options } = swarm;
+  const elapsedSec = (nowUs() - swarm.rampStartUs) / 1e6;
+  const due = Math.min(options.connections, Math.floor(elapsedSec * options.connectRatePerSec) + 1);
+  while (swarm.started < due && swarm.connecting.size < options.maxConnectsInFlight && !swarm.closing) {
+    connect(swarm, options.firstConnection + swarm.started);
+    swarm.started++;
+  }
+}
+
+function rampTick(): void {
+  const swarm = state!;
+  pump(swarm);
+  if (swarm.started < swarm.options.connections && !swarm.closing) swarm.rampTimer = setTimeout(rampTick, RAMP_TICK_MS);
+}
+
+function connect(swarm: SwarmState, index: number): void {
+  const { options } = swarm;
+  const socket = new WebSocket(options.targets[index % options.targets.length]!, {
+    perMessageDeflate: false,
+    handshakeTimeout: options.connectTimeoutMs,
+    maxPayload: MAX_PAYLOAD_BYTES,
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+  });
+  swarm.connecting.set(socket, nowUs());
+  socket.on('open', onOpen);
+  socket.on('message', onMessage);
+  socket.on('error', onError);
+  socket.on('close', onClose);
+}
+
+/** Opens the shard's connections at the asked rate; resolves when every attempt has opened or failed. */
+export function rampUp(options: SwarmOptions): Promise<void> {
+  if (state) throw new Error('one swarm per process');
+  return new Promise((resolve) => {
+    state = {
+      options,
+      counters: new DeltaCounters(),
+      connect: createHistogram(),
+      echo: createHistogram(),
+      broadcast: createHistogram(),
+      broadcastLastUs: new Map(),
+      open: new Set(),
+      connecting: new Map(),
+      started: 0,
+      settled: 0,
+      rampStartUs: nowUs(),
+      rampTimer: undefined,
+      onRamped: resolve,
+      closing: false,
+      lastMessageUs: 0,
+    };
+    rampTick();
+  });
+}
+
+export function swarmMeasurements(): SwarmMeasurements {
+  return state!;
+}
+
+export function openConnections(): ReadonlySet<WebSocket> {
+  return state!.open;
+}
+
+export function connectsInFlight(): number {
+  return state?.connecting.size ?? 0;
+}
+
+/** When the last message arrived (µs), for waiting until traffic has drained. */
+export function lastMessageUs(): number {
+  return state!.lastMessageUs;
+}
+
+/**
+ * Ends the ramp (connects in flight are cancelled, not failed) and closes every open connection
+ * with 1000; connections that do not finish the closing handshake within `graceMs` are terminated.
+ */
+export async function closeAll(graceMs: number): Promise<void> {
+  const swarm = state!;
+  swarm.closing = true;
+  clearTimeout(swarm.rampTimer);
+  for (const socket of swarm.connecting.keys()) socket.terminate();
+  for (const socket of swarm.open) socket.close(1000);
+  const deadlineUs = nowUs() + graceMs * 1000;
+  while ((swarm.open.size > 0 || swarm.connecting.size > 0) && nowUs() < deadlineUs) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (const socket of swarm.open) socket.terminate();
+}

@@ -1,0 +1,96 @@
+import { ECHO_LATE_US } from '../load/websocket/echo-ticker.js';
+import type { ChildLink } from '../load/websocket/child-link.js';
+import type { ShardProcess } from '../load/websocket/shard-handle.js';
+import type { ShardResult } from '../load/websocket/shard-messages.js';
+import type { Recorder } from '../metrics/recorder.js';
+import type { ShardHealth } from '../result/run-result.js';
+import type { WebsocketConfig } from '../scenario/schema.js';
+import type { WsServerProcess, WsServerStats } from '../targets/ws-server-handle.js';
+import type { PhaseOutcome } from './phase.js';
+import { MAX_EVENT_LOOP_DELAY_P99_US, MAX_LATE_SEND_FRACTION } from './validity.js';
+
+export interface WebsocketFinish {
+  config: WebsocketConfig;
+  recorder: Recorder;
+  children: ReadonlyArray<{ link: ChildLink }>;
+  results: ReadonlyArray<{ shard: ShardProcess; result: ShardResult }>;
+  serverStats: ReadonlyArray<{ server: WsServerProcess; stats: WsServerStats }>;
+  /** Connections each server held when the hold ended. */
+  heldByServer: ReadonlyMap<WsServerProcess, number>;
+  reasons: string[];
+  openedInRamp: number;
+  rampedUs: number;
+}
+
+/**
+ * What the websocket phase reports once its children are done: crashes and missing broadcasts as
+ * counters, the health of every process, client memory per held connection, and the reasons the
+ * numbers may describe the client rather than the target.
+ */
+export function websocketOutcome(finish: WebsocketFinish): PhaseOutcome {
+  const { recorder, reasons, results, serverStats } = finish;
+  for (const { link } of finish.children) {
+    const crash = link.crash();
+    if (!crash) continue;
+    recorder.count('ws.processes.crashed');
+    reasons.push(`${link.role} (pid ${link.pid}) died during the run (${crash}): its connections dropped and its measurements are lost`);
+  }
+  if (finish.config.broadcast) {
+    recorder.count('ws.broadcast.missing', Math.max(0, recorder.counter('ws.broadcast.sent') - recorder.counter('ws.broadcast.received')));
+  }
+  const health = processHealth(finish);
+  for (const entry of health) {
+    if (entry.role.startsWith('ws-client-') && entry.eventLoopDelayP99Us > MAX_EVENT_LOOP_DELAY_P99_US) {
+      reasons.push(
+        `${entry.role}'s event loop stalled: delay p99 ${(entry.eventLoopDelayP99Us / 1000).toFixed(1)} ms (limit ${MAX_EVENT_LOOP_DELAY_P99_US / 1000} ms): the client, not the target, may have set the pace`,
+      );
+    }
+  }
+  const echoSent = recorder.counter('ws.messages.sent');
+  const echoLate = recorder.counter('ws.echo.late');
+  if (echoSent > 0 && echoLate / echoSent > MAX_LATE_SEND_FRACTION) {
+    reasons.push(
+      `${((echoLate / echoSent) * 100).toFixed(1)}% of echo messages left more than ${ECHO_LATE_US / 1000} ms after their intended time (limit ${MAX_LATE_SEND_FRACTION * 100}%): the client shards could not keep the schedule`,
+    );
+  }
+  const held = results.reduce((sum, { result }) => sum + result.heldConnections, 0);
+  const grownBytes = results.reduce((sum, { result }) => sum + Math.max(0, result.heldRssBytes - result.baselineRssBytes), 0);
+  return {
+    model: 'open',
+    // Echo sends are paced by ticks, not by the request pacer: their lateness is judged above (ws.echo.late).
+    dispatched: 0,
+    lateSends: 0,
+    processes: [
+      ...results.map(({ shard, result }) => ({ role: shard.link.role, pid: shard.link.pid, cpuMs: result.cpuMs, maxRssBytes: result.maxRssBytes })),
+      ...serverStats.map(({ server, stats }) => ({ role: server.link.role, pid: server.link.pid, cpuMs: stats.cpuMs, maxRssBytes: stats.maxRssBytes })),
+    ],
+    warnings: [],
+    reasons,
+    shards: health,
+    ...(held > 0 ? { clientBytesPerConnection: grownBytes / held } : {}),
+    ...(finish.rampedUs > 0 ? { connectRatePerSec: (finish.openedInRamp * 1e6) / finish.rampedUs } : {}),
+  };
+}
+
+function processHealth({ results, serverStats, heldByServer }: WebsocketFinish): ShardHealth[] {
+  return [
+    ...results.map(({ shard, result }) => ({
+      role: shard.link.role,
+      pid: shard.link.pid,
+      connections: result.heldConnections,
+      maxRssBytes: result.maxRssBytes,
+      eventLoopDelayP99Us: result.health.eventLoopDelayP99Us,
+      eventLoopDelayMaxUs: result.health.eventLoopDelayMaxUs,
+      cpuMs: result.cpuMs,
+    })),
+    ...serverStats.map(({ server, stats }) => ({
+      role: server.link.role,
+      pid: server.link.pid,
+      connections: heldByServer.get(server) ?? 0,
+      maxRssBytes: stats.maxRssBytes,
+      eventLoopDelayP99Us: stats.health.eventLoopDelayP99Us,
+      eventLoopDelayMaxUs: stats.health.eventLoopDelayMaxUs,
+      cpuMs: stats.cpuMs,
+    })),
+  ];
+}

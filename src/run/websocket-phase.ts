@@ -1,0 +1,167 @@
+import { LiveTotals } from '../load/websocket/live-totals.js';
+import { connectionsPerProcess, isLoopbackLiteral, planShards, processCount } from '../load/websocket/shard-plan.js';
+import { startShardProcess, type ShardProcess } from '../load/websocket/shard-handle.js';
+import type { ShardResult } from '../load/websocket/shard-messages.js';
+import { addCounterDeltas, mergeShardResults } from '../load/websocket/shard-results.js';
+import { nowUs, sleepMs } from '../metrics/clock.js';
+import type { Recorder } from '../metrics/recorder.js';
+import { parseDurationUs } from '../scenario/duration.js';
+import type { WebsocketConfig } from '../scenario/schema.js';
+import { startWsServerProcess, type WsServerProcess, type WsServerStats } from '../targets/ws-server-handle.js';
+import type { PhaseContext, PhaseOutcome } from './phase.js';
+import { websocketOutcome } from './websocket-outcome.js';
+
+const PROGRESS_INTERVAL_MS = 1_000;
+/** A ramp may take this many times its planned length (plus the connect timeout) before the run gives up on it. */
+const RAMP_SLACK = 5;
+const RAMP_TIMEOUT_FLOOR_MS = 30_000;
+
+/**
+ * The websocket phase: built-in ws servers up (one process per 15k connections) -> client shards
+ * up -> ramp -> hold with echo and broadcast -> broadcasts stop -> shards drain, close and report
+ * -> servers stop and report. Every child is asked to finish, killed if it will not, and a child
+ * that dies on its own becomes a reason the run is invalid, never a hang.
+ */
+export async function runWebsocketPhase(config: WebsocketConfig, context: PhaseContext): Promise<PhaseOutcome> {
+  const { recorder, signal } = context;
+  const perProcess = connectionsPerProcess();
+  const live = new LiveTotals(recorder);
+  const reasons: string[] = [];
+  const servers: WsServerProcess[] = [];
+  const shards: ShardProcess[] = [];
+  const holdUs = parseDurationUs(config.hold) ?? 0;
+  const rampUs = (config.connections / config.connectRate) * 1e6;
+  const phaseStartUs = recorder.elapsedUs();
+  let progressTimer: NodeJS.Timeout | undefined;
+  try {
+    if (config.target === 'builtin') servers.push(...(await startServers(config, processCount(config.connections, perProcess), live)));
+    const targets = config.target === 'builtin' ? servers.map((server) => server.url) : [config.target];
+    const plans = planShards(
+      {
+        targets,
+        connections: config.connections,
+        connectRatePerSec: config.connectRate,
+        connectTimeoutMs: (parseDurationUs(config.connectTimeout) ?? 0) / 1000,
+        spreadSources: targets.every(isLoopbackLiteral),
+      },
+      perProcess,
+    );
+    shards.push(...(await startAll(plans.map((_plan, index) => startShardProcess(`ws-client-${index}`, (tick) => live.clientTick(index, tick))))));
+    progressTimer = setInterval(() => {
+      const second = recorder.lastSecond();
+      context.onProgress?.({
+        elapsedUs: recorder.elapsedUs() - phaseStartUs,
+        totalUs: rampUs + holdUs,
+        sentPerSec: second?.counts['ws.messages.sent'] ?? 0,
+        p99Us: undefined,
+        errors: recorder.counterPrefixSum('ws.connections.failed.') + recorder.counterPrefixSum('ws.connections.dropped.'),
+        inFlight: live.connectsInFlight(),
+        openConnections: live.openClientConnections(),
+        serverConnections: live.openServerConnections(),
+      });
+    }, PROGRESS_INTERVAL_MS);
+
+    const rampStartUs = nowUs();
+    let openedInRamp = 0;
+    const rampTimeoutMs = Math.max(RAMP_TIMEOUT_FLOOR_MS, (rampUs / 1000) * RAMP_SLACK + (parseDurationUs(config.connectTimeout) ?? 0) / 1000);
+    const ramps = shards.map((shard, index) =>
+      shard
+        .start({ swarm: plans[index]!, ...(config.echo ? { echo: { ratePerConnection: config.echo.rate, sizeBytes: config.echo.sizeBytes } } : {}) }, rampTimeoutMs)
+        .then((ramped) => {
+          live.clientOpenNow(index, ramped.open);
+          openedInRamp += ramped.opened;
+        })
+        .catch((error: unknown) => {
+          if (!shard.link.crash()) reasons.push(`${shard.link.role} (pid ${shard.link.pid}) did not finish its ramp: ${(error as Error).message}`);
+        }),
+    );
+    await Promise.race([Promise.all(ramps), aborted(signal)]);
+    const rampedUs = nowUs() - rampStartUs;
+    await sleepMs(holdUs / 1000, signal);
+
+    const heldByServer = new Map<WsServerProcess, number>();
+    await Promise.all(
+      servers.map((server, index) =>
+        server
+          .stopBroadcast()
+          .then((stopped) => {
+            live.serverTick(index, stopped);
+            heldByServer.set(server, stopped.open);
+          })
+          .catch((error: unknown) => void reasons.push(`${server.link.role} (pid ${server.link.pid}) did not stop broadcasting: ${(error as Error).message}`)),
+      ),
+    );
+    const results = await finishAll(shards, reasons);
+    clearInterval(progressTimer);
+    shards.forEach((_shard, index) => live.clientOpenNow(index, 0));
+    mergeShardResults(recorder, results.map((entry) => entry.result));
+    const serverStats = await stopServers(servers, recorder, reasons);
+    return websocketOutcome({ config, recorder, children: [...shards, ...servers], results, serverStats, heldByServer, reasons, openedInRamp, rampedUs });
+  } finally {
+    clearInterval(progressTimer);
+    for (const child of [...shards, ...servers]) child.link.kill();
+  }
+}
+
+async function startServers(config: WebsocketConfig, count: number, live: LiveTotals): Promise<WsServerProcess[]> {
+  const everyUs = config.broadcast ? parseDurationUs(config.broadcast.every) : undefined;
+  // Every server sends broadcast k at the same intended time, so k is one event to every connection.
+  const options = config.broadcast && everyUs ? { broadcast: { firstAtUs: nowUs() + everyUs, everyUs, sizeBytes: config.broadcast.sizeBytes } } : {};
+  const starts = Array.from({ length: count }, (_unused, index) => startWsServerProcess(`ws-server-${index}`, options, (tick) => live.serverTick(index, tick)));
+  return startAll(starts);
+}
+
+/** Waits for every start; if one failed, kills the ones that started and rethrows. */
+async function startAll<T extends { link: { kill(): void } }>(starts: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(starts);
+  const started = settled.flatMap((entry) => (entry.status === 'fulfilled' ? [entry.value] : []));
+  const failed = settled.find((entry) => entry.status === 'rejected');
+  if (failed) {
+    for (const child of started) child.link.kill();
+    throw failed.reason;
+  }
+  return started;
+}
+
+async function finishAll(shards: readonly ShardProcess[], reasons: string[]): Promise<Array<{ shard: ShardProcess; result: ShardResult }>> {
+  const finished = await Promise.all(
+    shards.map((shard) =>
+      shard.link.crash()
+        ? undefined
+        : shard.finish().then(
+            (result) => ({ shard, result }),
+            (error: unknown) => void reasons.push(`${shard.link.role} (pid ${shard.link.pid}) sent no result: ${(error as Error).message}`),
+          ),
+    ),
+  );
+  return finished.filter((entry) => entry !== undefined);
+}
+
+async function stopServers(
+  servers: readonly WsServerProcess[],
+  recorder: Recorder,
+  reasons: string[],
+): Promise<Array<{ server: WsServerProcess; stats: WsServerStats }>> {
+  const stopped = await Promise.all(
+    servers.map((server) =>
+      server.link.crash()
+        ? undefined
+        : server.stop().then(
+            (stats) => {
+              addCounterDeltas(recorder, stats.counters);
+              return { server, stats };
+            },
+            (error: unknown) => void reasons.push(`${server.link.role} (pid ${server.link.pid}) sent no stats: ${(error as Error).message}`),
+          ),
+    ),
+  );
+  return stopped.filter((entry) => entry !== undefined);
+}
+
+function aborted(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (!signal) return;
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}

@@ -1,0 +1,57 @@
+import { startProcessMonitor } from '../metrics/process-monitor.js';
+import { startBuiltinWsServer, type BuiltinWsServer, type WsServerOptions } from './ws-server.js';
+
+/**
+ * Child-process entry of one built-in ws server. Gets its options over IPC, listens on
+ * 127.0.0.1:0, reports its port, then once a second its open connections and counter increments.
+ * "stop-broadcast" ends the schedule; "stop" closes and sends back its final numbers. It exits when
+ * the parent goes away (IPC disconnect) and ignores SIGINT (the parent decides how a run ends).
+ */
+export type WsServerParentMessage = { type: 'start'; options: WsServerOptions } | { type: 'stop-broadcast' } | { type: 'stop' };
+
+const TICK_MS = 1_000;
+
+process.on('disconnect', () => process.exit(0));
+process.on('SIGINT', () => {});
+
+const monitor = startProcessMonitor();
+let server: BuiltinWsServer | undefined;
+let ticker: NodeJS.Timeout | undefined;
+
+process.on('message', (message: WsServerParentMessage) => {
+  void handle(message).catch((error: unknown) => {
+    process.send?.({ type: 'error', message: (error as Error).message });
+  });
+});
+
+function tick(): void {
+  if (server) process.send?.({ type: 'tick', open: server.openConnections(), counters: server.counters.takeDelta() });
+}
+
+async function handle(message: WsServerParentMessage): Promise<void> {
+  if (message.type === 'start') {
+    server = await startBuiltinWsServer(message.options);
+    ticker = setInterval(tick, TICK_MS);
+    process.send?.({ type: 'ready', port: server.port });
+    return;
+  }
+  if (!server) return;
+  if (message.type === 'stop-broadcast') {
+    server.stopBroadcast();
+    process.send?.({ type: 'broadcast-stopped', open: server.openConnections(), counters: server.counters.takeDelta() });
+    return;
+  }
+  clearInterval(ticker);
+  await server.close();
+  const usage = process.resourceUsage();
+  process.send?.(
+    {
+      type: 'stats',
+      counters: server.counters.takeDelta(),
+      health: monitor.stop(),
+      cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+      maxRssBytes: usage.maxRSS * 1024,
+    },
+    () => process.exit(0),
+  );
+}
