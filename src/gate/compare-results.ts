@@ -52,8 +52,8 @@ export interface Comparison {
  * regresses only when its median got worse by more than its tolerance (and, for latency, by more
  * than `minChangeUs`) AND the change exceeds the spread between trials: it is larger than either
  * result's max - min, and every current trial is worse than every baseline trial. With 3 trials
- * each, noise alone orders them so 1 time in 20 (a rank test), and both margins must be cleared too. Error and loss rates are counts, not
- * timings: they regress on the tolerance alone.
+ * each, noise alone orders them so 1 time in 20 (a rank test), and both margins must be cleared
+ * too. Error and loss rates are counts, not timings: they regress on the tolerance alone.
  */
 export function compareResults(baseline: RunResult, current: RunResult, tolerances: Tolerances = defaultTolerances()): Comparison {
   const baseTrials = trialsOf(baseline);
