@@ -52,7 +52,10 @@ export class Recorder {
   private readonly ticker: NodeJS.Timeout;
   private closed = false;
 
-  constructor(readonly startUs: number = nowUs()) {
+  private runStartUs: number;
+
+  constructor(startUs: number = nowUs()) {
+    this.runStartUs = startUs;
     this.ticker = setInterval(() => this.tick(), TICK_MS);
     this.ticker.unref();
     this.tick();
@@ -121,6 +124,23 @@ export class Recorder {
   /** The most recent complete second, for live progress lines. */
   lastSecond(): TimelinePoint | undefined {
     return this.timeline[this.timeline.length - 1];
+  }
+
+  /**
+   * Restarts the run clock at now when nothing has been recorded yet (after a warm-up), so the
+   * timeline's second 0 is the first measured second. Does nothing once samples exist.
+   */
+  restartIfEmpty(): void {
+    for (const state of this.metrics.values()) if (state.total.totalCount > 0) return;
+    for (const state of this.counters.values()) if (state.total !== 0) return;
+    this.runStartUs = nowUs();
+    this.timeline.length = 0;
+    this.currentSecond = 0;
+  }
+
+  /** When the run's second 0 began (monotonic µs). */
+  get startUs(): number {
+    return this.runStartUs;
   }
 
   elapsedUs(): number {

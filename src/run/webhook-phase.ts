@@ -28,7 +28,7 @@ export async function runWebhookPhase(webhook: WebhookConfig, context: PhaseCont
       const second = recorder.lastSecond();
       const errors = recorder.counterPrefixSum('webhook.errors.');
       context.onProgress?.({
-        elapsedUs: recorder.elapsedUs() - phaseStartUs,
+        elapsedUs: Math.max(0, recorder.elapsedUs() - phaseStartUs),
         totalUs,
         sentPerSec: second?.counts['webhook.sent'] ?? 0,
         p99Us: second?.p99Us['webhook.latency'],
@@ -45,6 +45,7 @@ export async function runWebhookPhase(webhook: WebhookConfig, context: PhaseCont
         seed: context.seed,
         recorder,
         ...(context.signal ? { signal: context.signal } : {}),
+        ...(receiver ? { onWarmedUp: () => receiver!.reset() } : {}),
       });
     } finally {
       clearInterval(progressTimer);

@@ -27,6 +27,10 @@ const webhookSecret = z
   .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'expected a Standard Webhooks secret: "whsec_" followed by base64')
   .describe('Standard Webhooks signing secret (whsec_<base64 key>). Omit to send unsigned requests.');
 
+const warmupDuration = duration
+  .default('0s')
+  .describe('Load run before measuring (open model: at the starting rate); its samples are discarded and the built-in receiver forgets it.');
+
 const openLoad = z
   .strictObject({
     model: z.literal('open').describe('Requests start on schedule whatever the target does; latency counts from the intended start.'),
@@ -43,6 +47,7 @@ const openLoad = z
       .strictObject({ from: z.number().min(0).max(1_000_000).default(0).describe('Rate at the start of the ramp.') })
       .optional(),
     duration: positiveDuration,
+    warmup: warmupDuration,
     connections: z
       .number()
       .int()
@@ -70,6 +75,7 @@ const closedLoad = z.strictObject({
   model: z.literal('closed').describe('Each connection sends the next request as soon as the previous one is answered.'),
   connections: z.number().int().min(1).max(15_000).default(64),
   duration: positiveDuration,
+  warmup: warmupDuration,
 });
 
 export const loadSchema = z.discriminatedUnion('model', [openLoad, closedLoad]);

@@ -14,6 +14,8 @@ export interface ReceiverProcess {
   pid: number;
   /** Closes the receiver and returns what it measured. */
   stop(): Promise<{ snapshot: ReceiverSnapshot; process: ProcessStats }>;
+  /** Forgets what it counted so far (after a warm-up). */
+  reset(): Promise<void>;
   /** Kills it without waiting (error paths). */
   kill(): void;
 }
@@ -54,6 +56,11 @@ export async function startReceiverProcess(options: ReceiverOptions, port = 0): 
         await exited;
         clearTimeout(killer);
       }
+    },
+    async reset() {
+      const done = waitForMessage<{ type: 'reset-done' }>(child, 'reset-done', STOP_TIMEOUT_MS);
+      child.send({ type: 'reset' });
+      await done;
     },
     kill() {
       child.kill('SIGKILL');

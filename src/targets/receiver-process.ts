@@ -5,7 +5,7 @@ import { buildWebhookReceiver, type ReceiverOptions } from './webhook-receiver.j
  * 127.0.0.1:0, reports its port, and on "stop" closes and sends back what it measured. It exits
  * when the parent goes away (IPC disconnect), so it cannot outlive a run.
  */
-type ParentMessage = { type: 'start'; options: ReceiverOptions; port: number } | { type: 'stop' };
+type ParentMessage = { type: 'start'; options: ReceiverOptions; port: number } | { type: 'reset' } | { type: 'stop' };
 
 process.on('disconnect', () => process.exit(0));
 
@@ -24,6 +24,11 @@ async function handle(message: ParentMessage): Promise<void> {
     const address = receiver.app.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     process.send?.({ type: 'ready', port });
+    return;
+  }
+  if (message.type === 'reset' && receiver) {
+    receiver.reset();
+    process.send?.({ type: 'reset-done' });
     return;
   }
   if (message.type === 'stop' && receiver) {

@@ -25,6 +25,8 @@ export interface ReceiverSnapshot {
 export interface WebhookReceiver {
   app: FastifyInstance;
   snapshot(): ReceiverSnapshot;
+  /** Forgets everything counted so far (the end of a warm-up). */
+  reset(): void;
 }
 
 const MAX_BODY_BYTES = 2 * 1_048_576;
@@ -42,7 +44,7 @@ export function buildWebhookReceiver(options: ReceiverOptions = {}): WebhookRece
   const errorStatus = options.errorStatus ?? 500;
   const random = seededRandom((options.seed ?? 1) ^ 0x5eed);
   const delivery = createHistogram();
-  const seen = new SeenIds();
+  let seen = new SeenIds();
   const counters = { received: 0, unique: 0, duplicates: 0, badSignature: 0, faultsInjected: 0, unparsable: 0 };
 
   app.removeAllContentTypeParsers();
@@ -87,6 +89,11 @@ export function buildWebhookReceiver(options: ReceiverOptions = {}): WebhookRece
       counters: Object.fromEntries(Object.entries(counters).map(([name, value]) => [`receiver.${name}`, value])),
       deliveryHdr: encodeHistogram(delivery),
     }),
+    reset: () => {
+      delivery.reset();
+      seen = new SeenIds();
+      for (const name of Object.keys(counters) as (keyof typeof counters)[]) counters[name] = 0;
+    },
   };
 }
 

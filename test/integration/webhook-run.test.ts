@@ -63,6 +63,30 @@ webhook:
     expect(metrics['webhook.latency']?.count).toBe(counters['webhook.sent']);
   });
 
+  it('a warm-up sends load first and discards it: the generator, the receiver and the timeline count only the measured part', async () => {
+    const open = await runScenario(
+      scenarioFrom(`
+name: warm-open
+webhook:
+  load: { model: open, rate: 300, duration: 1s, warmup: 1s }
+`),
+    );
+    expect(open.counters['webhook.sent']).toBe(300);
+    expect(open.counters['receiver.received']).toBe(300);
+    expect(open.counters['receiver.unique']).toBe(300);
+    expect(open.metrics['webhook.delivery']?.count).toBe(300);
+    expect(open.timeline[0]?.counts['webhook.sent']).toBeGreaterThan(200);
+    const closed = await runScenario(
+      scenarioFrom(`
+name: warm-closed
+webhook:
+  load: { model: closed, connections: 4, duration: 1s, warmup: 500ms }
+`),
+    );
+    expect(closed.counters['receiver.unique']).toBe(closed.counters['webhook.sent']);
+    expect(closed.counters['webhook.ok']).toBe(closed.counters['webhook.sent']);
+  });
+
   it('counts injected receiver faults as classified errors, never as deliveries', async () => {
     const scenario = scenarioFrom(`
 name: faulty

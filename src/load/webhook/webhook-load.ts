@@ -1,9 +1,9 @@
 import { nowUs, sleepMs } from '../../metrics/clock.js';
-import type { Recorder } from '../../metrics/recorder.js';
+import { Recorder } from '../../metrics/recorder.js';
 import { parseDurationUs } from '../../scenario/duration.js';
 import type { ClosedLoadConfig, OpenLoadConfig, WebhookConfig } from '../../scenario/schema.js';
 import { runPacer } from '../pacer.js';
-import { buildSchedule } from '../schedule.js';
+import { buildSchedule, constantSchedule } from '../schedule.js';
 import { parseEndpoint } from './endpoint.js';
 import { EventFactory } from './event-factory.js';
 import { decodeSecret } from './signing.js';
@@ -16,6 +16,8 @@ export interface WebhookLoadOptions {
   seed: number;
   recorder: Recorder;
   signal?: AbortSignal;
+  /** Called after the warm-up, before measuring starts (the built-in receiver forgets the warm-up here). */
+  onWarmedUp?: () => Promise<void>;
 }
 
 /** What the generator knows about its own pace, for the validity section. */
@@ -34,6 +36,8 @@ const ABORT_DRAIN_MS = 2_000;
 /** Connections opened before an open-model schedule starts, so its first second does not pay for connects. */
 const WARM_CONNECTIONS = 16;
 const WARM_UP_MAX_MS = 3_000;
+/** Warm-up events get ids from here on, so no receiver mistakes a measured event for a warm-up duplicate. */
+const WARM_UP_FIRST_SEQ = 900_000_000;
 
 /** Drives webhook load as the scenario says (open or closed model) until done or aborted, then drains. */
 export async function runWebhookLoad(options: WebhookLoadOptions): Promise<WebhookLoadOutcome> {
@@ -41,8 +45,10 @@ export async function runWebhookLoad(options: WebhookLoadOptions): Promise<Webho
   return config.load.model === 'open' ? runOpen(options, config.load) : runClosed(options, config.load);
 }
 
+/** A sender that records into a throwaway recorder while a warm-up runs, into the run's recorder otherwise. */
 function createSender(options: WebhookLoadOptions, maxConnections: number, onSettled?: () => void): WebhookSender {
-  const { config, recorder, seed, targetUrl } = options;
+  const { config, seed, targetUrl } = options;
+  const recorder = hasWarmUp(options) ? new Recorder() : options.recorder;
   return new WebhookSender({
     endpoint: parseEndpoint(targetUrl),
     maxConnections,
@@ -59,10 +65,38 @@ async function drain(sender: WebhookSender, options: WebhookLoadOptions): Promis
   await sender.drain(options.signal?.aborted ? ABORT_DRAIN_MS : timeoutMs + 1_000);
 }
 
+/**
+ * Runs `warmup` worth of load into a throwaway recorder, waits for it to settle, lets the phase
+ * reset the receiver, then points the sender at the real recorder. No-op without a warm-up.
+ */
+async function warmUp(sender: WebhookSender, options: WebhookLoadOptions, drive: (durationUs: number) => Promise<void>): Promise<void> {
+  if (!hasWarmUp(options)) return;
+  if (!options.signal?.aborted) {
+    await drive(parseDurationUs(options.config.load.warmup)!);
+    await sender.whenIdle(parseDurationUs(options.config.timeout)! / 1000);
+    await options.onWarmedUp?.();
+  }
+  options.recorder.restartIfEmpty();
+  sender.useRecorder(options.recorder).close();
+}
+
+function hasWarmUp(options: WebhookLoadOptions): boolean {
+  return parseDurationUs(options.config.load.warmup)! > 0;
+}
+
+/** The open model's starting rate: what the measured schedule opens with. */
+function startingRatePerSec(load: OpenLoadConfig): number {
+  return load.pattern === 'ramp' ? Math.max(load.ramp?.from ?? 0, load.rate / 10) : load.rate;
+}
+
 async function runOpen(options: WebhookLoadOptions, load: OpenLoadConfig): Promise<WebhookLoadOutcome> {
   const schedule = buildSchedule(load);
   const sender = createSender(options, load.connections);
   await sender.warmUp(WARM_CONNECTIONS, WARM_UP_MAX_MS);
+  await warmUp(sender, options, async (durationUs) => {
+    const warmSchedule = constantSchedule(startingRatePerSec(load), durationUs);
+    await runPacer(warmSchedule, nowUs() + 1_000, (index, intendedUs) => sender.submit(WARM_UP_FIRST_SEQ + index, intendedUs), options.signal);
+  });
   const startUs = nowUs() + 1_000;
   const pace = await runPacer(schedule, startUs, (index, intendedUs) => sender.submit(index, intendedUs), options.signal, options.recorder.metric('generator.sendLag'));
   // A pacer that fell behind dispatched its last request after the schedule's end: that stretches the
@@ -81,15 +115,26 @@ async function runOpen(options: WebhookLoadOptions, load: OpenLoadConfig): Promi
 }
 
 async function runClosed(options: WebhookLoadOptions, load: ClosedLoadConfig): Promise<WebhookLoadOutcome> {
-  let running = true;
+  let running = false;
   let seq = 0;
   const sender: WebhookSender = createSender(options, load.connections, () => {
     if (running) sender.submit(seq++, nowUs());
   });
+  /** Keeps every connection busy for `durationUs`; returns how many requests that started. */
+  const loop = async (durationUs: number): Promise<void> => {
+    running = true;
+    const startUs = nowUs();
+    for (let i = 0; i < load.connections; i++) sender.submit(seq++, startUs);
+    await sleepMs(durationUs / 1000, options.signal);
+    running = false;
+  };
+  await warmUp(sender, options, async (durationUs) => {
+    seq = WARM_UP_FIRST_SEQ;
+    await loop(durationUs);
+  });
+  seq = 0;
   const startUs = nowUs();
-  for (let i = 0; i < load.connections; i++) sender.submit(seq++, startUs);
-  await sleepMs(parseDurationUs(load.duration)! / 1000, options.signal);
-  running = false;
+  await loop(parseDurationUs(load.duration)!);
   const activeUs = nowUs() - startUs;
   await drain(sender, options);
   return { activeUs, dispatched: seq, lateSends: 0 };

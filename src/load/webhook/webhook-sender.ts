@@ -63,11 +63,12 @@ export class WebhookSender {
   private busyCount = 0;
   private connectingCount = 0;
   private readonly requestHead: string;
-  private readonly latency: MetricHandle;
-  private readonly sentCounter: CounterHandle;
-  private readonly okCounter: CounterHandle;
-  private readonly bytesCounter: CounterHandle;
-  private readonly queuedCounter: CounterHandle;
+  private recorder!: Recorder;
+  private latency!: MetricHandle;
+  private sentCounter!: CounterHandle;
+  private okCounter!: CounterHandle;
+  private bytesCounter!: CounterHandle;
+  private queuedCounter!: CounterHandle;
   private readonly sweeper: NodeJS.Timeout;
   private drainWaiter: (() => void) | undefined;
 
@@ -76,13 +77,35 @@ export class WebhookSender {
     this.requestHead =
       `POST ${endpoint.path} HTTP/1.1\r\nhost: ${endpoint.hostHeader}\r\ncontent-type: application/json\r\n` +
       `content-length: ${events.sizeBytes}\r\n`;
-    this.latency = options.recorder.metric('webhook.latency');
-    this.sentCounter = options.recorder.counterHandle('webhook.sent');
-    this.okCounter = options.recorder.counterHandle('webhook.ok');
-    this.bytesCounter = options.recorder.counterHandle('webhook.bytesSent');
-    this.queuedCounter = options.recorder.counterHandle('webhook.queued');
+    this.useRecorder(options.recorder);
     this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
+  }
+
+  /** From now on, samples go to `recorder`; returns the one used until now (a warm-up's throwaway). */
+  useRecorder(recorder: Recorder): Recorder {
+    const previous = this.recorder;
+    this.recorder = recorder;
+    this.latency = recorder.metric('webhook.latency');
+    this.sentCounter = recorder.counterHandle('webhook.sent');
+    this.okCounter = recorder.counterHandle('webhook.ok');
+    this.bytesCounter = recorder.counterHandle('webhook.bytesSent');
+    this.queuedCounter = recorder.counterHandle('webhook.queued');
+    return previous;
+  }
+
+  /** Resolves when nothing is in flight, or after `maxWaitMs`; unlike drain() the sender stays usable. */
+  whenIdle(maxWaitMs: number): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.drainWaiter = undefined;
+        resolve();
+      };
+      const timer = setTimeout(finish, maxWaitMs);
+      this.drainWaiter = finish;
+    });
   }
 
   /** Requests sent or queued and not yet settled. */
@@ -128,17 +151,7 @@ export class WebhookSender {
    * (counted as `webhook.unfinished`) and closes every socket.
    */
   async drain(maxWaitMs: number): Promise<void> {
-    if (this.inFlight > 0) {
-      await new Promise<void>((resolve) => {
-        const finish = (): void => {
-          clearTimeout(timer);
-          this.drainWaiter = undefined;
-          resolve();
-        };
-        const timer = setTimeout(finish, maxWaitMs);
-        this.drainWaiter = finish;
-      });
-    }
+    await this.whenIdle(maxWaitMs);
     this.close();
   }
 
@@ -146,7 +159,7 @@ export class WebhookSender {
   close(): void {
     clearInterval(this.sweeper);
     const unfinishedQueued = this.queueLength;
-    if (unfinishedQueued > 0) this.options.recorder.count('webhook.unfinished', unfinishedQueued);
+    if (unfinishedQueued > 0) this.recorder.count('webhook.unfinished', unfinishedQueued);
     this.queueSeq = [];
     this.queueIntendedUs = [];
     this.queueHead = 0;
@@ -188,8 +201,8 @@ export class WebhookSender {
     socket.on('error', onSocketError);
     socket.on('close', onSocketClose);
     this.connections.add(connection);
-    this.options.recorder.count('webhook.connections.opened');
-    this.options.recorder.gauge('webhook.connections.open', this.connections.size);
+    this.recorder.count('webhook.connections.opened');
+    this.recorder.gauge('webhook.connections.open', this.connections.size);
     return connection;
   }
 
@@ -212,7 +225,7 @@ export class WebhookSender {
     const now = nowUs();
     this.latency.record(now - connection.intendedUs);
     const errorClass = classifyStatus(response.status);
-    if (errorClass) this.options.recorder.count(`webhook.errors.${errorClass}`);
+    if (errorClass) this.recorder.count(`webhook.errors.${errorClass}`);
     else this.okCounter.add();
     connection.busy = false;
     this.busyCount--;
@@ -237,7 +250,7 @@ export class WebhookSender {
     this.connections.delete(connection);
     const idleAt = this.idle.indexOf(connection);
     if (idleAt >= 0) this.idle.splice(idleAt, 1);
-    this.options.recorder.gauge('webhook.connections.open', this.connections.size);
+    this.recorder.gauge('webhook.connections.open', this.connections.size);
     if (!connection.busy) return;
     const lateResponse = connection.endedBy === undefined && connection.failure === undefined ? connection.parser.finishOnClose() : undefined;
     if (lateResponse) {
@@ -246,8 +259,8 @@ export class WebhookSender {
     }
     connection.busy = false;
     this.busyCount--;
-    if (connection.endedBy === 'cancel') this.options.recorder.count('webhook.unfinished');
-    else this.options.recorder.count(`webhook.errors.${this.failureClass(connection)}`);
+    if (connection.endedBy === 'cancel') this.recorder.count('webhook.unfinished');
+    else this.recorder.count(`webhook.errors.${this.failureClass(connection)}`);
     this.settled();
   }
 
@@ -301,7 +314,8 @@ export class WebhookSender {
 
   private sweep(): void {
     const now = nowUs();
-    const { timeoutUs, recorder } = this.options;
+    const { timeoutUs } = this.options;
+    const recorder = this.recorder;
     let retired = 0;
     for (const connection of this.connections) {
       if (connection.busy && now - connection.intendedUs > timeoutUs) this.destroy(connection, 'timeout');
