@@ -91,7 +91,7 @@ export function buildCli(argv: string[], outcome: { exitCode: number }): Argv {
         outcome.exitCode = await publishCommand({ dir: args.dir, out: args.out, title: args.title });
       },
     )
-    .demandCommand(1, 'name a command: run or validate (see --help)')
+    .demandCommand(1, 'name a command: run, validate, report, publish, compare or baseline (see --help)')
     .strict()
     .help()
     .version()

@@ -13,15 +13,21 @@ interface CliRun {
   stderr: string;
 }
 
-/** Runs the CLI from source (tsx), optionally sending SIGINT after `interruptAfterMs`. */
-function pushbench(args: string[], interruptAfterMs?: number): Promise<CliRun> {
+/** Runs the CLI from source (tsx), optionally sending SIGINT once stderr has shown `interruptWhen`. */
+function pushbench(args: string[], interruptWhen?: RegExp): Promise<CliRun> {
   return new Promise((resolveRun) => {
     const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    if (interruptAfterMs !== undefined) setTimeout(() => child.kill('SIGINT'), interruptAfterMs);
+    let interrupted = false;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (interruptWhen && !interrupted && interruptWhen.test(stderr)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
     child.on('exit', (code) => resolveRun({ code, stdout, stderr }));
   });
 }
@@ -73,8 +79,9 @@ describe('pushbench CLI', () => {
     const out = mkdtempSync(join(tmpdir(), 'pushbench-int-'));
     const file = scenarioFile('name: long\nwebhook:\n  load: { model: open, rate: 50, duration: 60s }\n');
     const startedMs = Date.now();
-    const result = await pushbench(['run', file, '--out', out], 3_000);
-    expect(Date.now() - startedMs).toBeLessThan(15_000);
+    // Interrupt after the second progress line: load has been flowing for a while.
+    const result = await pushbench(['run', file, '--out', out], /rate [1-9]\d*\/s[^\n]*\n[^\n]*rate/);
+    expect(Date.now() - startedMs).toBeLessThan(30_000);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/stopping/);
     expect(existsSync(join(out, 'result.json'))).toBe(true);
