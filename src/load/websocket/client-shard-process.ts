@@ -61,11 +61,11 @@ async function handle(message: ParentMessage): Promise<void> {
   process.send?.(shardResult(heldConnections, heldRssBytes, echo), () => process.exit(0));
 }
 
-/** Waits until every echo has come back and traffic has been quiet for a moment, or the timeout. */
+/** Waits until every echo has come back and traffic has been quiet for a moment, or no connection is left, or the timeout. */
 async function drain(echoTicker: EchoTicker | undefined): Promise<void> {
   const { counters } = swarmMeasurements();
   const deadlineUs = nowUs() + DRAIN_TIMEOUT_MS * 1000;
-  while (nowUs() < deadlineUs) {
+  while (nowUs() < deadlineUs && openConnections().size > 0) {
     const echoesBack = !echoTicker || counters.total('ws.echo.received') >= echoTicker.sent();
     if (echoesBack && nowUs() - lastMessageUs() >= QUIET_US) return;
     await sleepMs(10);

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { isLoopbackLiteral, planShards, processCount, sourceAddress } from '../../../src/load/websocket/shard-plan.js';
+import { classifyConnectError } from '../../../src/load/websocket/connect-error.js';
+import { broadcastIntendedUs, broadcastPayload, broadcastSequence, echoIntendedUs, echoPayload, serverBinaryFrame, stampEcho } from '../../../src/load/websocket/frames.js';
+
+describe('websocket shard plan', () => {
+  it('splits 100,000 connections into 7 contiguous shards under 15,000, each with its rate share and own source address', () => {
+    const plans = planShards({ targets: ['ws://127.0.0.1:1/'], connections: 100_000, connectRatePerSec: 5_000, connectTimeoutMs: 10_000, spreadSources: true }, 15_000);
+    expect(plans).toHaveLength(7);
+    expect(plans.map((plan) => plan.connections)).toEqual([14_286, 14_286, 14_286, 14_286, 14_286, 14_285, 14_285]);
+    expect(plans.reduce((sum, plan) => sum + plan.connections, 0)).toBe(100_000);
+    expect(plans.map((plan) => plan.firstConnection)).toEqual([0, 14_286, 28_572, 42_858, 57_144, 71_430, 85_715]);
+    expect(plans.reduce((sum, plan) => sum + plan.connectRatePerSec, 0)).toBeCloseTo(5_000, 6);
+    expect(plans.map((plan) => plan.localAddress)).toEqual(['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.7', '127.0.0.8']);
+    expect(plans[0]?.maxConnectsInFlight).toBe(179);
+    expect(processCount(100_000, 15_000)).toBe(7);
+    expect(processCount(15_000, 15_000)).toBe(1);
+  });
+
+  it('source addresses skip 127.0.0.1 and roll over; only 127.x literals get them', () => {
+    expect(sourceAddress(249)).toBe('127.0.0.251');
+    expect(sourceAddress(250)).toBe('127.0.1.2');
+    expect(isLoopbackLiteral('ws://127.0.0.1:8080/x')).toBe(true);
+    expect(isLoopbackLiteral('ws://localhost:8080/')).toBe(false);
+    const plans = planShards({ targets: ['ws://localhost:1/'], connections: 10, connectRatePerSec: 10, connectTimeoutMs: 1, spreadSources: false }, 15_000);
+    expect(plans[0]?.localAddress).toBeUndefined();
+  });
+
+  it('classifies connect failures', () => {
+    const coded = (code: string): Error => Object.assign(new Error(code), { code });
+    expect(classifyConnectError(coded('ECONNREFUSED'))).toBe('refused');
+    expect(classifyConnectError(coded('EMFILE'))).toBe('EMFILE');
+    expect(classifyConnectError(coded('EADDRNOTAVAIL'))).toBe('EADDRNOTAVAIL');
+    expect(classifyConnectError(coded('ECONNRESET'))).toBe('reset');
+    expect(classifyConnectError(new Error('Opening handshake has timed out'))).toBe('timeout');
+    expect(classifyConnectError(new Error('Unexpected server response: 404'))).toBe('bad-status');
+    expect(classifyConnectError(new Error('Parse Error: Expected HTTP/'))).toBe('other');
+  });
+
+  it('frames carry their kind, sequence and intended time; a server frame is header + payload', () => {
+    const echo = echoPayload(128);
+    stampEcho(echo, 123_456_789);
+    expect(echo).toHaveLength(128);
+    expect(echoIntendedUs(echo)).toBe(123_456_789);
+    const broadcast = broadcastPayload(200, 42, 987_654_321);
+    expect(broadcastSequence(broadcast)).toBe(42);
+    expect(broadcastIntendedUs(broadcast)).toBe(987_654_321);
+    expect([...serverBinaryFrame(broadcast).subarray(0, 4)]).toEqual([0x82, 126, 0, 200]);
+    expect([...serverBinaryFrame(broadcastPayload(100, 1, 1)).subarray(0, 2)]).toEqual([0x82, 100]);
+  });
+});
