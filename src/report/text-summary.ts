@@ -1,5 +1,6 @@
 import { formatDurationUs } from '../scenario/duration.js';
 import type { RunResult } from '../result/run-result.js';
+import { renderDeliveryTable } from '../delivery/summary-table.js';
 
 const PERCENTILES = ['p50', 'p90', 'p99', 'p999', 'max'] as const;
 
@@ -35,6 +36,7 @@ export function renderTextSummary(result: RunResult, resultPath?: string): strin
     );
   }
   lines.push(...websocketLines(counters, result.validity));
+  lines.push(...renderDeliveryTable(result));
   const validity = result.validity;
   if (validity.askedRatePerSec !== undefined && validity.achievedRatePerSec !== undefined) {
     lines.push(`  rate       asked ${validity.askedRatePerSec.toFixed(1)}/s  achieved ${validity.achievedRatePerSec.toFixed(1)}/s`);

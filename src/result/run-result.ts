@@ -95,6 +95,38 @@ export const trialSchema = z.object({
   counters: z.record(z.string(), z.number()),
 });
 
+/** One transport of a delivery run: its ledger (in (event, subscriber) pairs) and what delivering cost. */
+export const deliveryTransportSchema = z.object({
+  published: z.number().int().min(0),
+  delivered: z.number().int().min(0),
+  lost: z.number().int().min(0),
+  inflight: z.number().int().min(0),
+  duplicates: z.number().int().min(0),
+  reordered: z.number().int().min(0),
+  /** The sender saw a 2xx / ack the subscriber never recorded. */
+  ackedNotReceived: z.number().int().min(0),
+  /** The subscriber recorded a pair the sender never sent. */
+  receivedNotSent: z.number().int().min(0),
+  /** published == delivered + lost + inflight, and the two views agree. */
+  balanced: z.boolean(),
+  sendCpuMs: z.number().min(0),
+  receiveCpuMs: z.number().min(0),
+  sendCpuMsPer1kEvents: z.number().min(0),
+  receiveCpuMsPer1kEvents: z.number().min(0),
+  /** Both directions, HTTP headers / WebSocket handshakes and framing included. */
+  bytesOnWire: z.number().int().min(0),
+  bytesPerDelivered: z.number().min(0),
+  peakSockets: z.number().int().min(0),
+  /** Webhook: attempts made, and attempts / published. */
+  attempts: z.number().int().min(0).optional(),
+  retryAmplification: z.number().min(0).optional(),
+});
+
+export const deliveryResultSchema = z.object({
+  transports: z.record(z.string(), deliveryTransportSchema),
+  ledgerBalanced: z.boolean(),
+});
+
 export const runResultSchema = z.object({
   schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
   tool: z.object({ name: z.literal('pushbench'), version: z.string() }),
@@ -111,6 +143,8 @@ export const runResultSchema = z.object({
   trials: z.array(trialSchema).min(1).optional(),
   /** The scenario's thresholds, evaluated after the run. */
   thresholds: z.array(thresholdEvaluationSchema).optional(),
+  /** Present for a `delivery` scenario: per transport, in the order they ran. */
+  delivery: deliveryResultSchema.optional(),
 });
 
 export type RunResult = z.output<typeof runResultSchema>;
@@ -119,3 +153,5 @@ export type ShardHealth = z.output<typeof shardHealthSchema>;
 export type EnvInfo = z.output<typeof envSchema>;
 export type ThresholdEvaluation = z.output<typeof thresholdEvaluationSchema>;
 export type Trial = z.output<typeof trialSchema>;
+export type DeliveryResult = z.output<typeof deliveryResultSchema>;
+export type DeliveryTransportResult = z.output<typeof deliveryTransportSchema>;

@@ -1,7 +1,7 @@
 import type { Recorder } from '../metrics/recorder.js';
 import type { ProgressSnapshot } from './progress.js';
 import type { ProcessStats } from '../targets/receiver-handle.js';
-import type { ShardHealth } from '../result/run-result.js';
+import type { DeliveryResult, ShardHealth } from '../result/run-result.js';
 
 /** What one load phase (webhook, websocket, ...) reports about its own pace, for the validity section. */
 export interface PhaseOutcome {
@@ -16,6 +16,8 @@ export interface PhaseOutcome {
   processes: ProcessStats[];
   /** Problems that do not void the run but a reader must know. */
   warnings: string[];
+  /** A delivery phase's per-transport ledgers and costs, for result.json. */
+  delivery?: DeliveryResult;
   /** Problems that void the run (a shard crashed, a client shard's event loop stalled). */
   reasons?: string[];
   /** WebSocket phase: health of every shard and server process. */

@@ -11,6 +11,7 @@ import type { ProgressSnapshot } from './progress.js';
 import { judgeValidity } from './validity.js';
 import { runWebhookPhase } from './webhook-phase.js';
 import { runWebsocketPhase } from './websocket-phase.js';
+import { runDeliveryPhase } from './delivery-phase.js';
 
 export interface RunOptions {
   /** Abort to end the run early (Ctrl-C): in-flight work drains briefly and the result is still returned. */
@@ -34,10 +35,12 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
   const outcomes: PhaseOutcome[] = [];
   if (config.webhook) outcomes.push(await runWebhookPhase(config.webhook, context));
   if (config.websocket) outcomes.push(await runWebsocketPhase(config.websocket, context));
+  if (config.delivery) outcomes.push(await runDeliveryPhase(config.delivery, context));
   if (outcomes.length === 0) throw new RunError(`${scenario.file}: nothing to run`);
   const output = recorder.close();
   const health = monitor.stop();
   const interrupted = options.signal?.aborted ?? false;
+  const delivery = outcomes.find((outcome) => outcome.delivery)?.delivery;
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
     tool: { name: 'pushbench', version: toolVersion() },
@@ -50,6 +53,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
     counters: output.counters,
     timeline: output.timeline,
     validity: judgeValidity(outcomes, health, interrupted),
+    ...(delivery ? { delivery } : {}),
   };
 }
 

@@ -135,6 +135,101 @@ export const websocketSchema = z
     }
   });
 
+const fraction = z.number().min(0).max(1);
+
+const deliveryEvents = z
+  .strictObject({
+    rate: z.number().positive().max(100_000).describe('Events per second (for `burst`: the base rate).'),
+    duration: positiveDuration.describe('How long the stream runs.'),
+    sizeBytes: z.number().int().min(128).max(65_536).default(512).describe('Exact JSON size of every event in bytes.'),
+    pattern: z.enum(['constant', 'burst']).default('constant'),
+    burst: z
+      .strictObject({
+        every: positiveDuration.describe('Length of one burst period.'),
+        for: positiveDuration.describe('How long the burst lasts, at the end of each period.'),
+        multiplier: z.number().min(1).max(1000).describe('Rate during the burst = rate x multiplier.'),
+      })
+      .optional(),
+  })
+  .superRefine((events, ctx) => {
+    if (events.pattern === 'burst' && !events.burst) {
+      ctx.addIssue({ code: 'custom', path: ['pattern'], message: 'pattern "burst" needs a `burst: { every, for, multiplier }` section' });
+    }
+    if (events.pattern !== 'burst' && events.burst) ctx.addIssue({ code: 'custom', path: ['burst'], message: '`burst` only applies to pattern "burst"' });
+    if (events.burst && (parseDurationUs(events.burst.for) ?? 0) >= (parseDurationUs(events.burst.every) ?? 0)) {
+      ctx.addIssue({ code: 'custom', path: ['burst', 'for'], message: '`burst.for` must be shorter than `burst.every`' });
+    }
+  })
+  .describe('The one seeded event stream every transport carries: same ids, sizes and schedule.');
+
+const deliveryWebhook = z
+  .strictObject({
+    secret: webhookSecret.optional(),
+    timeout: positiveDuration.default('2s').describe('An attempt with no complete response by then fails as a timeout (and is retried).'),
+    maxInFlight: z.number().int().min(1).max(15_000).default(1000).describe('Most attempts in flight (one socket each); more wait in a queue.'),
+    retry: z
+      .strictObject({
+        maxAttempts: z.number().int().min(1).max(10).default(8).describe('Attempts per (event, subscriber) before giving up (the Standard Webhooks schedule has 10).'),
+        compress: z.number().min(1).max(1_000_000).default(1).describe('Divides the retry schedule (0, 5s, 5m, 30m, 2h, ...): 1000 turns 5 m into 300 ms.'),
+      })
+      .default({ maxAttempts: 8, compress: 1 }),
+  })
+  .describe('How the webhook transport sends: signed, at least once, with retries.');
+
+const deliveryFaults = z
+  .strictObject({
+    latency: duration.default('0ms').describe('Webhook receivers wait this long before answering.'),
+    jitter: duration.default('0ms').describe('Plus a seeded random extra wait of 0 .. jitter.'),
+    errors: z
+      .strictObject({
+        '500': fraction.default(0).describe('Fraction answered 500.'),
+        '429': fraction.default(0).describe('Fraction answered 429 with Retry-After: 1.'),
+        '410': fraction.default(0).describe('Fraction answered 410 Gone: the sender disables that endpoint.'),
+        reset: fraction.default(0).describe('Fraction whose connection is destroyed without an answer.'),
+        hang: fraction.default(0).describe('Fraction never answered (the sender times out).'),
+      })
+      .default({ '500': 0, '429': 0, '410': 0, reset: 0, hang: 0 })
+      .refine((errors) => Object.values(errors).reduce((sum, value) => sum + value, 0) <= 1, 'the error fractions add up to more than 1'),
+    outage: z
+      .strictObject({
+        at: duration.describe('When the outage starts, from the start of the stream.'),
+        for: positiveDuration.describe('How long receivers are away: webhook endpoints refuse connections, WebSocket subscribers are cut off.'),
+      })
+      .optional(),
+  })
+  .describe('Faults: latency and errors apply to webhook receivers; the outage to every transport.');
+
+export const DELIVERY_TRANSPORTS = ['webhook', 'websocket', 'websocket-ack'] as const;
+/** The ledger keeps a few bytes per (event, subscriber) pair; this bounds its memory to a few hundred MB. */
+const MAX_DELIVERY_PAIRS = 50_000_000;
+
+export const deliverySchema = z
+  .strictObject({
+    events: deliveryEvents,
+    subscribers: z.number().int().min(1).max(1_000).describe('Each event goes to every subscriber: the ledger counts (event, subscriber) pairs.'),
+    transports: z
+      .array(z.enum(DELIVERY_TRANSPORTS))
+      .min(1)
+      .default([...DELIVERY_TRANSPORTS])
+      .refine((list) => new Set(list).size === list.length, 'list each transport once')
+      .describe('Run one after another, each with the same stream.'),
+    webhook: deliveryWebhook.default({ timeout: '2s', maxInFlight: 1000, retry: { maxAttempts: 8, compress: 1 } }),
+    faults: deliveryFaults.optional(),
+    drain: duration.default('10s').describe('After the stream ends, how long deliveries may still complete before the cut-off.'),
+  })
+  .superRefine((delivery, ctx) => {
+    const outage = delivery.faults?.outage;
+    if (outage && (parseDurationUs(outage.at) ?? 0) >= (parseDurationUs(delivery.events.duration) ?? 0)) {
+      ctx.addIssue({ code: 'custom', path: ['faults', 'outage', 'at'], message: '`outage.at` must fall inside `events.duration`' });
+    }
+    const peakRate = delivery.events.rate * (delivery.events.burst?.multiplier ?? 1);
+    const pairs = Math.ceil(peakRate * ((parseDurationUs(delivery.events.duration) ?? 0) / 1e6)) * delivery.subscribers;
+    if (pairs > MAX_DELIVERY_PAIRS) {
+      ctx.addIssue({ code: 'custom', path: ['subscribers'], message: `events x subscribers may reach ${pairs}; the ledger holds at most ${MAX_DELIVERY_PAIRS} pairs` });
+    }
+  })
+  .describe('One seeded event stream delivered through several transports, with faults and a per-event ledger.');
+
 const thresholdText = z
   .string()
   .superRefine((text, ctx) => {
@@ -166,17 +261,20 @@ export const scenarioSchema = z
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(1).describe('Seeds event ids and payloads, so runs are reproducible.'),
     webhook: webhookSchema.optional(),
     websocket: websocketSchema.optional(),
+    delivery: deliverySchema.optional(),
     thresholds: thresholdsSchema.optional(),
   })
   .superRefine((scenario, ctx) => {
-    if (!scenario.webhook && !scenario.websocket) {
-      ctx.addIssue({ code: 'custom', path: [], message: 'a scenario needs a `webhook` or a `websocket` section' });
+    if (!scenario.webhook && !scenario.websocket && !scenario.delivery) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'a scenario needs a `webhook`, a `websocket` or a `delivery` section' });
     }
   });
 
 export type ScenarioConfig = z.output<typeof scenarioSchema>;
 export type WebhookConfig = z.output<typeof webhookSchema>;
 export type WebsocketConfig = z.output<typeof websocketSchema>;
+export type DeliveryConfig = z.output<typeof deliverySchema>;
+export type DeliveryTransport = (typeof DELIVERY_TRANSPORTS)[number];
 export type LoadConfig = z.output<typeof loadSchema>;
 export type OpenLoadConfig = Extract<LoadConfig, { model: 'open' }>;
 export type ClosedLoadConfig = Extract<LoadConfig, { model: 'closed' }>;

@@ -1,0 +1,232 @@
+import { nowUs } from '../metrics/clock.js';
+import { createHistogram, encodeHistogram, recordUs, type Histogram } from '../metrics/histogram.js';
+import { seededRandom } from '../load/webhook/event-factory.js';
+import type { Endpoint } from '../load/webhook/endpoint.js';
+import { signWebhook } from '../load/webhook/signing.js';
+import { DueQueue } from './due-queue.js';
+import { PairState } from './pair-state.js';
+import { judgeAttempt, type AttemptOutcome, type RetryPolicy } from './retry-schedule.js';
+import type { EventStream } from './stream.js';
+import { WebhookPool } from './webhook-pool.js';
+
+/**
+ * The backlog (deliveries ready but waiting for a free in-flight slot) may reach this many times
+ * `maxInFlight` before the run is aborted: past it the sender, not the receivers, sets the latency.
+ * maxInFlight itself should exceed Little's law (rate x subscribers x response time).
+ */
+export const BACKLOG_LIMIT_FACTOR = 10;
+const RETRY_TICK_MS = 5;
+
+export interface WebhookDelivererOptions {
+  stream: EventStream;
+  /** t0 of event 0 (monotonic µs). */
+  startUs: number;
+  /** The receivers' host:port; subscriber i's endpoint is `/sub/<i>`. */
+  endpoint: Endpoint;
+  signingKey: Buffer | undefined;
+  maxInFlight: number;
+  timeoutUs: number;
+  retry: RetryPolicy;
+  seed: number;
+  /** Called once when the backlog passes its limit; the caller aborts the phase. */
+  onBacklogExceeded: (reason: string) => void;
+}
+
+/** What the sending side of the webhook transport reports at the cut-off. */
+export interface WebhookSenderReport {
+  states: Uint8Array;
+  attempts: number;
+  /** t1 - t0 of each pair's first attempt, µs, HdrHistogram base64. */
+  sendDelayHdr: string;
+  bytesOnWire: number;
+  peakSockets: number;
+  disabledEndpoints: number;
+}
+
+/**
+ * Delivers every event to every subscriber endpoint at least once: the first attempt at the event's
+ * scheduled time (or as soon as an in-flight slot frees), then retries on the Standard Webhooks
+ * schedule until a 2xx, a 410 (endpoint disabled) or `maxAttempts`. Keeps one state byte per pair.
+ */
+export class WebhookDeliverer {
+  private readonly states: Uint8Array;
+  private readonly attemptsByPair: Uint8Array;
+  private readonly disabled: Uint8Array;
+  private readonly pool: WebhookPool;
+  private readonly retries = new DueQueue();
+  private ready: number[] = [];
+  private readyHead = 0;
+  private readonly random: () => number;
+  private readonly sendDelay: Histogram = createHistogram();
+  private readonly requestHeads: string[];
+  private readonly backlogLimit: number;
+  private readonly ticker: NodeJS.Timeout;
+  private attempts = 0;
+  private pendingCount = 0;
+  private frozen = false;
+  private backlogReported = false;
+  private settledWaiter: (() => void) | undefined;
+
+  constructor(private readonly options: WebhookDelivererOptions) {
+    const { stream, endpoint } = options;
+    this.states = new Uint8Array(stream.pairs);
+    this.attemptsByPair = new Uint8Array(stream.pairs);
+    this.disabled = new Uint8Array(stream.subscribers);
+    this.random = seededRandom(options.seed ^ 0x7e7e7);
+    this.backlogLimit = BACKLOG_LIMIT_FACTOR * options.maxInFlight;
+    this.requestHeads = Array.from(
+      { length: stream.subscribers },
+      (_, index) =>
+        `POST /sub/${index} HTTP/1.1\r\nhost: ${endpoint.hostHeader}\r\ncontent-type: application/json\r\ncontent-length: ${stream.spec.sizeBytes}\r\n`,
+    );
+    this.pool = new WebhookPool({
+      endpoint,
+      maxInFlight: options.maxInFlight,
+      timeoutUs: options.timeoutUs,
+      onOutcome: (pair, outcome) => this.settle(pair, outcome),
+    });
+    this.ticker = setInterval(() => this.releaseDueRetries(), RETRY_TICK_MS);
+    this.ticker.unref();
+  }
+
+  /** Pairs not yet delivered, given up or abandoned. */
+  get pending(): number {
+    return this.pendingCount;
+  }
+
+  /** Attempts so far, first tries and retries. */
+  get attemptsMade(): number {
+    return this.attempts;
+  }
+
+  get openSockets(): number {
+    return this.pool.openSockets;
+  }
+
+  /** Event `seq` is due: one delivery per subscriber. */
+  publish(seq: number): void {
+    const { subscribers } = this.options.stream;
+    for (let subscriber = 0; subscriber < subscribers; subscriber++) {
+      const pair = seq * subscribers + subscriber;
+      if (this.disabled[subscriber]) {
+        this.states[pair] = PairState.Abandoned;
+        continue;
+      }
+      this.states[pair] = PairState.Pending;
+      this.pendingCount++;
+      this.ready.push(pair);
+    }
+    this.pump();
+    const backlog = this.ready.length - this.readyHead;
+    if (backlog > this.backlogLimit && !this.backlogReported) {
+      this.backlogReported = true;
+      this.options.onBacklogExceeded(
+        `webhook backlog of ${backlog} deliveries waiting for a free slot passed ${BACKLOG_LIMIT_FACTOR} x maxInFlight (${this.options.maxInFlight}): the receivers cannot keep up with the stream`,
+      );
+    }
+  }
+
+  /** Resolves when nothing is pending, or `maxWaitMs` has passed, or `signal` aborts. */
+  settled(maxWaitMs: number, signal: AbortSignal | undefined): Promise<void> {
+    if (this.pendingCount === 0 || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', finish);
+        this.settledWaiter = undefined;
+        resolve();
+      };
+      const timer = setTimeout(finish, maxWaitMs);
+      signal?.addEventListener('abort', finish, { once: true });
+      this.settledWaiter = finish;
+    });
+  }
+
+  /** The cut-off: stops sending, destroys every socket, and reports each pair's state as of now. */
+  cutOff(): WebhookSenderReport {
+    this.frozen = true;
+    clearInterval(this.ticker);
+    this.pool.close();
+    this.retries.clear();
+    this.ready = [];
+    this.readyHead = 0;
+    return {
+      states: this.states.slice(),
+      attempts: this.attempts,
+      sendDelayHdr: encodeHistogram(this.sendDelay),
+      bytesOnWire: this.pool.bytesOnWire,
+      peakSockets: this.pool.peakSockets,
+      disabledEndpoints: this.disabled.reduce((sum, flag) => sum + flag, 0),
+    };
+  }
+
+  private pump(): void {
+    while (this.readyHead < this.ready.length && this.pool.canStart() && !this.frozen) {
+      const pair = this.ready[this.readyHead++]!;
+      if (this.states[pair] === PairState.Pending) this.attempt(pair);
+    }
+    if (this.readyHead > 4096 && this.readyHead * 2 > this.ready.length) {
+      this.ready = this.ready.slice(this.readyHead);
+      this.readyHead = 0;
+    }
+  }
+
+  private attempt(pair: number): void {
+    const { stream, startUs, signingKey } = this.options;
+    const seq = Math.floor(pair / stream.subscribers);
+    const subscriber = pair - seq * stream.subscribers;
+    const event = stream.factory.build(seq, stream.scheduledUs(seq, startUs));
+    const timestampSec = Math.floor(Date.now() / 1000);
+    let head = this.requestHeads[subscriber]! + `webhook-id: ${event.id}\r\nwebhook-timestamp: ${timestampSec}\r\n`;
+    if (signingKey) head += `webhook-signature: ${signWebhook(signingKey, event.id, timestampSec, event.body)}\r\n`;
+    this.attempts++;
+    if (this.attemptsByPair[pair]!++ === 0) recordUs(this.sendDelay, nowUs() - stream.scheduledUs(seq, startUs));
+    this.pool.start(pair, head + '\r\n' + event.body);
+  }
+
+  private settle(pair: number, outcome: AttemptOutcome): void {
+    const verdict = judgeAttempt(outcome, this.attemptsByPair[pair]!, this.options.retry, this.random);
+    const wasPending = this.states[pair] === PairState.Pending;
+    switch (verdict.kind) {
+      case 'delivered':
+        // A 2xx is the truth even for a pair given up meanwhile (its endpoint was disabled).
+        if (wasPending) this.pendingCount--;
+        this.states[pair] = PairState.Acked;
+        break;
+      case 'retry':
+        if (wasPending) this.retries.push(nowUs() + verdict.delayUs, pair);
+        break;
+      case 'give-up':
+        if (wasPending) this.abandon(pair);
+        break;
+      case 'disable-endpoint':
+        this.disableEndpoint(pair % this.options.stream.subscribers);
+        break;
+    }
+    this.pump();
+    if (this.pendingCount === 0) this.settledWaiter?.();
+  }
+
+  private abandon(pair: number): void {
+    this.states[pair] = PairState.Abandoned;
+    this.pendingCount--;
+  }
+
+  /** 410 Gone: every pending delivery to this endpoint is given up, and later events are not sent to it. */
+  private disableEndpoint(subscriber: number): void {
+    if (this.disabled[subscriber]) return;
+    this.disabled[subscriber] = 1;
+    const { subscribers } = this.options.stream;
+    for (let pair = subscriber; pair < this.states.length; pair += subscribers) {
+      if (this.states[pair] === PairState.Pending) this.abandon(pair);
+    }
+  }
+
+  private releaseDueRetries(): void {
+    const now = nowUs();
+    for (let pair = this.retries.popDue(now); pair >= 0; pair = this.retries.popDue(now)) {
+      if (this.states[pair] === PairState.Pending) this.ready.push(pair);
+    }
+    this.pump();
+  }
+}

@@ -1,0 +1,96 @@
+import { nowUs } from '../metrics/clock.js';
+import { runPacer } from '../load/pacer.js';
+import { parseEndpoint } from '../load/webhook/endpoint.js';
+import { decodeSecret } from '../load/webhook/signing.js';
+import { parseDurationUs } from '../scenario/duration.js';
+import type { DeliveryConfig } from '../scenario/schema.js';
+import { startDeliveryChild, type DeliveryChild } from './child-handle.js';
+import { joinLedger } from './ledger.js';
+import { cpuMsSince, START_LEAD_US, startProgress, type TransportReport, type TransportRunOptions } from './transport-report.js';
+import { WebhookDeliverer } from './webhook-deliverer.js';
+import type { WebhookSubscribersChildOptions } from './webhook-subscribers-process.js';
+import type { WebhookSubscribersReport } from './webhook-subscribers.js';
+
+/**
+ * The webhook transport: the subscribers' endpoints run in a child process (their own core); this
+ * process signs and POSTs every event to every endpoint, retrying until delivered, given up or cut
+ * off. Sending CPU is this process's; receiving CPU is the child's.
+ */
+export async function runWebhookTransport(delivery: DeliveryConfig, options: TransportRunOptions): Promise<TransportReport> {
+  const { stream, seed, outage, signal } = options;
+  const faults = delivery.faults;
+  const receivers: DeliveryChild<WebhookSubscribersReport> = await startDeliveryChild<WebhookSubscribersChildOptions, WebhookSubscribersReport>(
+    'webhook-subscribers-process',
+    'delivery.webhook.receivers',
+    {
+      stream: stream.spec,
+      secret: delivery.webhook.secret,
+      latencyUs: parseDurationUs(faults?.latency ?? '0ms') ?? 0,
+      jitterUs: parseDurationUs(faults?.jitter ?? '0ms') ?? 0,
+      errors: faults?.errors ?? { '500': 0, '429': 0, '410': 0, reset: 0, hang: 0 },
+      seed,
+      outage,
+    },
+  );
+  let stopped = false;
+  try {
+    const startUs = nowUs() + START_LEAD_US;
+    receivers.go(startUs);
+    const abort = new AbortController();
+    const invalidReasons: string[] = [];
+    const onAbort = (): void => abort.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const deliverer = new WebhookDeliverer({
+      stream,
+      startUs,
+      endpoint: parseEndpoint(`http://127.0.0.1:${receivers.port}/`),
+      signingKey: delivery.webhook.secret ? decodeSecret(delivery.webhook.secret) : undefined,
+      maxInFlight: delivery.webhook.maxInFlight,
+      timeoutUs: parseDurationUs(delivery.webhook.timeout)!,
+      retry: delivery.webhook.retry,
+      seed,
+      onBacklogExceeded: (reason) => {
+        invalidReasons.push(reason);
+        abort.abort();
+      },
+    });
+    const stopProgress = startProgress(options, startUs, () => ({
+      sentTotal: deliverer.attemptsMade,
+      inFlight: deliverer.pending,
+      openConnections: deliverer.openSockets,
+    }));
+    const cpuSince = process.cpuUsage();
+    let pacer;
+    let sender;
+    try {
+      pacer = await runPacer(stream.schedule, startUs, (seq) => deliverer.publish(seq), abort.signal);
+      await deliverer.settled(options.drainUs / 1000, abort.signal);
+      sender = deliverer.cutOff();
+    } finally {
+      stopProgress();
+      signal?.removeEventListener('abort', onAbort);
+    }
+    const sendCpuMs = cpuMsSince(cpuSince);
+    const received = await receivers.stop();
+    stopped = true;
+    const { receipts, counters } = received.report;
+    return {
+      transport: 'webhook',
+      ledger: joinLedger(sender.states, receipts),
+      latencyHdr: receipts.latencyHdr,
+      sendDelayHdr: sender.sendDelayHdr,
+      sendCpuMs,
+      receiveCpuMs: received.process.cpuMs,
+      bytesOnWire: sender.bytesOnWire,
+      peakSockets: sender.peakSockets,
+      attempts: sender.attempts,
+      dispatched: pacer.dispatched,
+      lateSends: pacer.lateSends,
+      processes: [received.process],
+      invalidReasons,
+      counters: { ...counters, 'delivery.webhook.disabledEndpoints': sender.disabledEndpoints, 'delivery.webhook.receiver.unexpected': receipts.unexpected },
+    };
+  } finally {
+    if (!stopped) receivers.kill();
+  }
+}

@@ -1,0 +1,101 @@
+import { nowUs } from '../metrics/clock.js';
+import { waitForMessage } from '../run/child-process.js';
+import { startDeliveryChild, type DeliveryChild } from './child-handle.js';
+import { joinLedger } from './ledger.js';
+import { cpuMsSince, START_LEAD_US, startProgress, type TransportReport, type TransportRunOptions } from './transport-report.js';
+import type { WsPublisherOptions, WsPublisherReport } from './ws-publisher.js';
+import { WsSubscribers } from './ws-subscribers.js';
+
+const CONNECT_TIMEOUT_MS = 10_000;
+/** The publisher reports the end of the stream this long after its scheduled end at the latest. */
+const STREAM_END_SLACK_MS = 10_000;
+
+/**
+ * The websocket and websocket-ack transports: the publisher runs in a child process (its own core)
+ * and pushes the stream; this process holds the subscribers. Sending CPU is the child's; receiving
+ * CPU is this process's.
+ */
+export async function runWebsocketTransport(ack: boolean, options: TransportRunOptions): Promise<TransportReport> {
+  const { stream, seed, outage, signal } = options;
+  const transport = ack ? 'websocket-ack' : 'websocket';
+  const publisher: DeliveryChild<WsPublisherReport> = await startDeliveryChild<WsPublisherOptions, WsPublisherReport>(
+    'ws-publisher-process',
+    `delivery.${transport}.publisher`,
+    { stream: stream.spec, ack, outage },
+  );
+  let stopped = false;
+  let closed = false;
+  const subscribers = new WsSubscribers({ url: `ws://127.0.0.1:${publisher.port}`, stream, ack, seed });
+  try {
+    await subscribers.connectAll(CONNECT_TIMEOUT_MS);
+    const startUs = nowUs() + START_LEAD_US;
+    const stopProgress = startProgress(options, startUs, () => ({
+      sentTotal: subscribers.messagesReceived,
+      inFlight: 0,
+      openConnections: subscribers.openSockets,
+    }));
+    const cpuSince = process.cpuUsage();
+    try {
+      const streamed = waitForMessage(publisher.child, 'streamed', stream.spec.durationUs / 1000 + STREAM_END_SLACK_MS);
+      publisher.go(startUs);
+      await untilAborted(streamed, signal);
+      await subscribers.allEnded(options.drainUs / 1000, signal);
+    } finally {
+      stopProgress();
+    }
+    subscribers.stopReconnecting();
+    const sent = await publisher.stop();
+    stopped = true;
+    const received = subscribers.close();
+    closed = true;
+    const receiveCpuMs = cpuMsSince(cpuSince);
+    return {
+      transport,
+      ledger: joinLedger(sent.report.states, received.receipts),
+      latencyHdr: received.receipts.latencyHdr,
+      sendDelayHdr: sent.report.sendDelayHdr,
+      sendCpuMs: sent.process.cpuMs,
+      receiveCpuMs,
+      bytesOnWire: received.bytesOnWire,
+      peakSockets: received.peakSockets,
+      dispatched: sent.report.dispatched,
+      lateSends: sent.report.lateSends,
+      processes: [sent.process],
+      invalidReasons: [],
+      counters: {
+        [`delivery.${transport}.reconnects`]: received.reconnects,
+        [`delivery.${transport}.replayed`]: sent.report.replayed,
+        [`delivery.${transport}.receiver.unexpected`]: received.receipts.unexpected,
+      },
+    };
+  } finally {
+    if (!closed) subscribers.close();
+    if (!stopped) publisher.kill();
+  }
+}
+
+/** Waits for `promise`, or until `signal` aborts (then resolves at once; a rejection after that is ignored). */
+function untilAborted(promise: Promise<unknown>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return promise.then(() => undefined);
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.resolve();
+  }
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      promise.catch(() => undefined);
+      resolve();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
