@@ -36,11 +36,13 @@ export interface Ledger {
 }
 
 /**
- * Joins the sender's per-pair states with the receiver's bitset. Each pair lands in exactly one of
+ * Joins the sender's per-pair states with the receiver's bitset. Published pairs are those the
+ * stream reached (all but Unsent: a run cut short publishes fewer). Each lands in exactly one of
  * delivered / inflight / lost, unless the two views contradict each other (acked but never received,
  * received but never sent): such a pair is counted apart and leaves the ledger unbalanced.
  */
 export function joinLedger(senderStates: Uint8Array, receiver: ReceiverView): Ledger {
+  let published = 0;
   let delivered = 0;
   let lost = 0;
   let inflight = 0;
@@ -48,16 +50,16 @@ export function joinLedger(senderStates: Uint8Array, receiver: ReceiverView): Le
   let receivedNotSent = 0;
   for (let pair = 0; pair < senderStates.length; pair++) {
     const state = senderStates[pair];
+    if (state !== PairState.Unsent) published++;
     if (hasBit(receiver.received, pair)) {
       if (state === PairState.Unsent || state === PairState.Skipped) receivedNotSent++;
       else delivered++;
     } else if (state === PairState.Acked) ackedNotReceived++;
     else if (state === PairState.Pending) inflight++;
-    else lost++;
+    else if (state !== PairState.Unsent) lost++;
   }
   const extraReceived = countBits(receiver.received) - (delivered + receivedNotSent);
   receivedNotSent += extraReceived;
-  const published = senderStates.length;
   return {
     published,
     delivered,
