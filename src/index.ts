@@ -1,10 +1,10 @@
 /** pushbench's public API: the CLI is a thin layer over these. */
 export { loadScenario, parseScenarioBytes, resolveScenarioPath, type LoadedScenario, type ScenarioOverrides } from './scenario/load-scenario.js';
-export { scenarioSchema, type ScenarioConfig, type WebhookConfig } from './scenario/schema.js';
+export { scenarioSchema, type ScenarioConfig, type WebhookConfig, type DeliveryConfig } from './scenario/schema.js';
 export { runScenario, type RunOptions } from './run/run-scenario.js';
 export { readResult, parseResult } from './result/read-result.js';
 export { writeResult } from './result/write-result.js';
-export { RESULT_SCHEMA_VERSION, runResultSchema, type RunResult, type ThresholdEvaluation, type Trial } from './result/run-result.js';
+export { RESULT_SCHEMA_VERSION, runResultSchema, type RunResult, type ThresholdEvaluation, type Trial, type DeliveryResult } from './result/run-result.js';
 export { renderTextSummary } from './report/text-summary.js';
 export { renderReport, type RenderReportOptions } from './report/html/render-report.js';
 export { publishReports, type PublishOptions, type PublishOutcome } from './report/publish/publish.js';

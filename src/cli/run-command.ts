@@ -7,7 +7,7 @@ import { writeRunReport } from '../report/write-report.js';
 import { createProgressPrinter } from './progress-printer.js';
 import { checkRepeat, renderRunGate, runExitCode, runTrials, withThresholds, writeRunCiOutputs } from '../gate/run-gate.js';
 
-export const DEFAULT_SCENARIO = 'webhook-burst';
+export const DEFAULT_SCENARIO = 'webhook-vs-websocket';
 
 export interface RunArgs {
   scenario?: string | undefined;
