@@ -42,7 +42,7 @@ export async function runWebsocketPhase(config: WebsocketConfig, context: PhaseC
         connections: config.connections,
         connectRatePerSec: config.connectRate,
         connectTimeoutMs: (parseDurationUs(config.connectTimeout) ?? 0) / 1000,
-        spreadSources: targets.every(isLoopbackLiteral),
+        loopback: targets.every(isLoopbackLiteral),
       },
       perProcess,
     );

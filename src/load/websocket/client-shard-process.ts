@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { encodeHistogram, type Histogram } from '../../metrics/histogram.js';
 import { nowUs, sleepMs } from '../../metrics/clock.js';
 import { startProcessMonitor } from '../../metrics/process-monitor.js';
@@ -24,6 +26,9 @@ process.on('disconnect', () => process.exit(0));
 process.on('SIGINT', () => {});
 
 const monitor = startProcessMonitor();
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+collectGarbage();
 const baselineRssBytes = process.memoryUsage.rss();
 let echo: EchoTicker | undefined;
 let ticker: NodeJS.Timeout | undefined;
@@ -53,9 +58,11 @@ async function handle(message: ParentMessage): Promise<void> {
     return;
   }
   echo?.stop();
+  await drain(echo);
+  // Memory per held connection counts what the connections keep, not garbage waiting for a collection.
+  collectGarbage();
   const heldConnections = openConnections().size;
   const heldRssBytes = process.memoryUsage.rss();
-  await drain(echo);
   await closeAll(CLOSE_GRACE_MS);
   clearInterval(ticker);
   process.send?.(shardResult(heldConnections, heldRssBytes, echo), () => process.exit(0));

@@ -4,8 +4,8 @@ import { classifyConnectError } from '../../../src/load/websocket/connect-error.
 import { broadcastIntendedUs, broadcastPayload, broadcastSequence, echoIntendedUs, echoPayload, serverBinaryFrame, stampEcho } from '../../../src/load/websocket/frames.js';
 
 describe('websocket shard plan', () => {
-  it('splits 100,000 connections into 7 contiguous shards under 15,000, each with its rate share and own source address', () => {
-    const plans = planShards({ targets: ['ws://127.0.0.1:1/'], connections: 100_000, connectRatePerSec: 5_000, connectTimeoutMs: 10_000, spreadSources: true }, 15_000);
+  it('splits 100,000 connections to one URL into 7 contiguous shards under 15,000, each with its rate share and own source address', () => {
+    const plans = planShards({ targets: ['ws://127.0.0.1:1/'], connections: 100_000, connectRatePerSec: 5_000, connectTimeoutMs: 10_000, loopback: true }, 15_000);
     expect(plans).toHaveLength(7);
     expect(plans.map((plan) => plan.connections)).toEqual([14_286, 14_286, 14_286, 14_286, 14_286, 14_285, 14_285]);
     expect(plans.reduce((sum, plan) => sum + plan.connections, 0)).toBe(100_000);
@@ -17,12 +17,18 @@ describe('websocket shard plan', () => {
     expect(processCount(15_000, 15_000)).toBe(1);
   });
 
+  it('connections spread over several targets (the built-in servers) keep the default source address', () => {
+    const targets = Array.from({ length: 7 }, (_unused, index) => `ws://127.0.0.1:${9000 + index}/`);
+    const plans = planShards({ targets, connections: 100_000, connectRatePerSec: 5_000, connectTimeoutMs: 10_000, loopback: true }, 15_000);
+    expect(plans.map((plan) => plan.localAddress)).toEqual(Array.from({ length: 7 }, () => undefined));
+  });
+
   it('source addresses skip 127.0.0.1 and roll over; only 127.x literals get them', () => {
     expect(sourceAddress(249)).toBe('127.0.0.251');
     expect(sourceAddress(250)).toBe('127.0.1.2');
     expect(isLoopbackLiteral('ws://127.0.0.1:8080/x')).toBe(true);
     expect(isLoopbackLiteral('ws://localhost:8080/')).toBe(false);
-    const plans = planShards({ targets: ['ws://localhost:1/'], connections: 10, connectRatePerSec: 10, connectTimeoutMs: 1, spreadSources: false }, 15_000);
+    const plans = planShards({ targets: ['ws://localhost:1/'], connections: 30_000, connectRatePerSec: 10, connectTimeoutMs: 1, loopback: false }, 15_000);
     expect(plans[0]?.localAddress).toBeUndefined();
   });
 
