@@ -84,6 +84,7 @@ export class WebhookDeliverer {
       maxInFlight: options.maxInFlight,
       timeoutUs: options.timeoutUs,
       onOutcome: (pair, outcome) => this.settle(pair, outcome),
+      onConnected: () => this.pump(),
     });
     this.ticker = setInterval(() => this.releaseDueRetries(), RETRY_TICK_MS);
     this.ticker.unref();

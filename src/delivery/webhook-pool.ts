@@ -14,9 +14,16 @@ export interface WebhookPoolOptions {
   timeoutUs: number;
   /** Called once per attempt, when it ends. */
   onOutcome: (pair: number, outcome: AttemptOutcome) => void;
+  /** Called when a socket finished connecting, so queued attempts can go. */
+  onConnected: () => void;
 }
 
 const SWEEP_INTERVAL_MS = 50;
+/**
+ * Most sockets connecting at once. When receivers are down or come back, every queued attempt would
+ * otherwise open its own socket, and that connect storm costs the sender more than the outage itself.
+ */
+const MAX_CONNECTING = 16;
 const NO_PAIR = -1;
 const CONNECTION = Symbol('pushbench.deliveryConnection');
 
@@ -24,6 +31,7 @@ interface Connection {
   pool: WebhookPool;
   socket: Socket;
   parser: ResponseParser;
+  connecting: boolean;
   /** The pair whose attempt is on this socket, or NO_PAIR when idle. */
   pair: number;
   writtenUs: number;
@@ -42,6 +50,7 @@ export class WebhookPool {
   private readonly connections = new Set<Connection>();
   private readonly idle: Connection[] = [];
   private busyCount = 0;
+  private connectingCount = 0;
   private peak = 0;
   private closedBytes = 0;
   private readonly sweeper: NodeJS.Timeout;
@@ -71,7 +80,7 @@ export class WebhookPool {
   }
 
   canStart(): boolean {
-    return this.busyCount < this.options.maxInFlight;
+    return this.idle.length > 0 || (this.connections.size < this.options.maxInFlight && this.connectingCount < MAX_CONNECTING);
   }
 
   /** Writes `request` (a complete HTTP/1.1 request) for `pair` on an idle socket or a new one. Call only when `canStart()`. */
@@ -94,14 +103,23 @@ export class WebhookPool {
 
   private open(): Connection {
     const socket = openSocket(this.options.endpoint) as PooledSocket;
-    const connection: Connection = { pool: this, socket, parser: new ResponseParser(), pair: NO_PAIR, writtenUs: 0, timedOut: false, failure: undefined };
+    const connection: Connection = { pool: this, socket, parser: new ResponseParser(), connecting: true, pair: NO_PAIR, writtenUs: 0, timedOut: false, failure: undefined };
     socket[CONNECTION] = connection;
+    this.connectingCount++;
+    socket.once('connect', onSocketConnect);
     socket.on('data', onSocketData);
     socket.on('error', onSocketError);
     socket.on('close', onSocketClose);
     this.connections.add(connection);
     if (this.connections.size > this.peak) this.peak = this.connections.size;
     return connection;
+  }
+
+  /** @internal */
+  handleConnect(connection: Connection): void {
+    connection.connecting = false;
+    this.connectingCount--;
+    this.options.onConnected();
   }
 
   /** @internal a complete response arrived on `connection`. */
@@ -117,6 +135,10 @@ export class WebhookPool {
   /** @internal the socket closed; its attempt, if it had one, failed. */
   handleClose(connection: Connection): void {
     this.connections.delete(connection);
+    if (connection.connecting) {
+      connection.connecting = false;
+      this.connectingCount--;
+    }
     this.closedBytes += connection.socket.bytesWritten + connection.socket.bytesRead;
     const idleAt = this.idle.indexOf(connection);
     if (idleAt >= 0) this.idle.splice(idleAt, 1);
@@ -137,6 +159,11 @@ export class WebhookPool {
       }
     }
   }
+}
+
+function onSocketConnect(this: PooledSocket): void {
+  const connection = this[CONNECTION];
+  connection.pool.handleConnect(connection);
 }
 
 function onSocketData(this: PooledSocket, chunk: Buffer): void {
