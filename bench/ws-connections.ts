@@ -1,11 +1,12 @@
 /**
  * Benchmark for issue 3's performance targets, rerunnable:
  *   npm run bench:ws        (or: npx tsx bench/ws-connections.ts [--connections 100000] [--hold 60s]
- *                            [--broadcast-connections 20000] [--broadcast-hold 20s] [--baseline 15000])
+ *                            [--messages] [--broadcast-connections 20000] [--broadcast-hold 20s] [--baseline 15000])
  *
- * 1. scenarios/ws-connections.yaml (100k connections at 5,000/s, echo 1/s, broadcast every 1 s) with
- *    --connections and --hold applied: peak concurrent connections, dropped, connect rate during the
- *    ramp and connect p99, client RSS per held connection, echo and broadcast latencies.
+ * 1. scenarios/ws-connections.yaml (100k connections at 5,000/s) with --connections and --hold
+ *    applied: peak concurrent connections, dropped, connect rate during the ramp and connect p99,
+ *    client RSS per held connection. Its echo and broadcast only with --messages: at 100k they are
+ *    300k frames/s each way, more than 2 cores carry (see docs/readme-websocket.md).
  * 2. Broadcast to --broadcast-connections once a second (no echo): p99 time to the last recipient.
  * 3. Baseline: one plain `ws` client process opening --baseline connections to one plain `ws` server
  *    (bench/ws-plain.ts), RSS growth per connection measured the same way (after a full GC).
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     'broadcast-connections': { type: 'string', default: '20000' },
     'broadcast-hold': { type: 'string', default: '20s' },
     baseline: { type: 'string', default: '15000' },
+    messages: { type: 'boolean', default: false },
   },
 });
 
@@ -94,8 +96,9 @@ async function plainBaseline(count: number): Promise<string> {
 const scenario = parse(readFileSync(resolve(root, 'scenarios/ws-connections.yaml'), 'utf8')) as { websocket: Record<string, unknown> };
 const connections = Number(values.connections);
 process.stdout.write(`pushbench bench:ws  (node ${process.version}, ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} load before)\n`);
-process.stdout.write(`\n1. ws-connections: ${connections} connections, hold ${values.hold}, echo 1/s, broadcast every 1 s\n`);
-report(await runWs('ws-connections', { ...scenario.websocket, connections, hold: values.hold }));
+const { echo, broadcast, ...connectAndHold } = scenario.websocket;
+process.stdout.write(`\n1. ws-connections: ${connections} connections, hold ${values.hold}${values.messages ? ', echo 1/s, broadcast every 1 s' : ', no messages'}\n`);
+report(await runWs('ws-connections', { ...connectAndHold, ...(values.messages ? { echo, broadcast } : {}), connections, hold: values.hold }));
 
 const broadcastConnections = Number(values['broadcast-connections']);
 process.stdout.write(`\n2. broadcast to ${broadcastConnections} connections once a second (200 bytes), hold ${values['broadcast-hold']}\n`);
