@@ -92,32 +92,50 @@ function decodeText(bytes: Buffer, file: string): string {
   }
 }
 
+/** Where each flag lands in each kind of section; a flag lands in every section the scenario has. */
+const OVERRIDE_PATHS: Record<keyof ScenarioOverrides, readonly (readonly string[])[]> = {
+  target: [
+    ['webhook', 'target'],
+    ['websocket', 'target'],
+  ],
+  duration: [
+    ['webhook', 'load', 'duration'],
+    ['websocket', 'hold'],
+    ['delivery', 'events', 'duration'],
+  ],
+  rate: [
+    ['webhook', 'load', 'rate'],
+    ['delivery', 'events', 'rate'],
+  ],
+};
+
+const OVERRIDE_FLAGS: Record<string, keyof ScenarioOverrides> = Object.fromEntries(
+  (Object.keys(OVERRIDE_PATHS) as (keyof ScenarioOverrides)[]).flatMap((flag) => OVERRIDE_PATHS[flag].map((path) => [path.join('.'), flag])),
+);
+
 function applyOverrides(raw: Record<string, unknown>, overrides: ScenarioOverrides, file: string): Record<string, unknown> {
-  if (overrides.target === undefined && overrides.duration === undefined && overrides.rate === undefined) return raw;
-  const webhook = raw.webhook;
-  if (typeof webhook !== 'object' || webhook === null) {
-    throw new InputError(`${file}: --target, --duration and --rate need a scenario with a \`webhook\` section`);
-  }
   const copy = structuredClone(raw);
-  const copiedWebhook = copy.webhook as Record<string, unknown>;
-  if (overrides.target !== undefined) copiedWebhook.target = overrides.target;
-  const load = copiedWebhook.load;
-  if (typeof load === 'object' && load !== null) {
-    const loadFields = load as Record<string, unknown>;
-    if (overrides.duration !== undefined) loadFields.duration = overrides.duration;
-    if (overrides.rate !== undefined) {
-      if (loadFields.model !== 'open') throw new InputError(`--rate: only applies to an open-model scenario; ${file} uses model "${String(loadFields.model)}"`);
-      loadFields.rate = overrides.rate;
+  for (const flag of Object.keys(OVERRIDE_PATHS) as (keyof ScenarioOverrides)[]) {
+    const value = overrides[flag];
+    if (value === undefined) continue;
+    let applied = 0;
+    for (const path of OVERRIDE_PATHS[flag]) {
+      const parent = path.slice(0, -1).reduce<unknown>((node, key) => (isRecord(node) ? node[key] : undefined), copy);
+      if (!isRecord(parent)) continue;
+      if (flag === 'rate' && path[0] === 'webhook' && parent.model !== 'open') {
+        throw new InputError(`--rate: only applies to an open-model scenario; ${file} uses model "${String(parent.model)}"`);
+      }
+      parent[path.at(-1)!] = value;
+      applied++;
     }
+    if (applied === 0) throw new InputError(`--${flag}: ${file} has no section it applies to (${OVERRIDE_PATHS[flag].map((path) => path.join('.')).join(', ')})`);
   }
   return copy;
 }
 
-const OVERRIDE_FLAGS: Record<string, keyof ScenarioOverrides> = {
-  'webhook.target': 'target',
-  'webhook.load.duration': 'duration',
-  'webhook.load.rate': 'rate',
-};
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 function describeIssue(
   issue: z.core.$ZodIssue,

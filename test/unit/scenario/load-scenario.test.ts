@@ -21,7 +21,7 @@ describe('loadScenario', () => {
     expect(burst.config.webhook?.load).toMatchObject({ model: 'open', rate: 2000, pattern: 'burst', duration: '20s' });
     expect(burst.config.webhook?.timeout).toBe('10s');
     const closed = await loadScenario(resolveScenarioPath('webhook-closed'));
-    expect(closed.config.webhook?.load).toEqual({ model: 'closed', connections: 64, duration: '10s' });
+    expect(closed.config.webhook?.load).toEqual({ model: 'closed', connections: 64, duration: '10s', warmup: '0s' });
   });
 
   it('accepts JSON scenarios', () => {
@@ -83,6 +83,9 @@ describe('loadScenario', () => {
     expect(loaded.config.webhook).toMatchObject({ target: 'http://127.0.0.1:1/x', load: { rate: 50, duration: '3s' } });
     expect(problems(open, { target: 'gopher://x' })).toEqual(['--target: expected "builtin" or an http:// or https:// URL']);
     expect(problems('name: a\nwebhook:\n  load: { model: closed, duration: 1s }\n', { rate: 5 })[0]).toMatch(/^--rate: only applies to an open-model scenario/);
+    const delivery = parseScenarioBytes(Buffer.from('name: d\ndelivery:\n  events: { rate: 10, duration: 5s }\n  subscribers: 2\n'), 'd.yaml', { duration: '2s', rate: 20 });
+    expect(delivery.config.delivery?.events).toMatchObject({ rate: 20, duration: '2s' });
+    expect(problems('name: d\ndelivery:\n  events: { rate: 10, duration: 5s }\n  subscribers: 2\n', { target: 'http://127.0.0.1:1/' })[0]).toMatch(/^--target: bad\.yaml has no section it applies to/);
   });
 
   it('resolves bare names in scenarios/ and reports missing files as input errors', () => {
