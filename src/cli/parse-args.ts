@@ -20,7 +20,7 @@ export function buildCli(argv: string[], outcome: { exitCode: number }): Argv {
       'Run a scenario (a path, or a name in scenarios/) and write result.json',
       (y) =>
         y
-          .positional('scenario', { type: 'string', describe: 'scenario file or name (default: webhook-burst)' })
+          .positional('scenario', { type: 'string', describe: 'scenario file or name (default: webhook-vs-websocket)' })
           .option('out', { type: 'string', describe: 'directory for result.json (default: reports/runs/<name>-<UTC time>/)' })
           .option('target', { type: 'string', describe: 'send to this http(s):// URL instead of the scenario\'s target' })
           .option('duration', { type: 'string', describe: 'replace the load duration, e.g. 30s' })
