@@ -48,9 +48,12 @@ export function timelineP99Names(results: readonly RunResult[]): string[] {
   return timelineKeys(results, (point) => Object.keys(point.p99Us)).sort((a, b) => metricRank(a) - metricRank(b));
 }
 
+/** `webhook.connections.open`, `ws.connections` (client side), `ws.server.connections` (server side). */
+const OPEN_CONNECTIONS_GAUGE = /(^|\.)connections(\.open)?$/;
+
 /** Gauges of open connections: the connection ramp. */
 export function connectionGaugeNames(results: readonly RunResult[]): string[] {
-  return timelineKeys(results, (point) => Object.keys(point.gauges)).filter((name) => name.includes('connections.open'));
+  return timelineKeys(results, (point) => Object.keys(point.gauges)).filter((name) => OPEN_CONNECTIONS_GAUGE.test(name));
 }
 
 type TimelinePoint = RunResult['timeline'][number];

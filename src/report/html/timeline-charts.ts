@@ -19,7 +19,7 @@ export function timelineCharts(results: readonly RunResult[]): LineChartSpec[] {
   return [...rates, ...p99s, ...errors];
 }
 
-/** Open connections over time, one chart per `*connections.open*` gauge. */
+/** Open connections over time, one chart per open-connections gauge (client and server side). */
 export function connectionRampCharts(results: readonly RunResult[]): LineChartSpec[] {
   return connectionGaugeNames(results).map((name) =>
     secondsChart(results, `${name} (connection ramp)`, 'open connections', '', (point) => point.gauges[name]),

@@ -89,6 +89,13 @@ describe('renderReport: content', () => {
     expect(data.sections.map((section) => section.id)).not.toContain('ledger');
   });
 
+  it('charts both sides of a WebSocket ramp (client and server open connections)', () => {
+    const ws = fixtureResult('webhook-closed');
+    ws.timeline.forEach((point, second) => Object.assign(point.gauges, { 'ws.connections': 100 * second, 'ws.server.connections': 100 * second }));
+    const titles = embeddedData(renderReport([ws], { generatedAt })).sections.flatMap((section) => section.charts.map((chart) => chart.title));
+    expect(titles).toEqual(expect.arrayContaining(['ws.connections (connection ramp)', 'ws.server.connections (connection ramp)']));
+  });
+
   it('colours the change against the first run: slower is worse, faster is better', () => {
     const first = fixtureResult('webhook-burst');
     const second = fixtureResult('webhook-burst');
