@@ -18,7 +18,8 @@ const RAMP_TIMEOUT_FLOOR_MS = 30_000;
 
 /**
  * The websocket phase: built-in ws servers up (one process per 15k connections) -> client shards
- * up -> ramp -> hold with echo and broadcast -> broadcasts stop -> shards drain, close and report
+ * up -> ramp (with echo) -> hold with echo and broadcast (broadcasts start when every connection
+ * is up, so `ws.broadcast.last` is the fan-out to all of them) -> broadcasts stop -> shards drain, close and report
  * -> servers stop and report. Every child is asked to finish, killed if it will not, and a child
  * that dies on its own becomes a reason the run is invalid, never a hang.
  */
@@ -77,7 +78,9 @@ export async function runWebsocketPhase(config: WebsocketConfig, context: PhaseC
     );
     await Promise.race([Promise.all(ramps), aborted(signal)]);
     const rampedUs = nowUs() - rampStartUs;
-    await sleepMs(holdUs / 1000, signal);
+    const holdStartUs = nowUs();
+    await startBroadcasts(config, servers, reasons);
+    await sleepMs(Math.max(0, holdUs - (nowUs() - holdStartUs)) / 1000, signal);
 
     const heldByServer = new Map<WsServerProcess, number>();
     await Promise.all(
@@ -105,10 +108,22 @@ export async function runWebsocketPhase(config: WebsocketConfig, context: PhaseC
 
 async function startServers(config: WebsocketConfig, count: number, live: LiveTotals): Promise<WsServerProcess[]> {
   const everyUs = config.broadcast ? parseDurationUs(config.broadcast.every) : undefined;
-  // Every server sends broadcast k at the same intended time, so k is one event to every connection.
-  const options = config.broadcast && everyUs ? { broadcast: { firstAtUs: nowUs() + everyUs, everyUs, sizeBytes: config.broadcast.sizeBytes } } : {};
+  const options = config.broadcast && everyUs ? { broadcast: { everyUs, sizeBytes: config.broadcast.sizeBytes } } : {};
   const starts = Array.from({ length: count }, (_unused, index) => startWsServerProcess(`ws-server-${index}`, options, (tick) => live.serverTick(index, tick)));
   return startAll(starts);
+}
+
+/** Every server sends broadcast k at the same intended time, so k is one event to every connection. */
+async function startBroadcasts(config: WebsocketConfig, servers: readonly WsServerProcess[], reasons: string[]): Promise<void> {
+  if (!config.broadcast) return;
+  const firstAtUs = nowUs() + parseDurationUs(config.broadcast.every)!;
+  await Promise.all(
+    servers.map((server) =>
+      server
+        .startBroadcast(firstAtUs)
+        .catch((error: unknown) => void reasons.push(`${server.link.role} (pid ${server.link.pid}) did not start broadcasting: ${(error as Error).message}`)),
+    ),
+  );
 }
 
 /** Waits for every start; if one failed, kills the ones that started and rethrows. */

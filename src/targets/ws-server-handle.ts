@@ -26,6 +26,8 @@ const STOP_TIMEOUT_MS = 30_000;
 export interface WsServerProcess {
   link: ChildLink;
   url: string;
+  /** Starts broadcast k at firstAtUs + k x every (the same instant in every server process). */
+  startBroadcast(firstAtUs: number): Promise<void>;
   stopBroadcast(): Promise<WsServerCountersMessage>;
   stop(): Promise<WsServerStats>;
 }
@@ -42,6 +44,9 @@ export async function startWsServerProcess(role: string, options: WsServerOption
   return {
     link,
     url: `ws://127.0.0.1:${port}/`,
+    startBroadcast: async (firstAtUs) => {
+      await link.request<{ type: 'broadcast-started' }>({ type: 'start-broadcast', firstAtUs }, 'broadcast-started', REQUEST_TIMEOUT_MS);
+    },
     stopBroadcast: () => link.request<WsServerCountersMessage>({ type: 'stop-broadcast' }, 'broadcast-stopped', REQUEST_TIMEOUT_MS),
     stop: () => link.finish<WsServerStats>({ type: 'stop' }, 'stats', STOP_TIMEOUT_MS),
   };

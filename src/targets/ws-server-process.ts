@@ -4,10 +4,14 @@ import { startBuiltinWsServer, type BuiltinWsServer, type WsServerOptions } from
 /**
  * Child-process entry of one built-in ws server. Gets its options over IPC, listens on
  * 127.0.0.1:0, reports its port, then once a second its open connections and counter increments.
- * "stop-broadcast" ends the schedule; "stop" closes and sends back its final numbers. It exits when
+ * "start-broadcast" starts the broadcast schedule, "stop-broadcast" ends it; "stop" closes and sends back its final numbers. It exits when
  * the parent goes away (IPC disconnect) and ignores SIGINT (the parent decides how a run ends).
  */
-export type WsServerParentMessage = { type: 'start'; options: WsServerOptions } | { type: 'stop-broadcast' } | { type: 'stop' };
+export type WsServerParentMessage =
+  | { type: 'start'; options: WsServerOptions }
+  | { type: 'start-broadcast'; firstAtUs: number }
+  | { type: 'stop-broadcast' }
+  | { type: 'stop' };
 
 const TICK_MS = 1_000;
 
@@ -36,6 +40,11 @@ async function handle(message: WsServerParentMessage): Promise<void> {
     return;
   }
   if (!server) return;
+  if (message.type === 'start-broadcast') {
+    server.startBroadcast(message.firstAtUs);
+    process.send?.({ type: 'broadcast-started' });
+    return;
+  }
   if (message.type === 'stop-broadcast') {
     server.stopBroadcast();
     process.send?.({ type: 'broadcast-stopped', open: server.openConnections(), counters: server.counters.takeDelta() });

@@ -5,8 +5,6 @@ import { DeltaCounters } from '../load/websocket/delta-counters.js';
 import { nowUs } from '../metrics/clock.js';
 
 export interface WsBroadcastOptions {
-  /** Broadcast k goes out at firstAtUs + k x everyUs (monotonic µs shared by every server process). */
-  firstAtUs: number;
   everyUs: number;
   sizeBytes: number;
 }
@@ -20,6 +18,11 @@ export interface BuiltinWsServer {
   port: number;
   counters: DeltaCounters;
   openConnections(): number;
+  /**
+   * Starts the broadcast schedule: broadcast k goes out at firstAtUs + k x everyUs (monotonic µs,
+   * shared by every server process, so k is one event to every connection). Needs `broadcast` options.
+   */
+  startBroadcast(firstAtUs: number): void;
   /** Stops the broadcast schedule; no frame is sent after it returns. */
   stopBroadcast(): void;
   /** Closes every remaining connection and the listening socket. */
@@ -67,11 +70,14 @@ export async function startBuiltinWsServer(options: WsServerOptions, port = 0): 
   });
   const address = server.address();
   let broadcastTimer: NodeJS.Timeout | undefined;
-  if (options.broadcast) broadcastTimer = scheduleBroadcasts(server, options.broadcast, ownCounters, (timer) => (broadcastTimer = timer));
   return {
     port: typeof address === 'object' && address ? address.port : 0,
     counters: ownCounters,
     openConnections: () => server.clients.size,
+    startBroadcast(firstAtUs) {
+      if (!options.broadcast || broadcastTimer) return;
+      broadcastTimer = scheduleBroadcasts(server, options.broadcast, firstAtUs, ownCounters, (timer) => (broadcastTimer = timer));
+    },
     stopBroadcast() {
       clearTimeout(broadcastTimer);
       broadcastTimer = undefined;
@@ -96,13 +102,14 @@ export async function startBuiltinWsServer(options: WsServerOptions, port = 0): 
 function scheduleBroadcasts(
   server: WebSocketServer,
   broadcast: WsBroadcastOptions,
+  firstAtUs: number,
   serverCounters: DeltaCounters,
   setTimer: (timer: NodeJS.Timeout) => void,
 ): NodeJS.Timeout {
-  let sequence = Math.max(0, Math.ceil((nowUs() - broadcast.firstAtUs) / broadcast.everyUs));
-  const next = (): NodeJS.Timeout => setTimeout(fire, Math.max(0, (broadcast.firstAtUs + sequence * broadcast.everyUs - nowUs()) / 1000));
+  let sequence = Math.max(0, Math.ceil((nowUs() - firstAtUs) / broadcast.everyUs));
+  const next = (): NodeJS.Timeout => setTimeout(fire, Math.max(0, (firstAtUs + sequence * broadcast.everyUs - nowUs()) / 1000));
   function fire(): void {
-    const intendedUs = broadcast.firstAtUs + sequence * broadcast.everyUs;
+    const intendedUs = firstAtUs + sequence * broadcast.everyUs;
     // Timers may fire a little before their time on the monotonic clock: never send before it.
     if (nowUs() < intendedUs) return setTimer(next());
     const frame = serverBinaryFrame(broadcastPayload(broadcast.sizeBytes, sequence, intendedUs));
