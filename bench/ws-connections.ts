@@ -6,7 +6,7 @@
  * 1. scenarios/ws-connections.yaml (100k connections at 5,000/s) with --connections and --hold
  *    applied: peak concurrent connections, dropped, connect rate during the ramp and connect p99,
  *    client RSS per held connection. Its echo and broadcast only with --messages: at 100k they are
- *    300k frames/s each way, more than 2 cores carry (see docs/readme-websocket.md).
+ *    300k frames/s each way, more than 2 cores carry (see the README, WebSocket scenarios).
  * 2. Broadcast to --broadcast-connections once a second (no echo): p99 time to the last recipient.
  * 3. Baseline: one plain `ws` client process opening --baseline connections to one plain `ws` server
  *    (bench/ws-plain.ts), RSS growth per connection measured the same way (after a full GC).
