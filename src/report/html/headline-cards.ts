@@ -6,9 +6,9 @@ import type { RunView } from './report-data.js';
 export function headlineCards(run: RunView): string {
   const h = run.headline;
   const cards: Array<[string, string]> = [
-    ['throughput', `${formatCount(h.throughputPerSec)}/s`],
-    ['success', h.sent === 0 ? '-' : formatFraction(h.ok / h.sent)],
-    ['errors', formatCount(h.errors)],
+    [h.delivery ? 'pairs published' : 'throughput', `${formatCount(h.throughputPerSec)}/s`],
+    [h.delivery ? 'delivered' : 'success', h.sent === 0 ? '-' : formatFraction(h.ok / h.sent)],
+    [h.delivery ? 'lost (all transports)' : 'errors', formatCount(h.errors)],
   ];
   if (h.metric !== undefined) {
     cards.push([`${h.metric} p50`, formatLatencyUs(h.p50Us)], [`${h.metric} p99`, formatLatencyUs(h.p99Us)], [`${h.metric} p99.9`, formatLatencyUs(h.p999Us)]);

@@ -4,7 +4,7 @@ import { primaryMetricName } from './metric-names.js';
 
 /** A run's headline numbers: the summary table of a report and the index of `pushbench publish` show these. */
 export interface RunHeadline {
-  /** Requests or messages sent per second (the achieved rate when the run measured it). */
+  /** Requests or messages sent per second (the achieved rate when the run measured it); delivery runs: pairs published per second of the run. */
   throughputPerSec: number;
   sent: number;
   ok: number;
@@ -15,12 +15,16 @@ export interface RunHeadline {
   p99Us: number;
   p999Us: number;
   valid: boolean;
+  /** A delivery comparison: sent, ok and errors count (event, subscriber) pairs published, delivered and lost. */
+  delivery: boolean;
   /** Why the run is invalid: the run's own validity reasons plus any unbalanced delivery ledger. */
   invalidReasons: string[];
 }
 
 export function runHeadline(result: RunResult): RunHeadline {
-  const sent = sumCounters(result, /^[^.]+\.sent$/);
+  // A delivery run's unit is the (event, subscriber) pair: published, delivered, lost.
+  const delivery = result.delivery !== undefined;
+  const sent = sumCounters(result, delivery ? /^ledger\.[^.]+\.published$/ : /^[^.]+\.sent$/);
   const metric = primaryMetricName(result);
   const summary = metric === undefined ? undefined : result.metrics[metric];
   const invalidReasons = [...result.validity.reasons, ...ledgerProblems(result)];
@@ -28,13 +32,14 @@ export function runHeadline(result: RunResult): RunHeadline {
   return {
     throughputPerSec: result.validity.achievedRatePerSec ?? (seconds > 0 ? sent / seconds : 0),
     sent,
-    ok: sumCounters(result, /^[^.]+\.ok$/),
-    errors: sumCounters(result, /^[^.]+\.errors\./),
+    ok: sumCounters(result, delivery ? /^ledger\.[^.]+\.delivered$/ : /^[^.]+\.ok$/),
+    errors: sumCounters(result, delivery ? /^ledger\.[^.]+\.lost$/ : /^[^.]+\.errors\./),
     metric,
     p50Us: summary?.p50 ?? 0,
     p99Us: summary?.p99 ?? 0,
     p999Us: summary?.p999 ?? 0,
     valid: result.validity.ok && invalidReasons.length === 0,
+    delivery,
     invalidReasons,
   };
 }

@@ -56,8 +56,8 @@ export function buildReportData(results: readonly RunResult[], labels: readonly 
     { id: 'connections', heading: 'Connection ramp', note: 'Connections open at the end of each second.', charts: connectionRampCharts(results) },
     {
       id: 'ledger',
-      heading: 'Delivery ledger',
-      note: 'Every event id accounted for per transport: published = delivered + lost + in flight; duplicates and reordering are counted apart.',
+      heading: 'Delivery: cost and ledger',
+      note: 'What each transport cost for the same event stream, and every (event, subscriber) pair accounted for: published = delivered + lost + in flight; duplicates and reordering are counted apart.',
       charts: ledgerCharts(results),
     },
   ];

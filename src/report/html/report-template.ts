@@ -5,6 +5,7 @@ import { REPORT_CLIENT_SCRIPT } from './client-script.js';
 import { contentSecurityPolicy } from './content-security-policy.js';
 import { escapeHtml, jsonForScript } from './escape.js';
 import { headlineCards } from './headline-cards.js';
+import { deliveryCostTable } from './delivery-cost-table.js';
 import { ledgerTable } from './ledger-table.js';
 import { metricTables } from './metric-tables.js';
 import type { ChartSection, ReportData } from './report-data.js';
@@ -23,7 +24,7 @@ export function reportPage(results: readonly RunResult[], data: ReportData): str
   const scenarios = [...new Set(runs.map((run) => run.scenario))].join(', ');
   const subtitle = `${runs.length === 1 ? '1 run' : `${runs.length} runs`} of ${scenarios} · generated ${data.generatedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} by pushbench ${data.toolVersion}`;
   const comparing = runs.length > 1 ? ' Changes are against the first run: green is better, red is worse, grey within ±1%.' : '';
-  const sections = data.sections.map((section, index) => chartSection(section, index, section.id === 'ledger' ? ledgerTable(results, runs) : ''));
+  const sections = data.sections.map((section, index) => chartSection(section, index, section.id === 'ledger' ? deliveryCostTable(results, runs) + ledgerTable(results, runs) : ''));
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -7,8 +7,8 @@ import type { ReportData } from '../../../src/report/html/report-data.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/results');
 
-/** A fresh, mutable copy of a recorded result: webhook-burst (open model) or webhook-closed. */
-export function fixtureResult(name: 'webhook-burst' | 'webhook-closed'): RunResult {
+/** A fresh, mutable copy of a recorded result: webhook-burst (open model), webhook-closed, or the delivery comparison. */
+export function fixtureResult(name: 'webhook-burst' | 'webhook-closed' | 'webhook-vs-websocket'): RunResult {
   const path = join(FIXTURES, name, 'result.json');
   return parseResult(readFileSync(path, 'utf8'), path);
 }
