@@ -1,4 +1,4 @@
-import type { ErrorClass } from '../load/webhook/error-class.js';
+import type { HttpOutcome } from '../load/webhook/http-pool.js';
 
 /** The Standard Webhooks retry schedule: the wait before attempt 1, 2, ... 10, in seconds. */
 export const STANDARD_WEBHOOKS_SCHEDULE_SEC = [0, 5, 300, 1_800, 7_200, 18_000, 36_000, 50_400, 72_000, 86_400] as const;
@@ -15,10 +15,8 @@ export interface RetryPolicy {
   compress: number;
 }
 
-/** How one attempt ended. */
-export type AttemptOutcome =
-  | { kind: 'response'; status: number; retryAfterSec: number | undefined }
-  | { kind: 'failure'; errorClass: ErrorClass };
+/** How one delivery attempt ended (the shared HTTP pool's outcome). */
+export type AttemptOutcome = HttpOutcome;
 
 export type AttemptVerdict =
   | { kind: 'delivered' }

@@ -7,7 +7,7 @@ import { DueQueue } from './due-queue.js';
 import { PairState } from './pair-state.js';
 import { judgeAttempt, type AttemptOutcome, type RetryPolicy } from './retry-schedule.js';
 import type { EventStream } from './stream.js';
-import { WebhookPool } from './webhook-pool.js';
+import { HttpPool } from '../load/webhook/http-pool.js';
 
 /**
  * The backlog (deliveries ready but waiting for a free in-flight slot) may reach this many times
@@ -52,7 +52,7 @@ export class WebhookDeliverer {
   private readonly states: Uint8Array;
   private readonly attemptsByPair: Uint8Array;
   private readonly disabled: Uint8Array;
-  private readonly pool: WebhookPool;
+  private readonly pool: HttpPool;
   private readonly retries = new DueQueue();
   private ready: number[] = [];
   private readyHead = 0;
@@ -79,9 +79,9 @@ export class WebhookDeliverer {
       (_, index) =>
         `POST /sub/${index} HTTP/1.1\r\nhost: ${endpoint.hostHeader}\r\ncontent-type: application/json\r\ncontent-length: ${stream.spec.sizeBytes}\r\n`,
     );
-    this.pool = new WebhookPool({
+    this.pool = new HttpPool({
       endpoint,
-      maxInFlight: options.maxInFlight,
+      maxConnections: options.maxInFlight,
       timeoutUs: options.timeoutUs,
       onOutcome: (pair, outcome) => this.settle(pair, outcome),
       onConnected: () => this.pump(),

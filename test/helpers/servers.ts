@@ -71,6 +71,16 @@ export function startGarbageServer(): Promise<TestServer> {
   return listening(server, sockets);
 }
 
+/** Answers `200` with a body whose end is the end of the connection (HTTP/1.1 without a length), then closes. */
+export function startCloseDelimitedServer(): Promise<TestServer> {
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((socket) => {
+    socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nconnection: close\r\n\r\nall of this is the body'));
+    socket.on('error', () => {});
+  });
+  return listening(server, sockets);
+}
+
 /** Accepts requests and never answers. */
 export function startHangingServer(): Promise<TestServer> {
   const sockets = new Set<Socket>();

@@ -5,6 +5,7 @@ import {
   closedPort,
   startFreezingServer,
   startGarbageServer,
+  startCloseDelimitedServer,
   startHangingServer,
   startResettingServer,
   startServer,
@@ -73,6 +74,13 @@ describe('what a target does is counted and classified, never fatal', () => {
     const { counters } = await openRun(server.url, 50, '1s', '  timeout: 300ms');
     expect(counters['webhook.errors.timeout']).toBe(50);
     expect(Date.now() - startedMs).toBeLessThan(6_000);
+  });
+
+  it('a response framed by closing the connection (no length) is a response, not a reset', async () => {
+    const server = await track(startCloseDelimitedServer());
+    const { counters } = await openRun(server.url, 50, '1s');
+    expect(counters['webhook.ok']).toBe(50);
+    expect(counters['webhook.errors.reset'] ?? 0).toBe(0);
   });
 
   it('4xx and 5xx answers are classified by status, with their latency recorded', async () => {
