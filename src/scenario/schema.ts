@@ -31,18 +31,29 @@ const warmupDuration = duration
   .default('0s')
   .describe('Load run before measuring (open model: at the starting rate); its samples are discarded and the built-in receiver forgets it.');
 
+const burstSection = z.strictObject({
+  every: positiveDuration.describe('Length of one burst period.'),
+  for: positiveDuration.describe('How long the burst lasts, at the end of each period.'),
+  multiplier: z.number().min(1).max(1000).describe('Rate during the burst = rate x multiplier.'),
+});
+
+/** A `pattern: burst` needs its `burst` section, only it may have one, and the burst is shorter than its period. */
+function checkBurstPattern(value: { pattern: string; burst?: z.output<typeof burstSection> | undefined }, ctx: z.RefinementCtx): void {
+  if (value.pattern === 'burst' && !value.burst) {
+    ctx.addIssue({ code: 'custom', path: ['pattern'], message: 'pattern "burst" needs a `burst: { every, for, multiplier }` section' });
+  }
+  if (value.pattern !== 'burst' && value.burst) ctx.addIssue({ code: 'custom', path: ['burst'], message: '`burst` only applies to pattern "burst"' });
+  if (value.burst && (parseDurationUs(value.burst.for) ?? 0) >= (parseDurationUs(value.burst.every) ?? 0)) {
+    ctx.addIssue({ code: 'custom', path: ['burst', 'for'], message: '`burst.for` must be shorter than `burst.every`' });
+  }
+}
+
 const openLoad = z
   .strictObject({
     model: z.literal('open').describe('Requests start on schedule whatever the target does; latency counts from the intended start.'),
     rate: z.number().positive().max(1_000_000).describe('Requests per second (for `ramp`: the rate reached at the end).'),
     pattern: z.enum(['constant', 'ramp', 'burst']).default('constant'),
-    burst: z
-      .strictObject({
-        every: positiveDuration.describe('Length of one burst period.'),
-        for: positiveDuration.describe('How long the burst lasts, at the end of each period.'),
-        multiplier: z.number().min(1).max(1000).describe('Rate during the burst = rate x multiplier.'),
-      })
-      .optional(),
+    burst: burstSection.optional(),
     ramp: z
       .strictObject({ from: z.number().min(0).max(1_000_000).default(0).describe('Rate at the start of the ramp.') })
       .optional(),
@@ -57,17 +68,9 @@ const openLoad = z
       .describe('Most connections the generator may open; requests wait for a free one beyond that.'),
   })
   .superRefine((load, ctx) => {
-    if (load.pattern === 'burst' && !load.burst) {
-      ctx.addIssue({ code: 'custom', path: ['pattern'], message: 'pattern "burst" needs a `burst: { every, for, multiplier }` section' });
-    }
-    if (load.pattern !== 'burst' && load.burst) {
-      ctx.addIssue({ code: 'custom', path: ['burst'], message: '`burst` only applies to pattern "burst"' });
-    }
+    checkBurstPattern(load, ctx);
     if (load.pattern !== 'ramp' && load.ramp) {
       ctx.addIssue({ code: 'custom', path: ['ramp'], message: '`ramp` only applies to pattern "ramp"' });
-    }
-    if (load.burst && (parseDurationUs(load.burst.for) ?? 0) >= (parseDurationUs(load.burst.every) ?? 0)) {
-      ctx.addIssue({ code: 'custom', path: ['burst', 'for'], message: '`burst.for` must be shorter than `burst.every`' });
     }
   });
 
@@ -143,23 +146,9 @@ const deliveryEvents = z
     duration: positiveDuration.describe('How long the stream runs.'),
     sizeBytes: z.number().int().min(128).max(65_536).default(512).describe('Exact JSON size of every event in bytes.'),
     pattern: z.enum(['constant', 'burst']).default('constant'),
-    burst: z
-      .strictObject({
-        every: positiveDuration.describe('Length of one burst period.'),
-        for: positiveDuration.describe('How long the burst lasts, at the end of each period.'),
-        multiplier: z.number().min(1).max(1000).describe('Rate during the burst = rate x multiplier.'),
-      })
-      .optional(),
+    burst: burstSection.optional(),
   })
-  .superRefine((events, ctx) => {
-    if (events.pattern === 'burst' && !events.burst) {
-      ctx.addIssue({ code: 'custom', path: ['pattern'], message: 'pattern "burst" needs a `burst: { every, for, multiplier }` section' });
-    }
-    if (events.pattern !== 'burst' && events.burst) ctx.addIssue({ code: 'custom', path: ['burst'], message: '`burst` only applies to pattern "burst"' });
-    if (events.burst && (parseDurationUs(events.burst.for) ?? 0) >= (parseDurationUs(events.burst.every) ?? 0)) {
-      ctx.addIssue({ code: 'custom', path: ['burst', 'for'], message: '`burst.for` must be shorter than `burst.every`' });
-    }
-  })
+  .superRefine(checkBurstPattern)
   .describe('The one seeded event stream every transport carries: same ids, sizes and schedule.');
 
 const deliveryWebhook = z
