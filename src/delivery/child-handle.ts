@@ -1,5 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
-import { forkChild, siblingEntry, waitForMessage } from '../run/child-process.js';
+import { ChildLink } from '../run/child-link.js';
+import { siblingEntry } from '../run/child-process.js';
 import type { ProcessStats } from '../targets/receiver-handle.js';
 
 /** The messages every delivery child understands. */
@@ -16,7 +16,8 @@ export interface ChildStats<Report> {
 /** A delivery child (webhook subscribers or WebSocket publisher) listening on 127.0.0.1. */
 export interface DeliveryChild<Report> {
   port: number;
-  child: ChildProcess;
+  /** Resolves on the child's next message of `type` (rejects if it exits or `timeoutMs` passes). */
+  waitFor(type: string, timeoutMs: number): Promise<unknown>;
   /** The stream starts at `startUs` (monotonic µs). */
   go(startUs: number): void;
   /** Cuts the child off, returns its report, and waits until it has exited. */
@@ -27,42 +28,29 @@ export interface DeliveryChild<Report> {
 
 const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 10_000;
-const EXIT_GRACE_MS = 2_000;
 
 /** Forks `entry` (a module next to this one), hands it `options`, and waits until it listens. */
 export async function startDeliveryChild<Options, Report>(entry: string, role: string, options: Options): Promise<DeliveryChild<Report>> {
-  const child = forkChild(siblingEntry(import.meta.url, entry));
-  const ready = waitForMessage<{ type: 'ready'; port: number }>(child, 'ready', START_TIMEOUT_MS);
-  child.send({ type: 'start', options } satisfies ParentMessage<Options>);
+  const link = new ChildLink(role, siblingEntry(import.meta.url, entry));
   let port: number;
   try {
-    port = (await ready).port;
+    port = (await link.request<{ type: 'ready'; port: number }>({ type: 'start', options } satisfies ParentMessage<Options>, 'ready', START_TIMEOUT_MS)).port;
   } catch (error) {
-    child.kill('SIGKILL');
+    link.kill();
     throw error;
   }
-  const pid = child.pid ?? 0;
   return {
     port,
-    child,
+    waitFor: (type, timeoutMs) => link.waitFor(type, timeoutMs),
     go(startUs) {
-      child.send({ type: 'go', startUs } satisfies ParentMessage<Options>);
+      link.send({ type: 'go', startUs } satisfies ParentMessage<Options>);
     },
     async stop() {
-      const stats = waitForMessage<ChildStats<Report>>(child, 'stats', STOP_TIMEOUT_MS);
-      const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
-      child.send({ type: 'stop' } satisfies ParentMessage<Options>);
-      try {
-        const message = await stats;
-        return { report: message.report, process: { role, pid, cpuMs: message.cpuMs, maxRssBytes: message.maxRssBytes } };
-      } finally {
-        const killer = setTimeout(() => child.kill('SIGKILL'), EXIT_GRACE_MS);
-        await exited;
-        clearTimeout(killer);
-      }
+      const stats = await link.finish<ChildStats<Report>>({ type: 'stop' } satisfies ParentMessage<Options>, 'stats', STOP_TIMEOUT_MS);
+      return { report: stats.report, process: { role, pid: link.pid, cpuMs: stats.cpuMs, maxRssBytes: stats.maxRssBytes } };
     },
     kill() {
-      child.kill('SIGKILL');
+      link.kill();
     },
   };
 }

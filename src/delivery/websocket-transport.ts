@@ -1,5 +1,4 @@
 import { nowUs } from '../metrics/clock.js';
-import { waitForMessage } from '../run/child-process.js';
 import { startDeliveryChild, type DeliveryChild } from './child-handle.js';
 import { joinLedger } from './ledger.js';
 import { cpuMsSince, START_LEAD_US, startProgress, type TransportReport, type TransportRunOptions } from './transport-report.js';
@@ -36,7 +35,7 @@ export async function runWebsocketTransport(ack: boolean, options: TransportRunO
     }));
     const cpuSince = process.cpuUsage();
     try {
-      const streamed = waitForMessage(publisher.child, 'streamed', stream.spec.durationUs / 1000 + STREAM_END_SLACK_MS);
+      const streamed = publisher.waitFor('streamed', stream.spec.durationUs / 1000 + STREAM_END_SLACK_MS);
       publisher.go(startUs);
       await untilAborted(streamed, signal);
       await subscribers.allEnded(options.drainUs / 1000, signal);

@@ -1,4 +1,5 @@
-import { forkChild, siblingEntry, waitForMessage } from '../run/child-process.js';
+import { ChildLink } from '../run/child-link.js';
+import { siblingEntry } from '../run/child-process.js';
 import type { ReceiverOptions, ReceiverSnapshot } from './webhook-receiver.js';
 
 export interface ProcessStats {
@@ -12,7 +13,7 @@ export interface ProcessStats {
 export interface ReceiverProcess {
   url: string;
   pid: number;
-  /** Closes the receiver and returns what it measured. */
+  /** Closes the receiver and returns what it measured, once the process has exited. */
   stop(): Promise<{ snapshot: ReceiverSnapshot; process: ProcessStats }>;
   /** Forgets what it counted so far (after a warm-up). */
   reset(): Promise<void>;
@@ -20,50 +21,37 @@ export interface ReceiverProcess {
   kill(): void;
 }
 
+interface ReceiverStats {
+  type: 'stats';
+  snapshot: ReceiverSnapshot;
+  cpuMs: number;
+  maxRssBytes: number;
+}
+
 const START_TIMEOUT_MS = 15_000;
-const STOP_TIMEOUT_MS = 10_000;
-const EXIT_GRACE_MS = 2_000;
+const REQUEST_TIMEOUT_MS = 10_000;
 
 export async function startReceiverProcess(options: ReceiverOptions, port = 0): Promise<ReceiverProcess> {
-  const child = forkChild(siblingEntry(import.meta.url, 'receiver-process'));
-  const ready = waitForMessage<{ type: 'ready'; port: number }>(child, 'ready', START_TIMEOUT_MS);
-  child.send({ type: 'start', options, port });
+  const link = new ChildLink('receiver', siblingEntry(import.meta.url, 'receiver-process'));
   let readyPort: number;
   try {
-    readyPort = (await ready).port;
+    readyPort = (await link.request<{ type: 'ready'; port: number }>({ type: 'start', options, port }, 'ready', START_TIMEOUT_MS)).port;
   } catch (error) {
-    child.kill('SIGKILL');
+    link.kill();
     throw error;
   }
-  const pid = child.pid ?? 0;
   return {
     url: `http://127.0.0.1:${readyPort}/webhook`,
-    pid,
+    pid: link.pid,
     async stop() {
-      const stats = waitForMessage<{ type: 'stats'; snapshot: ReceiverSnapshot; cpuMs: number; maxRssBytes: number }>(
-        child,
-        'stats',
-        STOP_TIMEOUT_MS,
-      );
-      const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
-      child.send({ type: 'stop' });
-      try {
-        const message = await stats;
-        return { snapshot: message.snapshot, process: { role: 'receiver', pid, cpuMs: message.cpuMs, maxRssBytes: message.maxRssBytes } };
-      } finally {
-        // The run is over only when the child is gone: give it a moment to exit, then kill it.
-        const killer = setTimeout(() => child.kill('SIGKILL'), EXIT_GRACE_MS);
-        await exited;
-        clearTimeout(killer);
-      }
+      const stats = await link.finish<ReceiverStats>({ type: 'stop' }, 'stats', REQUEST_TIMEOUT_MS);
+      return { snapshot: stats.snapshot, process: { role: link.role, pid: link.pid, cpuMs: stats.cpuMs, maxRssBytes: stats.maxRssBytes } };
     },
     async reset() {
-      const done = waitForMessage<{ type: 'reset-done' }>(child, 'reset-done', STOP_TIMEOUT_MS);
-      child.send({ type: 'reset' });
-      await done;
+      await link.request<{ type: 'reset-done' }>({ type: 'reset' }, 'reset-done', REQUEST_TIMEOUT_MS);
     },
     kill() {
-      child.kill('SIGKILL');
+      link.kill();
     },
   };
 }

@@ -1,4 +1,5 @@
-import { ChildLink, type TickMessage } from '../load/websocket/child-link.js';
+import { forwardTicks, type TickMessage } from '../load/websocket/tick-message.js';
+import { ChildLink } from '../run/child-link.js';
 import type { ProcessHealth } from '../metrics/process-monitor.js';
 import { siblingEntry } from '../run/child-process.js';
 import type { WsServerOptions } from './ws-server.js';
@@ -33,7 +34,7 @@ export interface WsServerProcess {
 }
 
 export async function startWsServerProcess(role: string, options: WsServerOptions, onTick: (tick: TickMessage) => void): Promise<WsServerProcess> {
-  const link = new ChildLink(role, siblingEntry(import.meta.url, 'ws-server-process'), onTick);
+  const link = new ChildLink(role, siblingEntry(import.meta.url, 'ws-server-process'), forwardTicks(onTick));
   let port: number;
   try {
     port = (await link.request<{ type: 'ready'; port: number }>({ type: 'start', options }, 'ready', START_TIMEOUT_MS)).port;

@@ -1,5 +1,5 @@
 import type { Recorder } from '../../metrics/recorder.js';
-import type { TickMessage } from './child-link.js';
+import type { TickMessage } from './tick-message.js';
 import { addCounterDeltas } from './shard-results.js';
 
 /** Client gauge: open connections summed over shards (its `.peak` counter is `ws.connections.peak`). */

@@ -1,5 +1,6 @@
 import { siblingEntry } from '../../run/child-process.js';
-import { ChildLink, type TickMessage } from './child-link.js';
+import { ChildLink } from '../../run/child-link.js';
+import { forwardTicks, type TickMessage } from './tick-message.js';
 import type { ShardRamped, ShardResult, ShardStart } from './shard-messages.js';
 
 const LOAD_TIMEOUT_MS = 20_000;
@@ -17,7 +18,7 @@ export interface ShardProcess {
 
 /** Forks a shard and waits until it has loaded, so that shards started together ramp together. */
 export async function startShardProcess(role: string, onTick: (tick: TickMessage) => void): Promise<ShardProcess> {
-  const link = new ChildLink(role, siblingEntry(import.meta.url, 'client-shard-process'), onTick);
+  const link = new ChildLink(role, siblingEntry(import.meta.url, 'client-shard-process'), forwardTicks(onTick));
   try {
     await link.request({ type: 'hello' }, 'loaded', LOAD_TIMEOUT_MS);
   } catch (error) {

@@ -1,21 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
-import { forkChild, waitForMessage } from '../../run/child-process.js';
-
-/** Once-a-second report of a ws child (client shard or server): open connections, counter increments. */
-export interface TickMessage {
-  type: 'tick';
-  open: number;
-  /** Client shards: connects in flight. */
-  connecting?: number;
-  counters: Record<string, number>;
-}
+import { forkChild, waitForMessage } from './child-process.js';
 
 const EXIT_GRACE_MS = 2_000;
 
 /**
- * The parent's side of one WebSocket child process (client shard or server): requests with typed
- * replies, ticks forwarded as they arrive, and crash detection — a child that exits before it was
- * asked to finish is a crash the run reports, never a hang.
+ * The parent's side of one child process (built-in receiver, ws server, client shard, delivery
+ * publisher or subscribers): requests with typed replies, unsolicited messages (ticks) passed to
+ * `onMessage`, and crash detection — a child that exits before it was asked to finish is a crash
+ * the run reports, never a hang. `finish` waits until the child is gone, killing it if it lingers.
  */
 export class ChildLink {
   readonly pid: number;
@@ -27,19 +19,27 @@ export class ChildLink {
   constructor(
     readonly role: string,
     entry: URL,
-    onTick: (tick: TickMessage) => void,
+    onMessage?: (message: { type?: unknown }) => void,
   ) {
     this.child = forkChild(entry, [`--pushbench-role=${role}`]);
     this.pid = this.child.pid ?? 0;
-    this.child.on('message', (message: { type?: unknown }) => {
-      if (message.type === 'tick') onTick(message as TickMessage);
-    });
+    if (onMessage) this.child.on('message', onMessage);
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
         this.exitDescription = signal ?? `code ${code}`;
         resolve();
       });
     });
+  }
+
+  /** Sends `message` without waiting for a reply. */
+  send(message: object): void {
+    if (this.child.connected) this.child.send(message);
+  }
+
+  /** Waits for the child's next message of `type`; rejects if the child exits first or `timeoutMs` passes. */
+  waitFor<T extends { type: string }>(type: T['type'], timeoutMs: number): Promise<T> {
+    return waitForMessage<T>(this.child, type, timeoutMs);
   }
 
   /** Sends `message` and waits for the reply of type `replyType`; rejects if the child exits first. */
