@@ -1,36 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const root = resolve(import.meta.dirname, '../..');
-const cli = join(root, 'src/cli/main.ts');
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI from source (tsx), optionally sending SIGINT once stderr has shown `interruptWhen`. */
-function pushbench(args: string[], interruptWhen?: RegExp): Promise<CliRun> {
-  return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    let interrupted = false;
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (interruptWhen && !interrupted && interruptWhen.test(stderr)) {
-        interrupted = true;
-        child.kill('SIGINT');
-      }
-    });
-    child.on('exit', (code) => resolveRun({ code, stdout, stderr }));
-  });
-}
+import { pushbench } from '../helpers/cli.js';
 
 function scenarioFile(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'pushbench-cli-'));
@@ -80,7 +52,7 @@ describe('pushbench CLI', () => {
     const file = scenarioFile('name: long\nwebhook:\n  load: { model: open, rate: 50, duration: 60s }\n');
     const startedMs = Date.now();
     // Interrupt after the second progress line: load has been flowing for a while.
-    const result = await pushbench(['run', file, '--out', out], /rate [1-9]\d*\/s[^\n]*\n[^\n]*rate/);
+    const result = await pushbench(['run', file, '--out', out], { interruptWhen: /rate [1-9]\d*\/s[^\n]*\n[^\n]*rate/ });
     expect(Date.now() - startedMs).toBeLessThan(30_000);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/stopping/);

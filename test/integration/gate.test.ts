@@ -1,34 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { pushbench } from '../helpers/cli.js';
 import { parseResult } from '../../src/result/read-result.js';
-
-const root = resolve(import.meta.dirname, '../..');
-const cli = join(root, 'src/cli/main.ts');
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI from source (tsx) and collects its exit code and output. */
-function pushbench(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, GITHUB_STEP_SUMMARY: '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolveRun({ code, stdout, stderr }));
-  });
-}
 
 /**
  * A target whose answer takes a known time (the built-in receiver's `latency` fault): latency is
@@ -92,7 +67,7 @@ describe('CI gate on real runs against the built-in receiver', () => {
 
     const summary = join(dir, 'step-summary.md');
     writeFileSync(summary, '');
-    const compare = await pushbench(['compare', baseline, join(out, 'result.json'), '--markdown', join(out, 'compare.md')], { GITHUB_STEP_SUMMARY: summary });
+    const compare = await pushbench(['compare', baseline, join(out, 'result.json'), '--markdown', join(out, 'compare.md')], { env: { GITHUB_STEP_SUMMARY: summary } });
     expect(compare.code, compare.stdout + compare.stderr).toBe(0);
     expect(compare.stdout).toMatch(/\(3 trials, medians\)/);
     expect(compare.stdout).toMatch(/verdict +pass: no regression/);

@@ -1,5 +1,5 @@
 import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { InputError } from '../../errors.js';
 import { writeReportFile } from '../write-report.js';
 import { indexPage, type IndexEntry } from './index-page.js';

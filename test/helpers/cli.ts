@@ -1,0 +1,41 @@
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+const CLI = join(ROOT, 'src/cli/main.ts');
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  /** Extra environment (GITHUB_STEP_SUMMARY is cleared unless given here). */
+  env?: Record<string, string>;
+  /** Send SIGINT once stderr has shown this. */
+  interruptWhen?: RegExp;
+}
+
+/** Runs the pushbench CLI from source (tsx) in the repository root and collects its exit code and output. */
+export function pushbench(args: string[], options: CliOptions = {}): Promise<CliRun> {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, GITHUB_STEP_SUMMARY: '', ...options.env },
+    });
+    let stdout = '';
+    let stderr = '';
+    let interrupted = false;
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (options.interruptWhen && !interrupted && options.interruptWhen.test(stderr)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.on('exit', (code) => resolveRun({ code, stdout, stderr }));
+  });
+}
