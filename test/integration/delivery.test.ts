@@ -40,7 +40,8 @@ delivery:
     // Plain push loses what was published during the window, plus the reconnect gap after it.
     const stream = new EventStream(streamSpecOf(scenario.config.delivery!, 5));
     const inWindow = stream.countBetween(1_000_000, 2_000_000) * SUBSCRIBERS;
-    const withReconnect = stream.countBetween(1_000_000, 2_000_000 + (RECONNECT_MIN_MS + RECONNECT_SPREAD_MS + 50) * 1000) * SUBSCRIBERS;
+    // Slack for a busy CI machine: reconnects that land up to 0.5 s after their planned time.
+    const withReconnect = stream.countBetween(1_000_000, 2_000_000 + (RECONNECT_MIN_MS + RECONNECT_SPREAD_MS + 500) * 1000) * SUBSCRIBERS;
     expect(inWindow).toBe(400);
     const websocket = delivery!.transports.websocket!;
     expect(websocket.lost).toBeGreaterThanOrEqual(inWindow);
