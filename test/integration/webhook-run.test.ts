@@ -36,7 +36,9 @@ webhook:
     // Delivery (scheduled -> arrival) cannot exceed the full round trip (scheduled -> response) at the top.
     expect(metrics['webhook.delivery']!.p50).toBeLessThanOrEqual(metrics['webhook.latency']!.p50);
     expect(validity.askedRatePerSec).toBe(400);
-    expect(validity.achievedRatePerSec).toBe(400);
+    // Exactly 400 unless the last send started late (a stall on a busy machine): then a little less.
+    expect(validity.achievedRatePerSec).toBeGreaterThan(396);
+    expect(validity.achievedRatePerSec).toBeLessThanOrEqual(400);
     expect(result.timeline.reduce((sum, point) => sum + (point.counts['webhook.sent'] ?? 0), 0)).toBe(800);
     expect(JSON.stringify(result.scenario.config)).not.toContain(TEST_SECRET);
     expect(result.scenario.config).toMatchObject({ webhook: { secret: '<redacted>' } });
