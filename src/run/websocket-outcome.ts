@@ -18,6 +18,8 @@ export interface WebsocketFinish {
   /** Connections each server held when the hold ended. */
   heldByServer: ReadonlyMap<WsServerProcess, number>;
   reasons: string[];
+  /** Things a reader must know that do not void the run. */
+  warnings: string[];
   openedInRamp: number;
   rampedUs: number;
 }
@@ -64,7 +66,7 @@ export function websocketOutcome(finish: WebsocketFinish): PhaseOutcome {
       ...results.map(({ shard, result }) => ({ role: shard.link.role, pid: shard.link.pid, cpuMs: result.cpuMs, maxRssBytes: result.maxRssBytes })),
       ...serverStats.map(({ server, stats }) => ({ role: server.link.role, pid: server.link.pid, cpuMs: stats.cpuMs, maxRssBytes: stats.maxRssBytes })),
     ],
-    warnings: [],
+    warnings: finish.warnings,
     reasons,
     shards: health,
     ...(held > 0 ? { clientBytesPerConnection: grownBytes / held } : {}),

@@ -28,6 +28,7 @@ export async function runWebsocketPhase(config: WebsocketConfig, context: PhaseC
   const perProcess = connectionsPerProcess();
   const live = new LiveTotals(recorder);
   const reasons: string[] = [];
+  const warnings: string[] = [];
   const servers: WsServerProcess[] = [];
   const shards: ShardProcess[] = [];
   const holdUs = parseDurationUs(config.hold) ?? 0;
@@ -79,7 +80,7 @@ export async function runWebsocketPhase(config: WebsocketConfig, context: PhaseC
     await Promise.race([Promise.all(ramps), aborted(signal)]);
     const rampedUs = nowUs() - rampStartUs;
     const holdStartUs = nowUs();
-    await startBroadcasts(config, servers, reasons);
+    await startBroadcasts(config, servers, holdUs, reasons, warnings);
     await sleepMs(Math.max(0, holdUs - (nowUs() - holdStartUs)) / 1000, signal);
 
     const heldByServer = new Map<WsServerProcess, number>();
@@ -99,7 +100,7 @@ export async function runWebsocketPhase(config: WebsocketConfig, context: PhaseC
     shards.forEach((_shard, index) => live.clientOpenNow(index, 0));
     mergeShardResults(recorder, results.map((entry) => entry.result));
     const serverStats = await stopServers(servers, recorder, reasons);
-    return websocketOutcome({ config, recorder, children: [...shards, ...servers], results, serverStats, heldByServer, reasons, openedInRamp, rampedUs });
+    return websocketOutcome({ config, recorder, children: [...shards, ...servers], results, serverStats, heldByServer, reasons, warnings, openedInRamp, rampedUs });
   } finally {
     clearInterval(progressTimer);
     for (const child of [...shards, ...servers]) child.link.kill();
@@ -113,14 +114,24 @@ async function startServers(config: WebsocketConfig, count: number, live: LiveTo
   return startAll(starts);
 }
 
-/** Every server sends broadcast k at the same intended time, so k is one event to every connection. */
-async function startBroadcasts(config: WebsocketConfig, servers: readonly WsServerProcess[], reasons: string[]): Promise<void> {
+/**
+ * Every server sends broadcast k at the same intended time, so k is one event to every connection.
+ * The first goes out one `every` into the hold and the last at least half an `every` before its end,
+ * so no broadcast races the stop (which would reach one server's connections and not another's).
+ */
+async function startBroadcasts(config: WebsocketConfig, servers: readonly WsServerProcess[], holdUs: number, reasons: string[], warnings: string[]): Promise<void> {
   if (!config.broadcast) return;
-  const firstAtUs = nowUs() + parseDurationUs(config.broadcast.every)!;
+  const everyUs = parseDurationUs(config.broadcast.every)!;
+  const count = Math.max(0, Math.floor((holdUs - everyUs / 2) / everyUs));
+  if (count === 0) {
+    warnings.push(`no broadcast was sent: hold (${config.hold}) must be at least 1.5 x broadcast.every (${config.broadcast.every})`);
+    return;
+  }
+  const firstAtUs = nowUs() + everyUs;
   await Promise.all(
     servers.map((server) =>
       server
-        .startBroadcast(firstAtUs)
+        .startBroadcast(firstAtUs, count)
         .catch((error: unknown) => void reasons.push(`${server.link.role} (pid ${server.link.pid}) did not start broadcasting: ${(error as Error).message}`)),
     ),
   );

@@ -27,8 +27,8 @@ const STOP_TIMEOUT_MS = 30_000;
 export interface WsServerProcess {
   link: ChildLink;
   url: string;
-  /** Starts broadcast k at firstAtUs + k x every (the same instant in every server process). */
-  startBroadcast(firstAtUs: number): Promise<void>;
+  /** Sends broadcasts k = 0 .. count-1 at firstAtUs + k x every (the same instants in every server process). */
+  startBroadcast(firstAtUs: number, count: number): Promise<void>;
   stopBroadcast(): Promise<WsServerCountersMessage>;
   stop(): Promise<WsServerStats>;
 }
@@ -45,8 +45,8 @@ export async function startWsServerProcess(role: string, options: WsServerOption
   return {
     link,
     url: `ws://127.0.0.1:${port}/`,
-    startBroadcast: async (firstAtUs) => {
-      await link.request<{ type: 'broadcast-started' }>({ type: 'start-broadcast', firstAtUs }, 'broadcast-started', REQUEST_TIMEOUT_MS);
+    startBroadcast: async (firstAtUs, count) => {
+      await link.request<{ type: 'broadcast-started' }>({ type: 'start-broadcast', firstAtUs, count }, 'broadcast-started', REQUEST_TIMEOUT_MS);
     },
     stopBroadcast: () => link.request<WsServerCountersMessage>({ type: 'stop-broadcast' }, 'broadcast-stopped', REQUEST_TIMEOUT_MS),
     stop: () => link.finish<WsServerStats>({ type: 'stop' }, 'stats', STOP_TIMEOUT_MS),

@@ -9,7 +9,7 @@ import { startBuiltinWsServer, type BuiltinWsServer, type WsServerOptions } from
  */
 export type WsServerParentMessage =
   | { type: 'start'; options: WsServerOptions }
-  | { type: 'start-broadcast'; firstAtUs: number }
+  | { type: 'start-broadcast'; firstAtUs: number; count: number }
   | { type: 'stop-broadcast' }
   | { type: 'stop' };
 
@@ -41,7 +41,7 @@ async function handle(message: WsServerParentMessage): Promise<void> {
   }
   if (!server) return;
   if (message.type === 'start-broadcast') {
-    server.startBroadcast(message.firstAtUs);
+    server.startBroadcast(message.firstAtUs, message.count);
     process.send?.({ type: 'broadcast-started' });
     return;
   }

@@ -19,10 +19,11 @@ export interface BuiltinWsServer {
   counters: DeltaCounters;
   openConnections(): number;
   /**
-   * Starts the broadcast schedule: broadcast k goes out at firstAtUs + k x everyUs (monotonic µs,
-   * shared by every server process, so k is one event to every connection). Needs `broadcast` options.
+   * Starts the broadcast schedule: broadcast k (0 .. count-1) goes out at firstAtUs + k x everyUs
+   * (monotonic µs, shared by every server process, so k is one event to every connection, and every
+   * server sends the same k). Needs `broadcast` options.
    */
-  startBroadcast(firstAtUs: number): void;
+  startBroadcast(firstAtUs: number, count: number): void;
   /** Stops the broadcast schedule; no frame is sent after it returns. */
   stopBroadcast(): void;
   /** Closes every remaining connection and the listening socket. */
@@ -74,9 +75,9 @@ export async function startBuiltinWsServer(options: WsServerOptions, port = 0): 
     port: typeof address === 'object' && address ? address.port : 0,
     counters: ownCounters,
     openConnections: () => server.clients.size,
-    startBroadcast(firstAtUs) {
-      if (!options.broadcast || broadcastTimer) return;
-      broadcastTimer = scheduleBroadcasts(server, options.broadcast, firstAtUs, ownCounters, (timer) => (broadcastTimer = timer));
+    startBroadcast(firstAtUs, count) {
+      if (!options.broadcast || broadcastTimer || count <= 0) return;
+      broadcastTimer = scheduleBroadcasts(server, options.broadcast, firstAtUs, count, ownCounters, (timer) => (broadcastTimer = timer));
     },
     stopBroadcast() {
       clearTimeout(broadcastTimer);
@@ -103,9 +104,10 @@ function scheduleBroadcasts(
   server: WebSocketServer,
   broadcast: WsBroadcastOptions,
   firstAtUs: number,
+  count: number,
   serverCounters: DeltaCounters,
   setTimer: (timer: NodeJS.Timeout) => void,
-): NodeJS.Timeout {
+): NodeJS.Timeout | undefined {
   let sequence = Math.max(0, Math.ceil((nowUs() - firstAtUs) / broadcast.everyUs));
   const next = (): NodeJS.Timeout => setTimeout(fire, Math.max(0, (firstAtUs + sequence * broadcast.everyUs - nowUs()) / 1000));
   function fire(): void {
@@ -123,7 +125,7 @@ function scheduleBroadcasts(
     serverCounters.add('ws.broadcast.sent', recipients);
     serverCounters.add('ws.server.messages.sent', recipients);
     sequence++;
-    setTimer(next());
+    if (sequence < count) setTimer(next());
   }
-  return next();
+  return sequence < count ? next() : undefined;
 }
