@@ -25,7 +25,7 @@ export function formatProgress(progress: ProgressSnapshot): string {
   const elapsed = Math.min(progress.elapsedUs, progress.totalUs);
   const p99 = progress.p99Us === undefined ? '-' : formatDurationUs(progress.p99Us);
   return (
-    `[${seconds(elapsed)} / ${seconds(progress.totalUs)}] ` +
+    `[${progress.label ? `${progress.label} ` : ''}${seconds(elapsed)} / ${seconds(progress.totalUs)}] ` +
     `rate ${progress.sentPerSec}/s  p99 ${p99}  errors ${progress.errors}  in flight ${progress.inFlight}  connections ${progress.openConnections}` +
     (progress.serverConnections !== undefined ? ` (server ${progress.serverConnections})` : '')
   );

@@ -45,8 +45,9 @@ export interface TransportReport {
 export const START_LEAD_US = 200_000;
 const PROGRESS_INTERVAL_MS = 1_000;
 
-/** Calls `onProgress` once a second with the transport's live state until the returned stop is called. */
+/** Calls `onProgress` once a second with the transport's name and live state until the returned stop is called. */
 export function startProgress(
+  transport: DeliveryTransport,
   options: TransportRunOptions,
   startUs: number,
   live: () => { sentTotal: number; inFlight: number; openConnections: number },
@@ -57,6 +58,7 @@ export function startProgress(
   const timer = setInterval(() => {
     const state = live();
     onProgress({
+      label: transport,
       elapsedUs: Math.max(0, nowUs() - startUs),
       totalUs: stream.spec.durationUs + drainUs,
       sentPerSec: state.sentTotal - lastSent,

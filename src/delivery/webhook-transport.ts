@@ -54,7 +54,7 @@ export async function runWebhookTransport(delivery: DeliveryConfig, options: Tra
         abort.abort();
       },
     });
-    const stopProgress = startProgress(options, startUs, () => ({
+    const stopProgress = startProgress('webhook', options, startUs, () => ({
       sentTotal: deliverer.attemptsMade,
       inFlight: deliverer.pending,
       openConnections: deliverer.openSockets,

@@ -28,7 +28,7 @@ export async function runWebsocketTransport(ack: boolean, options: TransportRunO
   try {
     await subscribers.connectAll(CONNECT_TIMEOUT_MS);
     const startUs = nowUs() + START_LEAD_US;
-    const stopProgress = startProgress(options, startUs, () => ({
+    const stopProgress = startProgress(transport, options, startUs, () => ({
       sentTotal: subscribers.messagesReceived,
       inFlight: 0,
       openConnections: subscribers.openSockets,

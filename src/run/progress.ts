@@ -1,5 +1,7 @@
 /** What a live progress line shows, once a second. */
 export interface ProgressSnapshot {
+  /** Which part of the run (a delivery transport), when the run has several. */
+  label?: string;
   elapsedUs: number;
   totalUs: number;
   /** Requests started in the last complete second. */
