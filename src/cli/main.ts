@@ -25,4 +25,11 @@ async function main(): Promise<number> {
   }
 }
 
+// A reader that goes away (`pushbench run ... | head`) must not kill a run before it writes its result.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 process.exitCode = await main();

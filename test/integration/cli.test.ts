@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pushbench } from '../helpers/cli.js';
+import { pushbench, ROOT } from '../helpers/cli.js';
 
 function scenarioFile(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'pushbench-cli-'));
@@ -45,6 +46,22 @@ describe('pushbench CLI', () => {
     expect(written.schemaVersion).toBe(1);
     expect(written.counters['webhook.ok']).toBeGreaterThan(0);
     expect(result.stderr).toMatch(/\[\d\.\ds \/ 1\.0s\] rate \d+\/s {2}p99 \S+ {2}errors 0/);
+  });
+
+  it('a reader that goes away (| head) does not kill the run: result.json is still written', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'pushbench-pipe-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'run', 'webhook-closed', '--duration', '2s', '--out', out], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Like `head -1`: read the first progress line, then close both pipes.
+    child.stderr.once('data', () => {
+      child.stderr.destroy();
+      child.stdout.destroy();
+    });
+    const code = await new Promise<number | null>((resolveExit) => child.on('exit', resolveExit));
+    expect(code).toBe(0);
+    expect(existsSync(join(out, 'result.json'))).toBe(true);
   });
 
   it('Ctrl-C ends a long run cleanly: result.json is written and the run is marked interrupted (exit 3)', async () => {
