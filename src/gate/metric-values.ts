@@ -5,7 +5,7 @@ import { parseDurationUs } from '../scenario/duration.js';
  * README say the same thing.
  *
  * - A counter value: the counter `name` itself when it exists, otherwise the sum of every counter
- *   named `name.*` (a group: `webhook.errors` = `webhook.errors.timeout` + `webhook.errors.status5xx` + ...).
+ *   named `name.*` (a group: `webhook.errors` = `webhook.errors.timeout` + `webhook.errors.5xx` + ...).
  *   A name with no counter at all counts 0 (pushbench only writes a counter once it happens).
  * - A rate: that value divided by the group's denominator counter (RATE_DENOMINATORS).
  */
