@@ -1,6 +1,6 @@
 import { ChildLink } from '../run/child-link.js';
 import { siblingEntry } from '../run/child-process.js';
-import type { ProcessStats } from '../targets/receiver-handle.js';
+import type { ProcessStats } from '../result/run-result.js';
 
 /** The messages every delivery child understands. */
 export type ParentMessage<Options> = { type: 'start'; options: Options } | { type: 'go'; startUs: number } | { type: 'stop' };

@@ -2,7 +2,7 @@ import { nowUs } from '../metrics/clock.js';
 import { createHistogram, encodeHistogram, recordUs, type Histogram } from '../metrics/histogram.js';
 import { seededRandom } from '../load/webhook/event-factory.js';
 import type { Endpoint } from '../load/webhook/endpoint.js';
-import { signWebhook } from '../load/webhook/signing.js';
+import { requestHead, webhookRequest } from '../load/webhook/webhook-request.js';
 import { DueQueue } from './due-queue.js';
 import { PairState } from './pair-state.js';
 import { judgeAttempt, type AttemptOutcome, type RetryPolicy } from './retry-schedule.js';
@@ -76,8 +76,7 @@ export class WebhookDeliverer {
     this.backlogLimit = BACKLOG_LIMIT_FACTOR * options.maxInFlight;
     this.requestHeads = Array.from(
       { length: stream.subscribers },
-      (_, index) =>
-        `POST /sub/${index} HTTP/1.1\r\nhost: ${endpoint.hostHeader}\r\ncontent-type: application/json\r\ncontent-length: ${stream.spec.sizeBytes}\r\n`,
+      (_, index) => requestHead(`/sub/${index}`, endpoint.hostHeader, stream.spec.sizeBytes),
     );
     this.pool = new HttpPool({
       endpoint,
@@ -176,13 +175,11 @@ export class WebhookDeliverer {
     const { stream, startUs, signingKey } = this.options;
     const seq = Math.floor(pair / stream.subscribers);
     const subscriber = pair - seq * stream.subscribers;
-    const event = stream.factory.build(seq, stream.scheduledUs(seq, startUs));
-    const timestampSec = Math.floor(Date.now() / 1000);
-    let head = this.requestHeads[subscriber]! + `webhook-id: ${event.id}\r\nwebhook-timestamp: ${timestampSec}\r\n`;
-    if (signingKey) head += `webhook-signature: ${signWebhook(signingKey, event.id, timestampSec, event.body)}\r\n`;
+    const scheduledUs = stream.scheduledUs(seq, startUs);
+    const request = webhookRequest(this.requestHeads[subscriber]!, stream.factory.build(seq, scheduledUs), signingKey);
     this.attempts++;
-    if (this.attemptsByPair[pair]!++ === 0) recordUs(this.sendDelay, nowUs() - stream.scheduledUs(seq, startUs));
-    this.pool.start(pair, head + '\r\n' + event.body);
+    if (this.attemptsByPair[pair]!++ === 0) recordUs(this.sendDelay, nowUs() - scheduledUs);
+    this.pool.start(pair, request);
   }
 
   private settle(pair: number, outcome: AttemptOutcome): void {

@@ -40,6 +40,9 @@ export const shardHealthSchema = z.object({
   cpuMs: z.number().min(0),
 });
 
+/** One process of a run (generator, target, shard): its CPU time and peak memory. */
+export const processStatsSchema = z.object({ role: z.string(), pid: z.number().int(), cpuMs: z.number().min(0), maxRssBytes: z.number().int().min(0) });
+
 export const validitySchema = z.object({
   ok: z.boolean(),
   reasons: z.array(z.string()),
@@ -53,9 +56,7 @@ export const validitySchema = z.object({
   lateSendFraction: z.number().min(0).max(1),
   askedRatePerSec: z.number().min(0).optional(),
   achievedRatePerSec: z.number().min(0).optional(),
-  processes: z
-    .array(z.object({ role: z.string(), pid: z.number().int(), cpuMs: z.number().min(0), maxRssBytes: z.number().int().min(0) }))
-    .default([]),
+  processes: z.array(processStatsSchema).default([]),
   /** WebSocket runs: every client shard and built-in server process. */
   shards: z.array(shardHealthSchema).optional(),
   /** WebSocket runs: client RSS growth (held - before connecting) per held connection. */
@@ -149,6 +150,7 @@ export const runResultSchema = z.object({
 
 export type RunResult = z.output<typeof runResultSchema>;
 export type Validity = z.output<typeof validitySchema>;
+export type ProcessStats = z.output<typeof processStatsSchema>;
 export type ShardHealth = z.output<typeof shardHealthSchema>;
 export type EnvInfo = z.output<typeof envSchema>;
 export type ThresholdEvaluation = z.output<typeof thresholdEvaluationSchema>;

@@ -1,7 +1,6 @@
 import type { Recorder } from '../metrics/recorder.js';
 import type { ProgressSnapshot } from './progress.js';
-import type { ProcessStats } from '../targets/receiver-handle.js';
-import type { DeliveryResult, ShardHealth } from '../result/run-result.js';
+import type { DeliveryResult, ProcessStats, ShardHealth } from '../result/run-result.js';
 
 /** What one load phase (webhook, websocket, ...) reports about its own pace, for the validity section. */
 export interface PhaseOutcome {

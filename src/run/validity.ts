@@ -1,6 +1,5 @@
 import type { ProcessHealth } from '../metrics/process-monitor.js';
-import type { Validity } from '../result/run-result.js';
-import type { ProcessStats } from '../targets/receiver-handle.js';
+import type { ProcessStats, Validity } from '../result/run-result.js';
 import type { PhaseOutcome } from './phase.js';
 
 /** More late sends than this fraction means the generator could not keep its schedule. */

@@ -1,13 +1,8 @@
 import { ChildLink } from '../run/child-link.js';
 import { siblingEntry } from '../run/child-process.js';
+import type { ProcessStats } from '../result/run-result.js';
 import type { ReceiverOptions, ReceiverSnapshot } from './webhook-receiver.js';
 
-export interface ProcessStats {
-  role: string;
-  pid: number;
-  cpuMs: number;
-  maxRssBytes: number;
-}
 
 /** A built-in receiver running in its own process (its own core), listening on 127.0.0.1. */
 export interface ReceiverProcess {

@@ -4,7 +4,7 @@ import type { Endpoint } from './endpoint.js';
 import { classifyStatus } from './error-class.js';
 import type { EventFactory } from './event-factory.js';
 import { HttpPool, type HttpOutcome } from './http-pool.js';
-import { signWebhook } from './signing.js';
+import { requestHead, webhookRequest } from './webhook-request.js';
 
 export interface WebhookSenderOptions {
   endpoint: Endpoint;
@@ -45,9 +45,7 @@ export class WebhookSender {
 
   constructor(private readonly options: WebhookSenderOptions) {
     const { endpoint, events } = options;
-    this.requestHead =
-      `POST ${endpoint.path} HTTP/1.1\r\nhost: ${endpoint.hostHeader}\r\ncontent-type: application/json\r\n` +
-      `content-length: ${events.sizeBytes}\r\n`;
+    this.requestHead = requestHead(endpoint.path, endpoint.hostHeader, events.sizeBytes);
     this.useRecorder(options.recorder);
     this.pool = new HttpPool({
       endpoint,
@@ -139,12 +137,7 @@ export class WebhookSender {
   }
 
   private write(seq: number, intendedUs: number): void {
-    const { events, signingKey } = this.options;
-    const event = events.build(seq, intendedUs);
-    const timestampSec = Math.floor(Date.now() / 1000);
-    let head = this.requestHead + `webhook-id: ${event.id}\r\nwebhook-timestamp: ${timestampSec}\r\n`;
-    if (signingKey) head += `webhook-signature: ${signWebhook(signingKey, event.id, timestampSec, event.body)}\r\n`;
-    const request = head + '\r\n' + event.body;
+    const request = webhookRequest(this.requestHead, this.options.events.build(seq, intendedUs), this.options.signingKey);
     this.bytesCounter.add(request.length);
     this.pool.start(seq, request, intendedUs);
   }
