@@ -8,7 +8,7 @@ export { RESULT_SCHEMA_VERSION, runResultSchema, type RunResult, type ThresholdE
 export { renderTextSummary } from './report/text-summary.js';
 export { renderReport, type RenderReportOptions } from './report/html/render-report.js';
 export { publishReports, type PublishOptions, type PublishOutcome } from './report/publish/publish.js';
-export { parseThreshold, type Threshold, type ParsedThreshold } from './gate/threshold-grammar.js';
+export { parseThreshold, type Threshold, type ParsedThreshold } from './scenario/threshold-grammar.js';
 export { evaluateThresholds, parseThresholdSection } from './gate/evaluate-thresholds.js';
 export { compareResults, type Comparison, type ComparisonRow } from './gate/compare-results.js';
 export { DEFAULT_TOLERANCES, parseMaxRegression, type Tolerances } from './gate/tolerances.js';

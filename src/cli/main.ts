@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { hideBin } from 'yargs/helpers';
 import { InputError, RunError } from '../errors.js';
+import { redactKnownSecrets } from '../template/secrets.js';
 import { ExitCode } from './exit-codes.js';
 import { buildCli } from './parse-args.js';
 
@@ -12,15 +13,15 @@ async function main(): Promise<number> {
     return outcome.exitCode;
   } catch (error) {
     if (error instanceof InputError) {
-      for (const line of error.lines) process.stderr.write(`pushbench: ${line}\n`);
+      for (const line of error.lines) process.stderr.write(redactKnownSecrets(`pushbench: ${line}\n`));
       return ExitCode.badInput;
     }
     if (error instanceof RunError) {
-      process.stderr.write(`pushbench: run failed: ${error.message}\n`);
+      process.stderr.write(redactKnownSecrets(`pushbench: run failed: ${error.message}\n`));
       return ExitCode.runFailed;
     }
     const detail = process.env.PUSHBENCH_DEBUG ? (error as Error).stack : (error as Error).message;
-    process.stderr.write(`pushbench: run failed: ${detail}\n`);
+    process.stderr.write(redactKnownSecrets(`pushbench: run failed: ${detail}\n`));
     return ExitCode.runFailed;
   }
 }

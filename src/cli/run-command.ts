@@ -1,6 +1,5 @@
 import { InputError } from '../errors.js';
 import { loadScenario, resolveScenarioPath, type ScenarioOverrides } from '../scenario/load-scenario.js';
-import { parseDurationUs } from '../scenario/duration.js';
 import { defaultRunDir, writeResult } from '../result/write-result.js';
 import { renderTextSummary } from '../report/text-summary.js';
 import { writeRunReport } from '../report/write-report.js';
@@ -63,10 +62,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
 
 function overridesFrom(args: RunArgs): ScenarioOverrides {
   const overrides: ScenarioOverrides = {};
-  if (args.duration !== undefined) {
-    if (!parseDurationUs(args.duration)) throw new InputError(`--duration: expected a duration with units, like "20s" or "1m30s", got "${args.duration}"`);
-    overrides.duration = args.duration;
-  }
+  if (args.duration !== undefined) overrides.duration = args.duration;
   if (args.rate !== undefined) {
     if (!Number.isFinite(args.rate) || args.rate <= 0) throw new InputError(`--rate: expected a number of requests per second above 0, got "${args.rate}"`);
     overrides.rate = args.rate;

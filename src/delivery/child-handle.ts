@@ -1,5 +1,5 @@
-import { ChildLink } from '../run/child-link.js';
-import { siblingEntry } from '../run/child-process.js';
+import { ChildLink } from '../process/child-link.js';
+import { siblingEntry } from '../process/child-process.js';
 import type { ProcessStats } from '../result/run-result.js';
 
 /** The messages every delivery child understands. */

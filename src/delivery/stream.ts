@@ -1,6 +1,5 @@
 import { EventFactory } from '../load/webhook/event-factory.js';
 import { burstSchedule, constantSchedule, type Schedule } from '../load/schedule.js';
-import { parseDurationUs } from '../scenario/duration.js';
 import type { DeliveryConfig } from '../scenario/schema.js';
 
 /** What every process of a delivery run needs to rebuild the same stream (plain data, sent over IPC). */
@@ -63,12 +62,10 @@ export function streamSpecOf(delivery: DeliveryConfig, seed: number): StreamSpec
   const { events } = delivery;
   return {
     seed,
-    ratePerSec: events.rate,
-    durationUs: parseDurationUs(events.duration)!,
+    ratePerSec: events.ratePerSec,
+    durationUs: events.durationUs,
     sizeBytes: events.sizeBytes,
-    ...(events.burst
-      ? { burst: { periodUs: parseDurationUs(events.burst.every)!, burstUs: parseDurationUs(events.burst.for)!, multiplier: events.burst.multiplier } }
-      : {}),
+    ...(events.burst ? { burst: events.burst } : {}),
     subscribers: delivery.subscribers,
   };
 }

@@ -2,7 +2,6 @@ import { nowUs } from '../metrics/clock.js';
 import { runPacer } from '../load/pacer.js';
 import { parseEndpoint } from '../load/webhook/endpoint.js';
 import { decodeSecret } from '../load/webhook/signing.js';
-import { parseDurationUs } from '../scenario/duration.js';
 import type { DeliveryConfig } from '../scenario/schema.js';
 import { startDeliveryChild, type DeliveryChild } from './child-handle.js';
 import { joinLedger } from './ledger.js';
@@ -25,8 +24,8 @@ export async function runWebhookTransport(delivery: DeliveryConfig, options: Tra
     {
       stream: stream.spec,
       secret: delivery.webhook.secret,
-      latencyUs: parseDurationUs(faults?.latency ?? '0ms') ?? 0,
-      jitterUs: parseDurationUs(faults?.jitter ?? '0ms') ?? 0,
+      latencyUs: faults?.latencyUs ?? 0,
+      jitterUs: faults?.jitterUs ?? 0,
       errors: faults?.errors ?? { '500': 0, '429': 0, '410': 0, reset: 0, hang: 0 },
       seed,
       outage,
@@ -46,7 +45,7 @@ export async function runWebhookTransport(delivery: DeliveryConfig, options: Tra
       endpoint: parseEndpoint(`http://127.0.0.1:${receivers.port}/`),
       signingKey: delivery.webhook.secret ? decodeSecret(delivery.webhook.secret) : undefined,
       maxInFlight: delivery.webhook.maxInFlight,
-      timeoutUs: parseDurationUs(delivery.webhook.timeout)!,
+      timeoutUs: delivery.webhook.timeoutUs,
       retry: delivery.webhook.retry,
       seed,
       onBacklogExceeded: (reason) => {

@@ -7,7 +7,7 @@ export function toTrial(result: RunResult): Trial {
   return {
     startedAt: result.startedAt,
     durationMs: result.durationMs,
-    throughputPerSec: round(throughputPerSec(result.counters, result.scenario.config, result.durationMs), 2),
+    throughputPerSec: round(throughputPerSec(result), 2),
     validityOk: result.validity.ok,
     metrics: result.metrics,
     counters: result.counters,

@@ -2,7 +2,7 @@ import type { RunResult, Trial } from '../result/run-result.js';
 import { toTrial } from './combine-trials.js';
 import type { ValueUnit } from './format-value.js';
 import { errorRate, hasLedger, lossRate } from './metric-values.js';
-import { LATENCY_STATS, type LatencyStat } from './threshold-grammar.js';
+import { LATENCY_STATS, type LatencyStat } from '../scenario/threshold-grammar.js';
 import { defaultTolerances, latencyTolerance, type Tolerances } from './tolerances.js';
 import { median, range } from './trial-stats.js';
 

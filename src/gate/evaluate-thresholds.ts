@@ -2,15 +2,13 @@ import { InputError } from '../errors.js';
 import type { MetricSummary } from '../metrics/histogram.js';
 import type { ThresholdEvaluation } from '../result/run-result.js';
 import { counterValue, rateValue, type Counters } from './metric-values.js';
-import { compareWith, isLatencyStat, parseThreshold, type Threshold } from './threshold-grammar.js';
+import { compareWith, isLatencyStat, parseThreshold, type Threshold } from '../scenario/threshold-grammar.js';
+import type { ThresholdSet } from '../scenario/thresholds-schema.js';
 
-/** A scenario's `thresholds` section, parsed once. */
-export interface ThresholdSet {
-  name: string;
-  thresholds: Threshold[];
-}
-
-/** Parses every threshold of a scenario (already validated by the schema, so a failure here is a bug or a hand-built config). */
+/**
+ * Parses a `thresholds` section as stored in a result.json (the scenario as written), for commands
+ * that judge saved results. A scenario being run has its thresholds parsed by the schema already.
+ */
 export function parseThresholdSection(section: Readonly<Record<string, readonly string[]>> | undefined): ThresholdSet[] {
   if (!section) return [];
   return Object.entries(section).map(([name, texts]) => ({

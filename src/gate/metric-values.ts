@@ -1,4 +1,5 @@
 import { parseDurationUs } from '../scenario/duration.js';
+import type { RunResult } from '../result/run-result.js';
 
 /**
  * How gate names resolve against a result's counters. One place, so thresholds, compare and the
@@ -94,19 +95,17 @@ export function hasLedger(counters: Counters): boolean {
 }
 
 /**
- * Throughput: successful requests (`webhook.ok`) per second of load. The load's length comes from
- * the scenario's `webhook.load.duration`; without one, from the whole run's `durationMs`.
+ * Throughput: successful requests (`webhook.ok`) per second of the planned load window
+ * (`plannedWindowUs`); without one, per second of the whole run (`durationMs`).
  */
-export function throughputPerSec(counters: Counters, scenarioConfig: Readonly<Record<string, unknown>>, durationMs: number): number {
-  const ok = counters['webhook.ok'] ?? 0;
-  const seconds = loadSeconds(scenarioConfig) ?? durationMs / 1000;
+export function throughputPerSec(result: Pick<RunResult, 'counters' | 'plannedWindowUs' | 'durationMs' | 'scenario'>): number {
+  const ok = result.counters['webhook.ok'] ?? 0;
+  const seconds = (result.plannedWindowUs ?? legacyWindowUs(result.scenario.config) ?? result.durationMs * 1000) / 1e6;
   return seconds > 0 ? ok / seconds : 0;
 }
 
-function loadSeconds(config: Readonly<Record<string, unknown>>): number | undefined {
-  const webhook = config.webhook as { load?: { duration?: unknown } } | undefined;
-  const duration = webhook?.load?.duration;
-  if (typeof duration !== 'string') return undefined;
-  const us = parseDurationUs(duration);
-  return us ? us / 1_000_000 : undefined;
+/** Results written before `plannedWindowUs` existed: the webhook load duration as written in the scenario. */
+function legacyWindowUs(config: Readonly<Record<string, unknown>>): number | undefined {
+  const duration = (config.webhook as { load?: { duration?: unknown } } | undefined)?.load?.duration;
+  return typeof duration === 'string' ? parseDurationUs(duration) : undefined;
 }

@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { parseDurationUs } from '../scenario/duration.js';
-import { LATENCY_STATS, METRIC_NAME_PATTERN, type LatencyStat } from './threshold-grammar.js';
+import { LATENCY_STATS, METRIC_NAME_PATTERN, type LatencyStat } from '../scenario/threshold-grammar.js';
 
 /**
  * How much worse the current result may be than the baseline before compare calls it a regression.

@@ -1,4 +1,3 @@
-import { parseDurationUs } from '../scenario/duration.js';
 import type { OpenLoadConfig } from '../scenario/schema.js';
 
 /**
@@ -14,15 +13,15 @@ export interface Schedule {
 }
 
 export function buildSchedule(load: OpenLoadConfig): Schedule {
-  const durationUs = parseDurationUs(load.duration)!;
+  const { durationUs } = load;
   switch (load.pattern) {
     case 'constant':
-      return constantSchedule(load.rate, durationUs);
+      return constantSchedule(load.ratePerSec, durationUs);
     case 'ramp':
-      return rampSchedule(load.ramp?.from ?? 0, load.rate, durationUs);
+      return rampSchedule(load.ramp?.fromPerSec ?? 0, load.ratePerSec, durationUs);
     case 'burst': {
       const burst = load.burst!;
-      return burstSchedule(load.rate, burst.multiplier, parseDurationUs(burst.every)!, parseDurationUs(burst.for)!, durationUs);
+      return burstSchedule(load.ratePerSec, burst.multiplier, burst.periodUs, burst.burstUs, durationUs);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { redactKnownSecrets } from '../template/secrets.js';
 import type { RunResult } from './run-result.js';
 
 /** Writes result.json atomically (temp file + rename), so a reader never sees half a file. Returns its path. */
@@ -12,7 +13,7 @@ export async function writeResult(result: RunResult, outDir: string): Promise<st
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.tmp-${process.pid}`;
-  await writeFile(temp, JSON.stringify(value, null, 2) + '\n');
+  await writeFile(temp, redactKnownSecrets(JSON.stringify(value, null, 2)) + '\n');
   await rename(temp, path);
 }
 

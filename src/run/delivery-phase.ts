@@ -1,6 +1,5 @@
 import type { Recorder } from '../metrics/recorder.js';
 import type { DeliveryResult, DeliveryTransportResult } from '../result/run-result.js';
-import { parseDurationUs } from '../scenario/duration.js';
 import type { DeliveryConfig, DeliveryTransport } from '../scenario/schema.js';
 import { EventStream, streamSpecOf } from '../delivery/stream.js';
 import type { TransportReport, TransportRunOptions } from '../delivery/transport-report.js';
@@ -16,12 +15,11 @@ import type { PhaseContext, PhaseOutcome } from './phase.js';
  */
 export async function runDeliveryPhase(delivery: DeliveryConfig, context: PhaseContext): Promise<PhaseOutcome> {
   const stream = new EventStream(streamSpecOf(delivery, context.seed));
-  const outage = delivery.faults?.outage;
   const options: TransportRunOptions = {
     stream,
     seed: context.seed,
-    outage: outage ? { atUs: parseDurationUs(outage.at)!, forUs: parseDurationUs(outage.for)! } : undefined,
-    drainUs: parseDurationUs(delivery.drain)!,
+    outage: delivery.faults?.outage,
+    drainUs: delivery.drainUs,
     ...(context.signal ? { signal: context.signal } : {}),
     ...(context.onProgress ? { onProgress: context.onProgress } : {}),
   };

@@ -3,6 +3,7 @@ import { RunError } from '../errors.js';
 import { Recorder } from '../metrics/recorder.js';
 import { startProcessMonitor } from '../metrics/process-monitor.js';
 import type { LoadedScenario } from '../scenario/load-scenario.js';
+import type { ScenarioConfig } from '../scenario/schema.js';
 import { collectEnv } from '../result/env-info.js';
 import { redactSecrets } from '../result/redact.js';
 import { RESULT_SCHEMA_VERSION, type RunResult } from '../result/run-result.js';
@@ -44,9 +45,10 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
     tool: { name: 'pushbench', version: toolVersion() },
-    scenario: { name: config.name, file: scenario.file, config: redactSecrets(config) as Record<string, unknown> },
+    scenario: { name: config.name, file: scenario.file, config: redactSecrets(scenario.source) },
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
+    plannedWindowUs: plannedWindowUs(config),
     interrupted,
     env: collectEnv(),
     metrics: output.metrics,
@@ -55,6 +57,14 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
     validity: judgeValidity(outcomes, health, interrupted),
     ...(delivery ? { delivery } : {}),
   };
+}
+
+/** The planned length of the load that rates are measured over (see RunResult.plannedWindowUs). */
+export function plannedWindowUs(config: ScenarioConfig): number {
+  if (config.webhook) return config.webhook.load.durationUs;
+  if (config.delivery) return config.delivery.events.durationUs;
+  const websocket = config.websocket!;
+  return Math.round((websocket.connections / websocket.connectRatePerSec) * 1e6) + websocket.holdUs;
 }
 
 let cachedVersion: string | undefined;

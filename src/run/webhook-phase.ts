@@ -1,5 +1,4 @@
 import { runWebhookLoad } from '../load/webhook/webhook-load.js';
-import { parseDurationUs } from '../scenario/duration.js';
 import type { WebhookConfig } from '../scenario/schema.js';
 import { startReceiverProcess, type ReceiverProcess } from '../targets/receiver-handle.js';
 import type { PhaseContext, PhaseOutcome } from './phase.js';
@@ -16,13 +15,13 @@ export async function runWebhookPhase(webhook: WebhookConfig, context: PhaseCont
     if (webhook.target === 'builtin') {
       receiver = await startReceiverProcess({
         secret: webhook.secret,
-        latencyUs: parseDurationUs(webhook.receiver?.latency ?? '0ms') ?? 0,
+        latencyUs: webhook.receiver?.latencyUs ?? 0,
         errorRate: webhook.receiver?.errorRate ?? 0,
         errorStatus: webhook.receiver?.errorStatus ?? 500,
         seed: context.seed,
       });
     }
-    const totalUs = parseDurationUs(webhook.load.duration)!;
+    const totalUs = webhook.load.durationUs;
     const phaseStartUs = recorder.elapsedUs();
     const progressTimer = setInterval(() => {
       const second = recorder.lastSecond();
@@ -41,7 +40,7 @@ export async function runWebhookPhase(webhook: WebhookConfig, context: PhaseCont
     try {
       load = await runWebhookLoad({
         config: webhook,
-        targetUrl: receiver?.url ?? webhook.target,
+        targetUrl: receiver?.url ?? (webhook.target as URL).href,
         seed: context.seed,
         recorder,
         ...(context.signal ? { signal: context.signal } : {}),

@@ -1,5 +1,5 @@
 import { ECHO_LATE_US } from '../load/websocket/echo-ticker.js';
-import type { ChildLink } from './child-link.js';
+import type { ChildLink } from '../process/child-link.js';
 import type { ShardProcess } from '../load/websocket/shard-handle.js';
 import type { ShardResult } from '../load/websocket/shard-messages.js';
 import type { Recorder } from '../metrics/recorder.js';

@@ -5,7 +5,7 @@ import type { ShardResult } from '../load/websocket/shard-messages.js';
 import { addCounterDeltas, mergeShardResults } from '../load/websocket/shard-results.js';
 import { nowUs, sleepMs } from '../metrics/clock.js';
 import type { Recorder } from '../metrics/recorder.js';
-import { parseDurationUs } from '../scenario/duration.js';
+import { formatDurationUs } from '../scenario/duration.js';
 import type { WebsocketConfig } from '../scenario/schema.js';
 import { startWsServerProcess, type WsServerProcess, type WsServerStats } from '../targets/ws-server-handle.js';
 import type { PhaseContext, PhaseOutcome } from './phase.js';
@@ -31,19 +31,19 @@ export async function runWebsocketPhase(config: WebsocketConfig, context: PhaseC
   const warnings: string[] = [];
   const servers: WsServerProcess[] = [];
   const shards: ShardProcess[] = [];
-  const holdUs = parseDurationUs(config.hold) ?? 0;
-  const rampUs = (config.connections / config.connectRate) * 1e6;
+  const { holdUs } = config;
+  const rampUs = (config.connections / config.connectRatePerSec) * 1e6;
   const phaseStartUs = recorder.elapsedUs();
   let progressTimer: NodeJS.Timeout | undefined;
   try {
     if (config.target === 'builtin') servers.push(...(await startServers(config, processCount(config.connections, perProcess), live)));
-    const targets = config.target === 'builtin' ? servers.map((server) => server.url) : [config.target];
+    const targets = config.target === 'builtin' ? servers.map((server) => server.url) : [config.target.href];
     const plans = planShards(
       {
         targets,
         connections: config.connections,
-        connectRatePerSec: config.connectRate,
-        connectTimeoutMs: (parseDurationUs(config.connectTimeout) ?? 0) / 1000,
+        connectRatePerSec: config.connectRatePerSec,
+        connectTimeoutMs: config.connectTimeoutUs / 1000,
         loopback: targets.every(isLoopbackLiteral),
       },
       perProcess,
@@ -65,10 +65,10 @@ export async function runWebsocketPhase(config: WebsocketConfig, context: PhaseC
 
     const rampStartUs = nowUs();
     let openedInRamp = 0;
-    const rampTimeoutMs = Math.max(RAMP_TIMEOUT_FLOOR_MS, (rampUs / 1000) * RAMP_SLACK + (parseDurationUs(config.connectTimeout) ?? 0) / 1000);
+    const rampTimeoutMs = Math.max(RAMP_TIMEOUT_FLOOR_MS, (rampUs / 1000) * RAMP_SLACK + config.connectTimeoutUs / 1000);
     const ramps = shards.map((shard, index) =>
       shard
-        .start({ swarm: plans[index]!, ...(config.echo ? { echo: { ratePerConnection: config.echo.rate, sizeBytes: config.echo.sizeBytes } } : {}) }, rampTimeoutMs)
+        .start({ swarm: plans[index]!, ...(config.echo ? { echo: config.echo } : {}) }, rampTimeoutMs)
         .then((ramped) => {
           live.clientOpenNow(index, ramped.open);
           openedInRamp += ramped.opened;
@@ -108,8 +108,7 @@ export async function runWebsocketPhase(config: WebsocketConfig, context: PhaseC
 }
 
 async function startServers(config: WebsocketConfig, count: number, live: LiveTotals): Promise<WsServerProcess[]> {
-  const everyUs = config.broadcast ? parseDurationUs(config.broadcast.every) : undefined;
-  const options = config.broadcast && everyUs ? { broadcast: { everyUs, sizeBytes: config.broadcast.sizeBytes } } : {};
+  const options = config.broadcast ? { broadcast: config.broadcast } : {};
   const starts = Array.from({ length: count }, (_unused, index) => startWsServerProcess(`ws-server-${index}`, options, (tick) => live.serverTick(index, tick)));
   return startAll(starts);
 }
@@ -121,10 +120,10 @@ async function startServers(config: WebsocketConfig, count: number, live: LiveTo
  */
 async function startBroadcasts(config: WebsocketConfig, servers: readonly WsServerProcess[], holdUs: number, reasons: string[], warnings: string[]): Promise<void> {
   if (!config.broadcast) return;
-  const everyUs = parseDurationUs(config.broadcast.every)!;
+  const { everyUs } = config.broadcast;
   const count = Math.max(0, Math.floor((holdUs - everyUs / 2) / everyUs));
   if (count === 0) {
-    warnings.push(`no broadcast was sent: hold (${config.hold}) must be at least 1.5 x broadcast.every (${config.broadcast.every})`);
+    warnings.push(`no broadcast was sent: hold (${formatDurationUs(holdUs)}) must be at least 1.5 x broadcast.every (${formatDurationUs(everyUs)})`);
     return;
   }
   const firstAtUs = nowUs() + everyUs;

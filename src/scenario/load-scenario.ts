@@ -10,7 +10,10 @@ import { positionOfKey, positionOfPath, toPosition } from './yaml-positions.js';
 /** A validated scenario and the file it came from. */
 export interface LoadedScenario {
   file: string;
+  /** The scenario parsed and resolved (µs, URLs, parsed templates): what the run uses. */
   config: ScenarioConfig;
+  /** The scenario as written (flags applied), for display and result.json; never read by the run. */
+  source: Record<string, unknown>;
 }
 
 /** Command-line values that replace scenario fields before validation. */
@@ -55,6 +58,7 @@ export async function loadScenario(file: string, overrides: ScenarioOverrides = 
 /** Validates scenario text already in memory (YAML or JSON). `file` is only used in messages. */
 export function parseScenarioBytes(bytes: Buffer, file: string, overrides: ScenarioOverrides = {}): LoadedScenario {
   const text = decodeText(bytes, file);
+  if (file.toLowerCase().endsWith('.json')) checkStrictJson(text, file);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   if (doc.errors.length > 0) {
@@ -80,7 +84,29 @@ export function parseScenarioBytes(bytes: Buffer, file: string, overrides: Scena
     const lines = parsed.error.issues.flatMap((issue) => describeIssue(issue, doc, lineCounter, file, overrides));
     throw new InputError(lines.sort(byPosition));
   }
-  return { file, config: parsed.data };
+  return { file, config: parsed.data, source: overridden };
+}
+
+/**
+ * A .json scenario must be strict JSON (YAML would accept trailing commas, comments and unquoted
+ * keys). Positions for schema errors still come from the YAML parser, which reads JSON as YAML.
+ */
+function checkStrictJson(text: string, file: string): void {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const offset = Number(/at position (\d+)/.exec(message)?.[1] ?? NaN);
+    const { line, col } = Number.isFinite(offset) ? lineAndColumn(text, offset) : { line: 1, col: 1 };
+    const reason = message.replace(/\s*(in JSON )?at position \d+.*$/s, '').replace(/^JSON\.parse: /, '');
+    throw new InputError(`${file}:${line}:${col}: not valid JSON: ${firstLine(reason)}`);
+  }
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, col: offset - before.lastIndexOf('\n') };
 }
 
 function decodeText(bytes: Buffer, file: string): string {

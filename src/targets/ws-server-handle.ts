@@ -1,7 +1,7 @@
 import { forwardTicks, type TickMessage } from '../load/websocket/tick-message.js';
-import { ChildLink } from '../run/child-link.js';
+import { ChildLink } from '../process/child-link.js';
 import type { ProcessHealth } from '../metrics/process-monitor.js';
-import { siblingEntry } from '../run/child-process.js';
+import { siblingEntry } from '../process/child-process.js';
 import type { WsServerOptions } from './ws-server.js';
 
 export interface WsServerStats {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/run/run-scenario.js';
-import { liveChildren } from '../../src/run/child-process.js';
+import { liveChildren } from '../../src/process/child-process.js';
 import { parseResult } from '../../src/result/read-result.js';
 import { scenarioFrom, TEST_SECRET } from '../helpers/scenarios.js';
 

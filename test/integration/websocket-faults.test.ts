@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { liveChildren } from '../../src/run/child-process.js';
+import { liveChildren } from '../../src/process/child-process.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { scenarioFrom } from '../helpers/scenarios.js';
 import { closedPort, startHangingServer } from '../helpers/servers.js';

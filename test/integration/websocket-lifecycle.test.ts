@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { liveChildren } from '../../src/run/child-process.js';
+import { liveChildren } from '../../src/process/child-process.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { scenarioFrom } from '../helpers/scenarios.js';
 import { eventually, isAlive, pidsMatching } from '../helpers/processes.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { liveChildren } from '../../src/run/child-process.js';
+import { liveChildren } from '../../src/process/child-process.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { parseResult } from '../../src/result/read-result.js';
 import { renderTextSummary } from '../../src/report/text-summary.js';

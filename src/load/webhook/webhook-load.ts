@@ -1,6 +1,5 @@
 import { nowUs, sleepMs } from '../../metrics/clock.js';
 import { Recorder } from '../../metrics/recorder.js';
-import { parseDurationUs } from '../../scenario/duration.js';
 import type { ClosedLoadConfig, OpenLoadConfig, WebhookConfig } from '../../scenario/schema.js';
 import { runPacer } from '../pacer.js';
 import { buildSchedule, constantSchedule } from '../schedule.js';
@@ -52,7 +51,7 @@ function createSender(options: WebhookLoadOptions, maxConnections: number, onSet
   return new WebhookSender({
     endpoint: parseEndpoint(targetUrl),
     maxConnections,
-    timeoutUs: parseDurationUs(config.timeout)!,
+    timeoutUs: config.timeoutUs,
     events: new EventFactory(seed, config.payload.sizeBytes),
     signingKey: config.secret ? decodeSecret(config.secret) : undefined,
     recorder,
@@ -61,7 +60,7 @@ function createSender(options: WebhookLoadOptions, maxConnections: number, onSet
 }
 
 async function drain(sender: WebhookSender, options: WebhookLoadOptions): Promise<void> {
-  const timeoutMs = parseDurationUs(options.config.timeout)! / 1000;
+  const timeoutMs = options.config.timeoutUs / 1000;
   await sender.drain(options.signal?.aborted ? ABORT_DRAIN_MS : timeoutMs + 1_000);
 }
 
@@ -72,8 +71,8 @@ async function drain(sender: WebhookSender, options: WebhookLoadOptions): Promis
 async function warmUp(sender: WebhookSender, options: WebhookLoadOptions, drive: (durationUs: number) => Promise<void>): Promise<void> {
   if (!hasWarmUp(options)) return;
   if (!options.signal?.aborted) {
-    await drive(parseDurationUs(options.config.load.warmup)!);
-    await sender.whenIdle(parseDurationUs(options.config.timeout)! / 1000);
+    await drive(options.config.load.warmupUs);
+    await sender.whenIdle(options.config.timeoutUs / 1000);
     await options.onWarmedUp?.();
   }
   options.recorder.restartIfEmpty();
@@ -81,12 +80,12 @@ async function warmUp(sender: WebhookSender, options: WebhookLoadOptions, drive:
 }
 
 function hasWarmUp(options: WebhookLoadOptions): boolean {
-  return parseDurationUs(options.config.load.warmup)! > 0;
+  return options.config.load.warmupUs > 0;
 }
 
 /** The open model's starting rate: what the measured schedule opens with. */
 function startingRatePerSec(load: OpenLoadConfig): number {
-  return load.pattern === 'ramp' ? Math.max(load.ramp?.from ?? 0, load.rate / 10) : load.rate;
+  return load.pattern === 'ramp' ? Math.max(load.ramp?.fromPerSec ?? 0, load.ratePerSec / 10) : load.ratePerSec;
 }
 
 async function runOpen(options: WebhookLoadOptions, load: OpenLoadConfig): Promise<WebhookLoadOutcome> {
@@ -134,7 +133,7 @@ async function runClosed(options: WebhookLoadOptions, load: ClosedLoadConfig): P
   });
   seq = 0;
   const startUs = nowUs();
-  await loop(parseDurationUs(load.duration)!);
+  await loop(load.durationUs);
   const activeUs = nowUs() - startUs;
   await drain(sender, options);
   return { activeUs, dispatched: seq, lateSends: 0 };

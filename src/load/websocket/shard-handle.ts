@@ -1,5 +1,5 @@
-import { siblingEntry } from '../../run/child-process.js';
-import { ChildLink } from '../../run/child-link.js';
+import { siblingEntry } from '../../process/child-process.js';
+import { ChildLink } from '../../process/child-link.js';
 import { forwardTicks, type TickMessage } from './tick-message.js';
 import type { ShardRamped, ShardResult, ShardStart } from './shard-messages.js';
 

@@ -16,9 +16,19 @@ function problems(bytes: Buffer): readonly string[] {
 }
 
 describe('scenario thresholds', () => {
-  it('valid thresholds load and stay as written', () => {
+  it('valid thresholds load parsed, and stay as written in the source', () => {
     const loaded = parseScenarioBytes(scenario('  webhook.latency: ["p99 < 50ms", "p999 < 200ms"]\n  webhook.errors: ["rate < 0.1%"]\n'), 'gate.yaml');
-    expect(loaded.config.thresholds).toEqual({ 'webhook.latency': ['p99 < 50ms', 'p999 < 200ms'], 'webhook.errors': ['rate < 0.1%'] });
+    expect(loaded.config.thresholds).toEqual([
+      {
+        name: 'webhook.latency',
+        thresholds: [
+          { text: 'p99 < 50ms', stat: 'p99', op: '<', limit: 50_000, unit: 'us' },
+          { text: 'p999 < 200ms', stat: 'p999', op: '<', limit: 200_000, unit: 'us' },
+        ],
+      },
+      { name: 'webhook.errors', thresholds: [{ text: 'rate < 0.1%', stat: 'rate', op: '<', limit: 0.001, unit: 'ratio' }] },
+    ]);
+    expect(loaded.source.thresholds).toEqual({ 'webhook.latency': ['p99 < 50ms', 'p999 < 200ms'], 'webhook.errors': ['rate < 0.1%'] });
   });
 
   it('a malformed threshold is reported at its exact line and column', () => {

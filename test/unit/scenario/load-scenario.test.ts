@@ -18,10 +18,11 @@ function problems(text: string | Buffer, overrides = {}): string[] {
 describe('loadScenario', () => {
   it('accepts the shipped scenarios as written and fills defaults', async () => {
     const burst = await loadScenario(resolveScenarioPath('webhook-burst'));
-    expect(burst.config.webhook?.load).toMatchObject({ model: 'open', rate: 2000, pattern: 'burst', duration: '20s' });
-    expect(burst.config.webhook?.timeout).toBe('10s');
+    expect(burst.config.webhook?.load).toMatchObject({ model: 'open', ratePerSec: 2000, pattern: 'burst', durationUs: 20_000_000 });
+    expect(burst.config.webhook?.timeoutUs).toBe(10_000_000);
+    expect(burst.source).toMatchObject({ webhook: { load: { duration: '20s' } } });
     const closed = await loadScenario(resolveScenarioPath('webhook-closed'));
-    expect(closed.config.webhook?.load).toEqual({ model: 'closed', connections: 64, duration: '10s', warmup: '0s' });
+    expect(closed.config.webhook?.load).toEqual({ model: 'closed', connections: 64, durationUs: 10_000_000, warmupUs: 0 });
   });
 
   it('accepts JSON scenarios', () => {
@@ -80,11 +81,11 @@ describe('loadScenario', () => {
   it('applies --duration, --rate and --target before validation and names the flag in errors', () => {
     const open = 'name: a\nwebhook:\n  load: { model: open, rate: 5, duration: 1s }\n';
     const loaded = parseScenarioBytes(Buffer.from(open), 'a.yaml', { duration: '3s', rate: 50, target: 'http://127.0.0.1:1/x' });
-    expect(loaded.config.webhook).toMatchObject({ target: 'http://127.0.0.1:1/x', load: { rate: 50, duration: '3s' } });
+    expect(loaded.config.webhook).toMatchObject({ target: new URL('http://127.0.0.1:1/x'), load: { ratePerSec: 50, durationUs: 3_000_000 } });
     expect(problems(open, { target: 'gopher://x' })).toEqual(['--target: expected "builtin" or an http:// or https:// URL']);
     expect(problems('name: a\nwebhook:\n  load: { model: closed, duration: 1s }\n', { rate: 5 })[0]).toMatch(/^--rate: only applies to an open-model scenario/);
     const delivery = parseScenarioBytes(Buffer.from('name: d\ndelivery:\n  events: { rate: 10, duration: 5s }\n  subscribers: 2\n'), 'd.yaml', { duration: '2s', rate: 20 });
-    expect(delivery.config.delivery?.events).toMatchObject({ rate: 20, duration: '2s' });
+    expect(delivery.config.delivery?.events).toMatchObject({ ratePerSec: 20, durationUs: 2_000_000 });
     expect(problems('name: d\ndelivery:\n  events: { rate: 10, duration: 5s }\n  subscribers: 2\n', { target: 'http://127.0.0.1:1/' })[0]).toMatch(/^--target: bad\.yaml has no section it applies to/);
   });
 
@@ -98,5 +99,21 @@ describe('loadScenario', () => {
     const big = join(dir, 'big.yaml');
     writeFileSync(big, `name: a\n# ${'x'.repeat(1_100_000)}\n`);
     await expect(loadScenario(big)).rejects.toThrow(/limit is 1048576/);
+  });
+});
+
+describe('loadScenario: .json files are strict JSON', () => {
+  it('rejects a trailing comma at its line and column', () => {
+    const text = '{\n  "name": "j",\n  "webhook": { "load": { "model": "closed", "duration": "1s", } }\n}\n';
+    expect(() => parseScenarioBytes(Buffer.from(text), 'x.json')).toThrow(/^x\.json:3:63: not valid JSON: /);
+  });
+
+  it('still reads the same text as YAML from a .yaml file, and locates schema errors in JSON files', () => {
+    const text = '{\n  "name": "j",\n  "webhook": { "load": { "model": "closed", "duration": "soon" } }\n}\n';
+    expect(() => parseScenarioBytes(Buffer.from(text), 'x.json')).toThrow(/^x\.json:3:57: webhook\.load\.duration: expected a duration/);
+  });
+
+  it('refuses duplicate keys in JSON', () => {
+    expect(() => parseScenarioBytes(Buffer.from('{"name": "a", "name": "b"}'), 'x.json')).toThrow(/x\.json:1:\d+: .*[Uu]nique|x\.json:1:\d+: .*duplicate/i);
   });
 });

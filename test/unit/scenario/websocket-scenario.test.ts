@@ -18,11 +18,11 @@ describe('websocket scenario section', () => {
     expect(big.config.websocket).toEqual({
       target: 'builtin',
       connections: 100_000,
-      connectRate: 5_000,
-      connectTimeout: '10s',
-      hold: '60s',
-      echo: { rate: 1, sizeBytes: 128 },
-      broadcast: { every: '1s', sizeBytes: 200 },
+      connectRatePerSec: 5_000,
+      connectTimeoutUs: 10_000_000,
+      holdUs: 60_000_000,
+      echo: { ratePerConnection: 1, sizeBytes: 128 },
+      broadcast: { everyUs: 1_000_000, sizeBytes: 200 },
     });
     const small = await loadScenario(resolveScenarioPath('ws-small'));
     expect(small.config.websocket?.connections).toBe(300);

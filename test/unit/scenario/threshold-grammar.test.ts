@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareWith, parseThreshold } from '../../../src/gate/threshold-grammar.js';
+import { compareWith, parseThreshold } from '../../../src/scenario/threshold-grammar.js';
 
 describe('parseThreshold', () => {
   it.each([
