@@ -6,6 +6,7 @@ import { reportCommand } from './report-command.js';
 import { publishCommand } from './publish-command.js';
 import { compareCommand } from './compare-command.js';
 import { baselineCommand } from './baseline-command.js';
+import { mergeCommand } from './merge-command.js';
 
 /**
  * Builds the yargs parser. Each command handler stores its exit code in `outcome`; the parser
@@ -31,6 +32,21 @@ export function buildCli(argv: string[], outcome: { exitCode: number }): Argv {
           .option('markdown', { type: 'string', describe: 'write a Markdown summary to this file (and append it to $GITHUB_STEP_SUMMARY)' }),
       async (args) => {
         outcome.exitCode = await runCommand(args);
+      },
+    )
+    .command(
+      'merge <inputs..>',
+      'Merge the results of one sharded run (run --shard I/N) into one result.json + report.html; judge its thresholds',
+      (y) =>
+        y
+          .positional('inputs', { type: 'string', array: true, demandOption: true, describe: 'shard result.json files, or directories searched for them' })
+          .option('out', { type: 'string', demandOption: true, describe: 'directory for the merged result.json and report.html' })
+          .option('allow-partial', { type: 'boolean', default: false, describe: 'merge the shards present when some are missing; the result is marked invalid' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the merged result.json to stdout instead of the summary' })
+          .option('junit', { type: 'string', describe: 'write the thresholds as JUnit XML to this file' })
+          .option('markdown', { type: 'string', describe: 'write a Markdown summary to this file (and append it to $GITHUB_STEP_SUMMARY)' }),
+      async (args) => {
+        outcome.exitCode = await mergeCommand({ ...args, inputs: args.inputs as string[] });
       },
     )
     .command(
@@ -91,7 +107,7 @@ export function buildCli(argv: string[], outcome: { exitCode: number }): Argv {
         outcome.exitCode = await publishCommand({ dir: args.dir, out: args.out, title: args.title });
       },
     )
-    .demandCommand(1, 'name a command: run, validate, report, publish, compare or baseline (see --help)')
+    .demandCommand(1, 'name a command: run, merge, validate, report, publish, compare or baseline (see --help)')
     .strict()
     .help()
     .version()

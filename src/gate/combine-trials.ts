@@ -1,4 +1,4 @@
-import { mergeEncoded, summarizeHistogram, type MetricSummary } from '../metrics/histogram.js';
+import { combineValidity, mergeMetrics, round, sum, sumCounters } from '../result/merge-parts.js';
 import type { RunResult, Trial, Validity } from '../result/run-result.js';
 import { throughputPerSec } from './metric-values.js';
 
@@ -28,32 +28,11 @@ export function combineTrials(results: readonly RunResult[]): RunResult {
     durationMs: sum(results.map((result) => result.durationMs)),
     interrupted: results.some((result) => result.interrupted),
     metrics: mergeMetrics(results),
-    counters: sumCounters(results),
+    counters: sumCounters(results, 'max'),
     timeline: concatTimelines(results),
-    validity: combineValidity(results.map((result) => result.validity)),
+    validity: trialValidity(results.map((result) => result.validity)),
     trials: results.map(toTrial),
   };
-}
-
-function mergeMetrics(results: readonly RunResult[]): Record<string, MetricSummary> {
-  const names = [...new Set(results.flatMap((result) => Object.keys(result.metrics)))].sort();
-  const merged: Record<string, MetricSummary> = {};
-  for (const name of names) {
-    const encoded = results.flatMap((result) => (result.metrics[name] ? [result.metrics[name].hdr] : []));
-    merged[name] = summarizeHistogram(mergeEncoded(encoded));
-  }
-  return merged;
-}
-
-function sumCounters(results: readonly RunResult[]): Record<string, number> {
-  const summed: Record<string, number> = {};
-  for (const result of results) {
-    for (const [name, value] of Object.entries(result.counters)) {
-      // Gauge peaks (`*.peak`) are levels, not counts: the highest trial's peak, not the sum.
-      summed[name] = name.endsWith('.peak') ? Math.max(summed[name] ?? 0, value) : (summed[name] ?? 0) + value;
-    }
-  }
-  return Object.fromEntries(Object.entries(summed).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function concatTimelines(results: readonly RunResult[]): RunResult['timeline'] {
@@ -66,34 +45,11 @@ function concatTimelines(results: readonly RunResult[]): RunResult['timeline'] {
   return timeline;
 }
 
-/** Valid only when every trial is; health figures are the worst trial's, CPU and late sends add up. */
-function combineValidity(all: readonly Validity[]): Validity {
-  const first = all[0]!;
-  const tagged = (pick: (validity: Validity) => readonly string[]): string[] =>
-    all.flatMap((validity, index) => pick(validity).map((text) => (all.length > 1 ? `trial ${index + 1}: ${text}` : text)));
+/** Valid only when every trial is; the achieved rate is the slowest trial's. */
+function trialValidity(all: readonly Validity[]): Validity {
   const achieved = all.flatMap((validity) => (validity.achievedRatePerSec === undefined ? [] : [validity.achievedRatePerSec]));
   return {
-    ok: all.every((validity) => validity.ok),
-    reasons: tagged((validity) => validity.reasons),
-    warnings: tagged((validity) => validity.warnings),
-    eventLoopDelayP99Us: Math.max(...all.map((validity) => validity.eventLoopDelayP99Us)),
-    eventLoopDelayMaxUs: Math.max(...all.map((validity) => validity.eventLoopDelayMaxUs)),
-    eventLoopUtilization: Math.max(...all.map((validity) => validity.eventLoopUtilization)),
-    cpuUserMs: sum(all.map((validity) => validity.cpuUserMs)),
-    cpuSystemMs: sum(all.map((validity) => validity.cpuSystemMs)),
-    lateSends: sum(all.map((validity) => validity.lateSends)),
-    lateSendFraction: Math.max(...all.map((validity) => validity.lateSendFraction)),
-    ...(first.askedRatePerSec !== undefined ? { askedRatePerSec: first.askedRatePerSec } : {}),
+    ...combineValidity(all, all.map((_validity, index) => `trial ${index + 1}`)),
     ...(achieved.length > 0 ? { achievedRatePerSec: round(Math.min(...achieved), 2) } : {}),
-    processes: all.flatMap((validity) => validity.processes),
   };
-}
-
-function sum(values: readonly number[]): number {
-  return values.reduce((total, value) => total + value, 0);
-}
-
-function round(value: number, digits: number): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
 }

@@ -4,7 +4,7 @@ import type { RunResult } from '../result/run-result.js';
 import { runScenario, type RunOptions } from '../run/run-scenario.js';
 import type { LoadedScenario } from '../scenario/load-scenario.js';
 import { combineTrials } from './combine-trials.js';
-import { evaluateThresholds } from './evaluate-thresholds.js';
+import { evaluateThresholds, parseThresholdSection } from './evaluate-thresholds.js';
 import { casesFromThresholds } from './gate-cases.js';
 import { writeCiOutputs, type CiOutputOptions } from './ci-outputs.js';
 import { renderRunMarkdown } from './markdown.js';
@@ -46,6 +46,13 @@ export async function runTrials(scenario: LoadedScenario, options: TrialOptions)
 /** Evaluates the scenario's thresholds against the (merged) result and stores them in it. */
 export function withThresholds(result: RunResult, scenario: LoadedScenario): RunResult {
   const sets = scenario.config.thresholds ?? [];
+  if (sets.length === 0) return result;
+  return { ...result, thresholds: evaluateThresholds(sets, result) };
+}
+
+/** Judges the thresholds stored with a saved result's scenario (as written) against it: what merge does. */
+export function withSavedThresholds(result: RunResult): RunResult {
+  const sets = parseThresholdSection(result.scenario.config.thresholds as Record<string, string[]> | undefined);
   if (sets.length === 0) return result;
   return { ...result, thresholds: evaluateThresholds(sets, result) };
 }

@@ -79,3 +79,25 @@ export function summarizeHistogram(histogram: Histogram): MetricSummary {
     hdr: encodeHistogram(histogram),
   };
 }
+
+/** The HDR settings an encoded histogram was recorded with: histograms add exactly only when these match. */
+export interface HistogramSettings {
+  lowestUs: number;
+  highestUs: number;
+  significantDigits: number;
+}
+
+export function histogramSettings(base64: string): HistogramSettings {
+  const decoded = hdr.decodeFromCompressedBase64(base64, 32, false) as Histogram & {
+    lowestDiscernibleValue: number;
+    highestTrackableValue: number;
+    numberOfSignificantValueDigits: number;
+  };
+  return { lowestUs: decoded.lowestDiscernibleValue, highestUs: decoded.highestTrackableValue, significantDigits: decoded.numberOfSignificantValueDigits };
+}
+
+export const STANDARD_HISTOGRAM_SETTINGS: HistogramSettings = {
+  lowestUs: HISTOGRAM_LOWEST_US,
+  highestUs: HISTOGRAM_HIGHEST_US,
+  significantDigits: HISTOGRAM_SIGNIFICANT_DIGITS,
+};

@@ -47,6 +47,7 @@ export function renderTextSummary(result: RunResult, resultPath?: string): strin
   lines.push(`  validity   ${validity.ok ? 'ok' : 'INVALID'} (${health})`);
   for (const reason of validity.reasons) lines.push(`             - ${reason}`);
   for (const warning of validity.warnings) lines.push(`  warning    ${warning}`);
+  lines.push(...shardLines(result));
   if (resultPath) lines.push(`  result     ${resultPath}`);
   return lines.join('\n');
 }
@@ -76,4 +77,19 @@ function websocketLines(counters: Record<string, number>, validity: RunResult['v
 
 function percent(part: number, whole: number): string {
   return whole === 0 ? '-' : `${((part / whole) * 100).toFixed(2)}%`;
+}
+
+/** A shard says which part it ran and that thresholds wait for the merge; a merged result names its shards. */
+function shardLines(result: RunResult): string[] {
+  if (result.shard) {
+    const { index, count, startSkewUs, startAt } = result.shard;
+    const start = startAt ? `, started ${formatDurationUs(Math.abs(startSkewUs))} ${startSkewUs < 0 ? 'before' : 'after'} --start-at` : '';
+    return [`  shard      ${index} of ${count}${start}; thresholds: judged at merge`];
+  }
+  if (result.merged) {
+    const { shards, count, missing, startSpreadUs } = result.merged;
+    const absent = missing.length > 0 ? `, missing ${missing.join(', ')}` : '';
+    return [`  merged     ${shards.length} of ${count} shards${absent}; starts spread over ${formatDurationUs(startSpreadUs)}`];
+  }
+  return [];
 }

@@ -128,6 +128,50 @@ export const deliveryResultSchema = z.object({
   ledgerBalanced: z.boolean(),
 });
 
+/** A shard's place in a sharded run (`run --shard I/N`): what merge checks and aligns on. */
+export const shardInfoSchema = z.object({
+  /** 0-based, so Kubernetes' JOB_COMPLETION_INDEX fits as is. */
+  index: z.number().int().min(0),
+  count: z.number().int().min(1),
+  /** sha256 of the resolved scenario (secrets excluded) and `count`: shards of one plan share it. */
+  planHash: z.string().min(1),
+  /** Wall-clock instant this shard's schedule started (ISO-8601, µs resolution in startSkewUs). */
+  startedAt: z.string(),
+  /** How far after the asked `--start-at` the schedule started (µs; 0 without --start-at). */
+  startSkewUs: z.number().int(),
+  /** The asked common start (`--start-at`), when one was given. */
+  startAt: z.string().optional(),
+});
+
+/** One shard as merge saw it: enough to show its health beside the merged numbers. */
+export const mergedShardSchema = z.object({
+  index: z.number().int().min(0),
+  file: z.string(),
+  hostname: z.string().optional(),
+  startedAt: z.string(),
+  startSkewUs: z.number().int(),
+  durationMs: z.number().min(0),
+  valid: z.boolean(),
+  reasons: z.array(z.string()),
+  cpuMs: z.number().min(0),
+  maxRssBytes: z.number().int().min(0),
+  eventLoopDelayP99Us: integerUs,
+  lateSendFraction: z.number().min(0).max(1),
+  achievedRatePerSec: z.number().min(0).optional(),
+});
+
+/** Present on the result of `pushbench merge`: which shards it holds and which are missing. */
+export const mergeInfoSchema = z.object({
+  count: z.number().int().min(1),
+  planHash: z.string().min(1),
+  startAt: z.string().optional(),
+  /** The spread of the shards' actual starts (latest - earliest, µs). */
+  startSpreadUs: z.number().int().min(0),
+  shards: z.array(mergedShardSchema),
+  /** Indexes absent from the merge (only with --allow-partial; the result is then invalid). */
+  missing: z.array(z.number().int().min(0)),
+});
+
 export const runResultSchema = z.object({
   schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
   tool: z.object({ name: z.literal('pushbench'), version: z.string() }),
@@ -148,6 +192,10 @@ export const runResultSchema = z.object({
   thresholds: z.array(thresholdEvaluationSchema).optional(),
   /** Present for a `delivery` scenario: per transport, in the order they ran. */
   delivery: deliveryResultSchema.optional(),
+  /** Present on one shard's result (`run --shard I/N`). */
+  shard: shardInfoSchema.optional(),
+  /** Present on a merged result (`pushbench merge`). */
+  merged: mergeInfoSchema.optional(),
 });
 
 export type RunResult = z.output<typeof runResultSchema>;
@@ -158,4 +206,8 @@ export type EnvInfo = z.output<typeof envSchema>;
 export type ThresholdEvaluation = z.output<typeof thresholdEvaluationSchema>;
 export type Trial = z.output<typeof trialSchema>;
 export type DeliveryResult = z.output<typeof deliveryResultSchema>;
+export type TimelinePoint = z.output<typeof timelinePointSchema>;
+export type ShardInfo = z.output<typeof shardInfoSchema>;
+export type MergeInfo = z.output<typeof mergeInfoSchema>;
+export type MergedShard = z.output<typeof mergedShardSchema>;
 export type DeliveryTransportResult = z.output<typeof deliveryTransportSchema>;

@@ -11,6 +11,7 @@ import { metricTables } from './metric-tables.js';
 import type { ChartSection, ReportData } from './report-data.js';
 import { REPORT_STYLE } from './report-style.js';
 import { environmentTable, scenarioBlocks, validityTable } from './run-details.js';
+import { shardSection } from './shard-table.js';
 import { summaryTable } from './summary-table.js';
 
 /** The id of the `<script type="application/json">` holding ReportData. */
@@ -51,6 +52,7 @@ ${sections.slice(1).join('\n')}
 <section id="validity"><h2>Validity</h2><p class="note">Was the load generator able to keep its schedule? Late sends and a busy event loop mean the generator, not the target, set the pace.</p>
 ${validityTable(results, runs)}
 </section>
+${shardSection(results)}
 <section id="environment"><h2>Environment</h2>
 ${environmentTable(results, runs)}
 </section>
