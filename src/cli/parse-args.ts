@@ -28,6 +28,8 @@ export function buildCli(argv: string[], outcome: { exitCode: number }): Argv {
           .option('rate', { type: 'number', describe: 'replace the open-model rate (requests per second)' })
           .option('json', { type: 'boolean', default: false, describe: 'print result.json to stdout instead of the summary' })
           .option('repeat', { type: 'number', describe: 'run N trials and keep them all in one result (compare uses their medians)' })
+          .option('shard', { type: 'string', describe: 'run part I of N (I 0-based, e.g. $JOB_COMPLETION_INDEX/4); default $PUSHBENCH_SHARD; merge the parts with `pushbench merge`' })
+          .option('start-at', { type: 'string', describe: 'start the schedule at this wall-clock instant (ISO-8601 with zone, or Unix ms), once targets and pools are up' })
           .option('junit', { type: 'string', describe: 'write the thresholds as JUnit XML to this file' })
           .option('markdown', { type: 'string', describe: 'write a Markdown summary to this file (and append it to $GITHUB_STEP_SUMMARY)' }),
       async (args) => {

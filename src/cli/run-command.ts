@@ -4,6 +4,8 @@ import { defaultRunDir, writeResult } from '../result/write-result.js';
 import { renderTextSummary } from '../report/text-summary.js';
 import { writeRunReport } from '../report/write-report.js';
 import { createProgressPrinter } from './progress-printer.js';
+import { parseShard } from '../run/shard-plan.js';
+import { parseStartAt } from '../run/start-gate.js';
 import { checkRepeat, renderRunGate, runExitCode, runTrials, withThresholds, writeRunCiOutputs } from '../gate/run-gate.js';
 
 export const DEFAULT_SCENARIO = 'webhook-vs-websocket';
@@ -19,12 +21,20 @@ export interface RunArgs {
   repeat?: number | undefined;
   junit?: string | undefined;
   markdown?: string | undefined;
+  /** `--shard I/N`; PUSHBENCH_SHARD when the flag is absent. */
+  shard?: string | undefined;
+  /** `--start-at <ISO-8601 | unix ms>` */
+  startAt?: string | undefined;
 }
 
 /** `pushbench run`: argv -> runScenario -> result.json + summary. Returns the exit code. */
 export async function runCommand(args: RunArgs): Promise<number> {
   const overrides = overridesFrom(args);
   const repeat = checkRepeat(args.repeat);
+  const shardText = args.shard ?? process.env.PUSHBENCH_SHARD;
+  const shard = shardText === undefined || shardText === '' ? undefined : parseShard(shardText, args.shard !== undefined ? '--shard' : 'PUSHBENCH_SHARD');
+  if (shard && repeat > 1) throw new InputError('--repeat: a shard runs its part once; repeat the whole sharded run instead');
+  const startAtMs = args.startAt === undefined ? undefined : parseStartAt(args.startAt);
   const file = resolveScenarioPath(args.scenario ?? DEFAULT_SCENARIO);
   const scenario = await loadScenario(file, overrides);
   const controller = new AbortController();
@@ -43,10 +53,18 @@ export async function runCommand(args: RunArgs): Promise<number> {
     const onTrial = (trial: number, of: number): void => {
       if (of > 1) process.stderr.write(`${trial > 1 ? '\n' : ''}trial ${trial} of ${of}\n`);
     };
-    const trials = await runTrials(scenario, { repeat, onTrial, signal: controller.signal, onProgress: (progress) => printer.print(progress) });
-    const result = withThresholds(trials, scenario);
+    const trials = await runTrials(scenario, {
+      repeat,
+      onTrial,
+      signal: controller.signal,
+      onProgress: (progress) => printer.print(progress),
+      ...(shard ? { shard } : {}),
+      ...(startAtMs !== undefined ? { startAtMs } : {}),
+    });
+    // A shard's numbers are a part: its thresholds are judged on the merged result.
+    const result = shard ? trials : withThresholds(trials, scenario);
     printer.done();
-    const outDir = args.out ?? defaultRunDir(scenario.config.name, startedAt);
+    const outDir = args.out ?? defaultRunDir(shard ? `${scenario.config.name}-shard-${shard.index}-of-${shard.count}` : scenario.config.name, startedAt);
     const path = await writeResult(result, outDir);
     const reportPath = await writeRunReport(result, outDir);
     if (args.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');

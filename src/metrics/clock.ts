@@ -18,3 +18,8 @@ export function sleepMs(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', done, { once: true });
   });
 }
+
+/** Wall-clock microseconds since the Unix epoch (for a common start across hosts, never for latency). */
+export function wallClockUs(): number {
+  return Math.round((performance.timeOrigin + performance.now()) * 1000);
+}

@@ -138,6 +138,17 @@ export class Recorder {
     this.currentSecond = 0;
   }
 
+  /**
+   * Moves second 0 to `startUs` (monotonic µs; the measured schedule's start, e.g. a common
+   * --start-at), so timelines of shards line up. Totals are kept; per-second points recorded
+   * before are dropped (what counted in them lands in the first new second).
+   */
+  restartAt(startUs: number): void {
+    this.runStartUs = startUs;
+    this.timeline.length = 0;
+    this.currentSecond = 0;
+  }
+
   /** When the run's second 0 began (monotonic µs). */
   get startUs(): number {
     return this.runStartUs;

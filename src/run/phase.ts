@@ -1,3 +1,4 @@
+import type { Stripe } from '../load/stripe.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { ProgressSnapshot } from './progress.js';
 import type { DeliveryResult, ProcessStats, ShardHealth } from '../result/run-result.js';
@@ -30,6 +31,13 @@ export interface PhaseOutcome {
 export interface PhaseContext {
   recorder: Recorder;
   seed: number;
+  /** This shard's part of the plan (`--shard I/N`); stripe 0 of 1 for an unsharded run. */
+  stripe: Stripe;
+  /**
+   * Called once targets and pools are up, right before the measured schedule: waits for the
+   * common start (--start-at) and returns it (monotonic µs). The first call also makes it second 0.
+   */
+  waitForStart(signal?: AbortSignal): Promise<number>;
   signal?: AbortSignal;
   onProgress?: (progress: ProgressSnapshot) => void;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { RunError } from '../errors.js';
+import { InputError, RunError } from '../errors.js';
+import { WHOLE_PLAN, type Stripe } from '../load/stripe.js';
 import { Recorder } from '../metrics/recorder.js';
 import { startProcessMonitor } from '../metrics/process-monitor.js';
 import type { LoadedScenario } from '../scenario/load-scenario.js';
@@ -10,6 +11,8 @@ import { RESULT_SCHEMA_VERSION, type RunResult } from '../result/run-result.js';
 import type { PhaseContext, PhaseOutcome } from './phase.js';
 import type { ProgressSnapshot } from './progress.js';
 import { judgeValidity } from './validity.js';
+import { planHash, unshardableReason } from './shard-plan.js';
+import { StartGate } from './start-gate.js';
 import { runWebhookPhase } from './webhook-phase.js';
 import { runWebsocketPhase } from './websocket-phase.js';
 import { runDeliveryPhase } from './delivery-phase.js';
@@ -19,17 +22,33 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called once a second while load runs. */
   onProgress?: (progress: ProgressSnapshot) => void;
+  /** Run only part I of N of the plan (`--shard I/N`); the result gains `shard` and its thresholds wait for merge. */
+  shard?: Stripe;
+  /** A common start (Unix ms, `--start-at`): the schedule starts at that wall-clock instant. */
+  startAtMs?: number;
 }
 
 /** Runs a validated scenario: each section's phase (targets up -> load -> drain -> targets down) -> RunResult. */
 export async function runScenario(scenario: LoadedScenario, options: RunOptions = {}): Promise<RunResult> {
   const { config } = scenario;
+  const stripe = options.shard ?? WHOLE_PLAN;
+  const unshardable = options.shard ? unshardableReason(config, options.shard.count) : undefined;
+  if (unshardable) throw new InputError(`--shard: ${scenario.file}: ${unshardable}`);
   const startedAt = new Date();
   const monitor = startProcessMonitor();
   const recorder = new Recorder();
+  const gate = new StartGate(options.startAtMs);
+  let started = false;
   const context: PhaseContext = {
     recorder,
     seed: config.seed,
+    stripe,
+    waitForStart: async (signal) => {
+      const startUs = await gate.open(signal);
+      if (!started) recorder.restartAt(startUs);
+      started = true;
+      return startUs;
+    },
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
@@ -42,6 +61,12 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
   const health = monitor.stop();
   const interrupted = options.signal?.aborted ?? false;
   const delivery = outcomes.find((outcome) => outcome.delivery)?.delivery;
+  const validity = judgeValidity(outcomes, health, interrupted);
+  if (gate.reason) {
+    validity.ok = false;
+    validity.reasons.push(gate.reason);
+  }
+  const start = gate.start ?? { startedAt: startedAt.toISOString(), startSkewUs: 0 };
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
     tool: { name: 'pushbench', version: toolVersion() },
@@ -54,8 +79,19 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
     metrics: output.metrics,
     counters: output.counters,
     timeline: output.timeline,
-    validity: judgeValidity(outcomes, health, interrupted),
+    validity,
     ...(delivery ? { delivery } : {}),
+    ...(options.shard
+      ? {
+          shard: {
+            index: options.shard.index,
+            count: options.shard.count,
+            planHash: planHash(config, options.shard.count),
+            ...start,
+            ...(options.startAtMs !== undefined ? { startAt: new Date(options.startAtMs).toISOString() } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -43,6 +43,8 @@ export async function runWebhookPhase(webhook: WebhookConfig, context: PhaseCont
         targetUrl: receiver?.url ?? (webhook.target as URL).href,
         seed: context.seed,
         recorder,
+        stripe: context.stripe,
+        waitForStart: (signal) => context.waitForStart(signal),
         ...(context.signal ? { signal: context.signal } : {}),
         ...(receiver ? { onWarmedUp: () => receiver!.reset() } : {}),
       });

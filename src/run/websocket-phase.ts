@@ -1,3 +1,4 @@
+import { shareOf, type Stripe } from '../load/stripe.js';
 import { LiveTotals } from '../load/websocket/live-totals.js';
 import { connectionsPerProcess, isLoopbackLiteral, planShards, processCount } from '../load/websocket/shard-plan.js';
 import { startShardProcess, type ShardProcess } from '../load/websocket/shard-handle.js';
@@ -23,8 +24,9 @@ const RAMP_TIMEOUT_FLOOR_MS = 30_000;
  * -> servers stop and report. Every child is asked to finish, killed if it will not, and a child
  * that dies on its own becomes a reason the run is invalid, never a hang.
  */
-export async function runWebsocketPhase(config: WebsocketConfig, context: PhaseContext): Promise<PhaseOutcome> {
+export async function runWebsocketPhase(whole: WebsocketConfig, context: PhaseContext): Promise<PhaseOutcome> {
   const { recorder, signal } = context;
+  const { config, firstConnection } = shardPart(whole, context.stripe);
   const perProcess = connectionsPerProcess();
   const live = new LiveTotals(recorder);
   const reasons: string[] = [];
@@ -42,6 +44,7 @@ export async function runWebsocketPhase(config: WebsocketConfig, context: PhaseC
       {
         targets,
         connections: config.connections,
+        firstConnection,
         connectRatePerSec: config.connectRatePerSec,
         connectTimeoutMs: config.connectTimeoutUs / 1000,
         loopback: targets.every(isLoopbackLiteral),
@@ -63,6 +66,7 @@ export async function runWebsocketPhase(config: WebsocketConfig, context: PhaseC
       });
     }, PROGRESS_INTERVAL_MS);
 
+    await context.waitForStart(signal);
     const rampStartUs = nowUs();
     let openedInRamp = 0;
     const rampTimeoutMs = Math.max(RAMP_TIMEOUT_FLOOR_MS, (rampUs / 1000) * RAMP_SLACK + config.connectTimeoutUs / 1000);
@@ -105,6 +109,20 @@ export async function runWebsocketPhase(config: WebsocketConfig, context: PhaseC
     clearInterval(progressTimer);
     for (const child of [...shards, ...servers]) child.link.kill();
   }
+}
+
+/**
+ * This shard's part of the WebSocket plan: its contiguous share of the connections (numbered from
+ * `firstConnection` in the global plan) and the same share of the connect rate, so the shards'
+ * connections and rates sum exactly to the plan's; echo is per connection, so it splits with them.
+ */
+function shardPart(config: WebsocketConfig, stripe: Stripe): { config: WebsocketConfig; firstConnection: number } {
+  if (stripe.count === 1) return { config, firstConnection: 0 };
+  const share = shareOf(config.connections, stripe);
+  return {
+    config: { ...config, connections: share.count, connectRatePerSec: (config.connectRatePerSec * share.count) / config.connections },
+    firstConnection: share.first,
+  };
 }
 
 async function startServers(config: WebsocketConfig, count: number, live: LiveTotals): Promise<WsServerProcess[]> {

@@ -3,6 +3,7 @@ import { Recorder } from '../../metrics/recorder.js';
 import type { ClosedLoadConfig, OpenLoadConfig, WebhookConfig } from '../../scenario/schema.js';
 import { runPacer } from '../pacer.js';
 import { buildSchedule, constantSchedule } from '../schedule.js';
+import { globalIndex, shareOf, stripeSchedule, WHOLE_PLAN, type Stripe } from '../stripe.js';
 import { parseEndpoint } from './endpoint.js';
 import { EventFactory } from './event-factory.js';
 import { decodeSecret } from './signing.js';
@@ -17,6 +18,10 @@ export interface WebhookLoadOptions {
   signal?: AbortSignal;
   /** Called after the warm-up, before measuring starts (the built-in receiver forgets the warm-up here). */
   onWarmedUp?: () => Promise<void>;
+  /** This shard's part of the plan (`--shard I/N`); the whole plan by default. */
+  stripe?: Stripe;
+  /** Waits until the measured schedule may start (a common `--start-at`) and returns its start (monotonic µs). */
+  waitForStart?: (signal?: AbortSignal) => Promise<number>;
 }
 
 /** What the generator knows about its own pace, for the validity section. */
@@ -88,16 +93,29 @@ function startingRatePerSec(load: OpenLoadConfig): number {
   return load.pattern === 'ramp' ? Math.max(load.ramp?.fromPerSec ?? 0, load.ratePerSec / 10) : load.ratePerSec;
 }
 
+/** The measured schedule's start: the common start when there is one, else 1 ms from now. */
+function scheduleStart(options: WebhookLoadOptions): Promise<number> {
+  return options.waitForStart ? options.waitForStart(options.signal) : Promise.resolve(nowUs() + 1_000);
+}
+
 async function runOpen(options: WebhookLoadOptions, load: OpenLoadConfig): Promise<WebhookLoadOutcome> {
-  const schedule = buildSchedule(load);
-  const sender = createSender(options, load.connections);
+  const stripe = options.stripe ?? WHOLE_PLAN;
+  // Each shard's pacer runs the global schedule and fires only its stripe; seqs are global indexes, so event ids stay unique.
+  const schedule = stripeSchedule(buildSchedule(load), stripe);
+  const sender = createSender(options, Math.max(1, shareOf(load.connections, stripe).count));
   await sender.warmUp(WARM_CONNECTIONS, WARM_UP_MAX_MS);
   await warmUp(sender, options, async (durationUs) => {
-    const warmSchedule = constantSchedule(startingRatePerSec(load), durationUs);
-    await runPacer(warmSchedule, nowUs() + 1_000, (index, intendedUs) => sender.submit(WARM_UP_FIRST_SEQ + index, intendedUs), options.signal);
+    const warmSchedule = stripeSchedule(constantSchedule(startingRatePerSec(load), durationUs), stripe);
+    await runPacer(warmSchedule, nowUs() + 1_000, (index, intendedUs) => sender.submit(WARM_UP_FIRST_SEQ + globalIndex(index, stripe), intendedUs), options.signal);
   });
-  const startUs = nowUs() + 1_000;
-  const pace = await runPacer(schedule, startUs, (index, intendedUs) => sender.submit(index, intendedUs), options.signal, options.recorder.metric('generator.sendLag'));
+  const startUs = await scheduleStart(options);
+  const pace = await runPacer(
+    schedule,
+    startUs,
+    (index, intendedUs) => sender.submit(globalIndex(index, stripe), intendedUs),
+    options.signal,
+    options.recorder.metric('generator.sendLag'),
+  );
   // A pacer that fell behind dispatched its last request after the schedule's end: that stretches the
   // window and lowers the achieved rate, as it should.
   const activeUs = options.signal?.aborted ? nowUs() - startUs : Math.max(schedule.durationUs, pace.lastDispatchUs - startUs);
@@ -113,28 +131,39 @@ async function runOpen(options: WebhookLoadOptions, load: OpenLoadConfig): Promi
   };
 }
 
+/**
+ * The closed model: each of this shard's connections (its share of `load.connections`) sends the
+ * next request as soon as the previous one is answered. Request k of this shard carries the
+ * global seq index + k x count, so ids stay unique across shards.
+ */
 async function runClosed(options: WebhookLoadOptions, load: ClosedLoadConfig): Promise<WebhookLoadOutcome> {
+  const stripe = options.stripe ?? WHOLE_PLAN;
+  const connections = shareOf(load.connections, stripe).count;
   let running = false;
-  let seq = 0;
-  const sender: WebhookSender = createSender(options, load.connections, () => {
-    if (running) sender.submit(seq++, nowUs());
+  let local = 0;
+  let firstSeq = 0;
+  const nextSeq = (): number => firstSeq + globalIndex(local++, stripe);
+  const sender: WebhookSender = createSender(options, Math.max(1, connections), () => {
+    if (running) sender.submit(nextSeq(), nowUs());
   });
-  /** Keeps every connection busy for `durationUs`; returns how many requests that started. */
-  const loop = async (durationUs: number): Promise<void> => {
+  /** Keeps every connection busy from `startUs` for `durationUs`. */
+  const loop = async (startUs: number, durationUs: number): Promise<void> => {
+    const waitUs = startUs - nowUs();
+    if (waitUs > 0) await sleepMs(waitUs / 1000, options.signal);
     running = true;
-    const startUs = nowUs();
-    for (let i = 0; i < load.connections; i++) sender.submit(seq++, startUs);
-    await sleepMs(durationUs / 1000, options.signal);
+    for (let i = 0; i < connections; i++) sender.submit(nextSeq(), startUs);
+    await sleepMs(Math.max(0, startUs + durationUs - nowUs()) / 1000, options.signal);
     running = false;
   };
   await warmUp(sender, options, async (durationUs) => {
-    seq = WARM_UP_FIRST_SEQ;
-    await loop(durationUs);
+    firstSeq = WARM_UP_FIRST_SEQ;
+    await loop(nowUs(), durationUs);
   });
-  seq = 0;
-  const startUs = nowUs();
-  await loop(load.durationUs);
+  firstSeq = 0;
+  local = 0;
+  const startUs = await scheduleStart(options);
+  await loop(startUs, load.durationUs);
   const activeUs = nowUs() - startUs;
   await drain(sender, options);
-  return { activeUs, dispatched: seq, lateSends: 0 };
+  return { activeUs, dispatched: local, lateSends: 0 };
 }

@@ -29,6 +29,8 @@ export function processCount(connections: number, perProcess: number): number {
 export interface SwarmPlanInput {
   targets: string[];
   connections: number;
+  /** Number of the first connection in the whole plan (a `--shard` holds a range of it). */
+  firstConnection?: number;
   connectRatePerSec: number;
   connectTimeoutMs: number;
   /** Loopback targets only: spread shards over source addresses 127.0.0.2, 127.0.0.3, ... when one target gets more connections than one address can hold. */
@@ -44,7 +46,7 @@ export function planShards(input: SwarmPlanInput, perProcess: number): SwarmOpti
   const count = processCount(input.connections, perProcess);
   const spreadSources = input.loopback && input.connections / input.targets.length > CONNECTIONS_PER_SOURCE_ADDRESS;
   const plans: SwarmOptions[] = [];
-  let first = 0;
+  let first = input.firstConnection ?? 0;
   for (let index = 0; index < count; index++) {
     const connections = Math.floor(input.connections / count) + (index < input.connections % count ? 1 : 0);
     const connectRatePerSec = (input.connectRatePerSec * connections) / input.connections;

@@ -38,7 +38,7 @@ function refusal(inputs: ShardInput[], allowPartial = false): string[] {
     mergeShardResults(inputs, { allowPartial });
   } catch (error) {
     expect(error).toBeInstanceOf(InputError);
-    return (error as InputError).lines;
+    return [...(error as InputError).lines];
   }
   throw new Error('merge did not refuse');
 }
