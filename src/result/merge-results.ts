@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import { histogramSettings, STANDARD_HISTOGRAM_SETTINGS, type HistogramSettings } from '../metrics/histogram.js';
 import { combineValidity, mergeMetrics, round, sum, sumCounters } from './merge-parts.js';
-import type { DeliveryResult, DeliveryTransportResult, MergedShard, RunResult, ShardInfo, TimelinePoint } from './run-result.js';
+import type { DeliveryResult, DeliveryTransportResult, MergedShard, RunResult, ShardInfo, TimelinePoint, Validity } from './run-result.js';
 
 /** One shard's result and the file it came from (named in every refusal). */
 export interface ShardInput {
@@ -45,6 +45,7 @@ export function mergeShardResults(inputs: readonly ShardInput[], options: MergeO
   // Every shard's rates are over the same planned window, so the plan's rates are their sums.
   if (asked.length > 0) validity.askedRatePerSec = round(sum(asked), 2);
   if (achieved.length > 0) validity.achievedRatePerSec = round(sum(achieved), 2);
+  Object.assign(validity, websocketValidity(shards.map(({ result }) => result.validity)));
   const delivery = mergeDelivery(shards.map(({ result }) => result.delivery));
   if (delivery && !delivery.ledgerBalanced) {
     validity.ok = false;
@@ -237,6 +238,21 @@ function addLedgers(a: DeliveryTransportResult, b: DeliveryTransportResult): Del
     bytesPerDelivered: delivered === 0 ? 0 : round(bytesOnWire / delivered, 1),
     peakSockets: a.peakSockets + b.peakSockets,
     ...(attempts !== undefined ? { attempts, retryAmplification: published === 0 ? 0 : round(attempts / published, 4) } : {}),
+  };
+}
+
+/**
+ * WebSocket figures of shards that ran side by side: every shard's processes, the connect rates
+ * added, client memory per connection the mean of the shards' (their shares differ by at most one).
+ */
+function websocketValidity(all: readonly Validity[]): Pick<Validity, 'shards' | 'clientBytesPerConnection' | 'connectRatePerSec'> {
+  const processes = all.flatMap((validity) => validity.shards ?? []);
+  const bytes = all.flatMap((validity) => (validity.clientBytesPerConnection === undefined ? [] : [validity.clientBytesPerConnection]));
+  const rates = all.flatMap((validity) => (validity.connectRatePerSec === undefined ? [] : [validity.connectRatePerSec]));
+  return {
+    ...(processes.length > 0 ? { shards: processes } : {}),
+    ...(bytes.length > 0 ? { clientBytesPerConnection: Math.round(sum(bytes) / bytes.length) } : {}),
+    ...(rates.length > 0 ? { connectRatePerSec: round(sum(rates), 1) } : {}),
   };
 }
 
