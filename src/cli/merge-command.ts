@@ -1,10 +1,8 @@
 import { findResultFiles } from '../result/find-results.js';
 import { mergeShardResults } from '../result/merge-results.js';
 import { readResult } from '../result/read-result.js';
-import { writeResult } from '../result/write-result.js';
-import { renderTextSummary } from '../report/text-summary.js';
-import { writeRunReport } from '../report/write-report.js';
-import { renderRunGate, runExitCode, withSavedThresholds, writeRunCiOutputs } from '../gate/run-gate.js';
+import { withSavedThresholds } from '../gate/run-gate.js';
+import { finishResult } from './finish-result.js';
 
 export interface MergeArgs {
   inputs: string[];
@@ -20,12 +18,5 @@ export async function mergeCommand(args: MergeArgs): Promise<number> {
   const files = await findResultFiles(args.inputs, args.out);
   const inputs = await Promise.all(files.map(async (file) => ({ file, result: await readResult(file) })));
   const result = withSavedThresholds(mergeShardResults(inputs, { allowPartial: args.allowPartial ?? false }));
-  const path = await writeResult(result, args.out);
-  const reportPath = await writeRunReport(result, args.out);
-  if (args.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  else process.stdout.write(`${renderTextSummary(result, path)}\n  report     ${reportPath}\n`);
-  const gate = renderRunGate(result);
-  if (gate) (args.json ? process.stderr : process.stdout).write(gate + '\n');
-  await writeRunCiOutputs(result, { junit: args.junit, markdown: args.markdown });
-  return runExitCode(result);
+  return finishResult(result, { outDir: args.out, json: args.json, junit: args.junit, markdown: args.markdown });
 }

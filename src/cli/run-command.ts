@@ -1,12 +1,11 @@
 import { InputError } from '../errors.js';
 import { loadScenario, resolveScenarioPath, type ScenarioOverrides } from '../scenario/load-scenario.js';
-import { defaultRunDir, writeResult } from '../result/write-result.js';
-import { renderTextSummary } from '../report/text-summary.js';
-import { writeRunReport } from '../report/write-report.js';
+import { defaultRunDir } from '../result/write-result.js';
+import { finishResult } from './finish-result.js';
 import { createProgressPrinter } from './progress-printer.js';
 import { parseShard } from '../run/shard-plan.js';
 import { parseStartAt } from '../run/start-gate.js';
-import { checkRepeat, renderRunGate, runExitCode, runTrials, withThresholds, writeRunCiOutputs } from '../gate/run-gate.js';
+import { checkRepeat, runTrials, withThresholds } from '../gate/run-gate.js';
 
 export const DEFAULT_SCENARIO = 'webhook-vs-websocket';
 
@@ -65,14 +64,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     const result = shard ? trials : withThresholds(trials, scenario);
     printer.done();
     const outDir = args.out ?? defaultRunDir(shard ? `${scenario.config.name}-shard-${shard.index}-of-${shard.count}` : scenario.config.name, startedAt);
-    const path = await writeResult(result, outDir);
-    const reportPath = await writeRunReport(result, outDir);
-    if (args.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-    else process.stdout.write(`${renderTextSummary(result, path)}\n  report     ${reportPath}\n`);
-    const gate = renderRunGate(result);
-    if (gate) (args.json ? process.stderr : process.stdout).write(gate + '\n');
-    await writeRunCiOutputs(result, { junit: args.junit, markdown: args.markdown });
-    return runExitCode(result);
+    return await finishResult(result, { outDir, json: args.json, junit: args.junit, markdown: args.markdown });
   } finally {
     process.off('SIGINT', onSigint);
   }
