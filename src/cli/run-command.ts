@@ -58,7 +58,17 @@ export async function runCommand(args: RunArgs): Promise<number> {
       signal: controller.signal,
       onProgress: (progress) => printer.print(progress),
       ...(shard ? { shard } : {}),
-      ...(startAtMs !== undefined ? { startAtMs } : {}),
+      ...(startAtMs !== undefined
+        ? {
+            startAtMs,
+            onWaitingForStart: (waitMs: number) =>
+              process.stderr.write(
+                waitMs >= 0
+                  ? `ready; waiting ${(waitMs / 1000).toFixed(1)} s for --start-at ${new Date(startAtMs).toISOString()}\n`
+                  : `ready ${(-waitMs / 1000).toFixed(1)} s after --start-at ${new Date(startAtMs).toISOString()}: this run is late\n`,
+              ),
+          }
+        : {}),
     });
     // A shard's numbers are a part: its thresholds are judged on the merged result.
     const result = shard ? trials : withThresholds(trials, scenario);

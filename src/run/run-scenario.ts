@@ -26,6 +26,8 @@ export interface RunOptions {
   shard?: Stripe;
   /** A common start (Unix ms, `--start-at`): the schedule starts at that wall-clock instant. */
   startAtMs?: number;
+  /** Called when targets and pools are up and the run waits `waitMs` for --start-at (negative: it is late). */
+  onWaitingForStart?: (waitMs: number) => void;
 }
 
 /** Runs a validated scenario: each section's phase (targets up -> load -> drain -> targets down) -> RunResult. */
@@ -37,7 +39,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
   const startedAt = new Date();
   const monitor = startProcessMonitor();
   const recorder = new Recorder();
-  const gate = new StartGate(options.startAtMs);
+  const gate = new StartGate(options.startAtMs, options.onWaitingForStart);
   let started = false;
   const context: PhaseContext = {
     recorder,

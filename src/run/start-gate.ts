@@ -32,7 +32,11 @@ export class StartGate {
   private opened: { startedAtMs: number; skewUs: number } | undefined;
   private lateReason: string | undefined;
 
-  constructor(readonly startAtMs?: number) {}
+  /** `onWait(waitMs)` is told how long the first phase is about to wait for --start-at (for a progress line). */
+  constructor(
+    readonly startAtMs?: number,
+    private readonly onWait?: (waitMs: number) => void,
+  ) {}
 
   /** Waits for the common start; returns the monotonic µs the schedule starts at. */
   async open(signal?: AbortSignal): Promise<number> {
@@ -43,6 +47,7 @@ export class StartGate {
     }
     const targetWallUs = this.startAtMs * 1000;
     const targetUs = nowUs() + (targetWallUs - wallClockUs());
+    this.onWait?.((targetUs - nowUs()) / 1000);
     const sleepUs = targetUs - SPIN_BEFORE_US - nowUs();
     if (sleepUs > 0) await sleepMs(sleepUs / 1000, signal);
     while (nowUs() < targetUs && !signal?.aborted) await new Promise<void>((resolve) => setImmediate(resolve));
