@@ -37,6 +37,10 @@ function canonicalJson(value: unknown): string {
 
 /** Why a scenario cannot be split exactly, or undefined when it can. */
 export function unshardableReason(config: ScenarioConfig, count: number): string | undefined {
+  const load = config.webhook?.load;
+  if (load?.model === 'closed' && load.connections < count) {
+    return `webhook.load.connections (${load.connections}) is fewer than the ${count} shards: every closed-model shard needs at least one connection`;
+  }
   if (config.websocket && config.websocket.connections < count) {
     return `websocket.connections (${config.websocket.connections}) is fewer than the ${count} shards: every shard needs at least one connection`;
   }

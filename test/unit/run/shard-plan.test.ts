@@ -43,6 +43,9 @@ describe('unshardableReason', () => {
     const ws = scenarioFrom('name: w\nwebsocket: { connections: 3, hold: 1s }\n').config;
     expect(unshardableReason(ws, 3)).toBeUndefined();
     expect(unshardableReason(ws, 4)).toMatch(/websocket.connections \(3\) is fewer than the 4 shards/);
+    const closed = scenarioFrom('name: c\nwebhook:\n  load: { model: closed, connections: 2, duration: 1s }\n').config;
+    expect(unshardableReason(closed, 2)).toBeUndefined();
+    expect(unshardableReason(closed, 3)).toMatch(/webhook.load.connections \(2\) is fewer than the 3 shards/);
     const delivery = scenarioFrom('name: d\ndelivery:\n  subscribers: 2\n  transports: [webhook]\n  events: { rate: 10, duration: 1s }\n').config;
     expect(unshardableReason(delivery, 2)).toMatch(/delivery scenario cannot be split/);
   });
