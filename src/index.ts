@@ -4,6 +4,9 @@ export { scenarioSchema, type ScenarioConfig, type WebhookConfig, type DeliveryC
 export { runScenario, type RunOptions } from './run/run-scenario.js';
 export { readResult, parseResult } from './result/read-result.js';
 export { writeResult } from './result/write-result.js';
+export { mergeShardResults, type ShardInput, type MergeOptions } from './result/merge-results.js';
+export { parseShard, planHash } from './run/shard-plan.js';
+export { parseStartAt } from './run/start-gate.js';
 export { RESULT_SCHEMA_VERSION, runResultSchema, type RunResult, type ThresholdEvaluation, type Trial, type DeliveryResult } from './result/run-result.js';
 export { renderTextSummary } from './report/text-summary.js';
 export { renderReport, type RenderReportOptions } from './report/html/render-report.js';
