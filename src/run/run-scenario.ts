@@ -36,6 +36,9 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
   const stripe = options.shard ?? WHOLE_PLAN;
   const unshardable = options.shard ? unshardableReason(config, options.shard.count) : undefined;
   if (unshardable) throw new InputError(`--shard: ${scenario.file}: ${unshardable}`);
+  if (options.startAtMs !== undefined && config.delivery) {
+    throw new InputError(`--start-at: ${scenario.file}: a delivery scenario runs its transports one after another and has no common start to wait for`);
+  }
   const startedAt = new Date();
   const monitor = startProcessMonitor();
   const recorder = new Recorder();
