@@ -7,6 +7,8 @@ export interface ReceiptSnapshot extends ReceiverView {
   unexpected: number;
   /** t3 - t0 of every first receipt, µs, HdrHistogram base64. */
   latencyHdr: string;
+  /** First receipts in each second since the stream's start (index = second); empty before `startAt`. */
+  deliveredPerSecond: number[];
 }
 
 /**
@@ -21,6 +23,8 @@ export class ReceiptBook {
   private duplicates = 0;
   private reordered = 0;
   private unexpected = 0;
+  private streamStartUs: number | undefined;
+  private readonly perSecond: number[] = [];
 
   constructor(
     private readonly events: number,
@@ -28,6 +32,11 @@ export class ReceiptBook {
   ) {
     this.received = new Uint8Array(Math.ceil((events * subscribers) / 8));
     this.highestSeq = new Int32Array(subscribers).fill(-1);
+  }
+
+  /** The stream starts at `startUs` (monotonic µs): first receipts are counted per second from then. */
+  startAt(startUs: number): void {
+    this.streamStartUs = startUs;
   }
 
   /** Records that `subscriber` got event `seq` (scheduled at `scheduledUs`) at `arrivedUs`; returns false for a duplicate. */
@@ -47,7 +56,13 @@ export class ReceiptBook {
     if (seq < this.highestSeq[subscriber]!) this.reordered++;
     else this.highestSeq[subscriber] = seq;
     recordUs(this.latency, arrivedUs - scheduledUs);
+    if (this.streamStartUs !== undefined) this.countSecond(Math.max(0, Math.floor((arrivedUs - this.streamStartUs) / 1_000_000)));
     return true;
+  }
+
+  private countSecond(second: number): void {
+    while (this.perSecond.length <= second) this.perSecond.push(0);
+    this.perSecond[second]!++;
   }
 
   snapshot(): ReceiptSnapshot {
@@ -57,6 +72,7 @@ export class ReceiptBook {
       reordered: this.reordered,
       unexpected: this.unexpected,
       latencyHdr: encodeHistogram(this.latency),
+      deliveredPerSecond: [...this.perSecond],
     };
   }
 }

@@ -22,6 +22,8 @@ export interface TransportReport {
   ledger: Ledger;
   /** t3 - t0 of every delivered pair (µs, HdrHistogram base64). */
   latencyHdr: string;
+  /** First receipts in each second since the stream's start. */
+  deliveredPerSecond: number[];
   /** t1 - t0 of every pair's first send (µs, HdrHistogram base64). */
   sendDelayHdr: string;
   /** CPU of the process(es) doing the sending and the receiving, from the start of the stream to the cut-off. */

@@ -90,6 +90,7 @@ export class WebhookSubscribers {
 
   /** The stream starts at `startUs`: apply the outage window, if any. */
   go(startUs: number, outage: OutageWindow | undefined): void {
+    this.book.startAt(startUs);
     this.cancelOutage = scheduleOutage(
       startUs,
       outage,

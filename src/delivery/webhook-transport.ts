@@ -77,6 +77,7 @@ export async function runWebhookTransport(delivery: DeliveryConfig, options: Tra
       transport: 'webhook',
       ledger: joinLedger(sender.states, receipts),
       latencyHdr: receipts.latencyHdr,
+      deliveredPerSecond: receipts.deliveredPerSecond,
       sendDelayHdr: sender.sendDelayHdr,
       sendCpuMs,
       receiveCpuMs: received.process.cpuMs,

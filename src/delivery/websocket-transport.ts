@@ -28,6 +28,7 @@ export async function runWebsocketTransport(ack: boolean, options: TransportRunO
   try {
     await subscribers.connectAll(CONNECT_TIMEOUT_MS);
     const startUs = nowUs() + START_LEAD_US;
+    subscribers.book.startAt(startUs);
     const stopProgress = startProgress(transport, options, startUs, () => ({
       sentTotal: subscribers.messagesReceived,
       inFlight: 0,
@@ -52,6 +53,7 @@ export async function runWebsocketTransport(ack: boolean, options: TransportRunO
       transport,
       ledger: joinLedger(sent.report.states, received.receipts),
       latencyHdr: received.receipts.latencyHdr,
+      deliveredPerSecond: received.receipts.deliveredPerSecond,
       sendDelayHdr: sent.report.sendDelayHdr,
       sendCpuMs: sent.process.cpuMs,
       receiveCpuMs,

@@ -1,10 +1,11 @@
 import { nowUs } from './clock.js';
 import { createHistogram, decodeHistogram, recordUs, summarizeHistogram, type Histogram, type MetricSummary } from './histogram.js';
 
-/** One second of the run: counter increments in that second, p99 of each metric, last value of each gauge. */
+/** One second of the run: counter increments in that second, p50 and p99 of each metric, last value of each gauge. */
 export interface TimelinePoint {
   second: number;
   counts: Record<string, number>;
+  p50Us: Record<string, number>;
   p99Us: Record<string, number>;
   gauges: Record<string, number>;
 }
@@ -206,7 +207,7 @@ export class Recorder {
   }
 
   private finishSecond(): void {
-    const point: TimelinePoint = { second: this.currentSecond, counts: {}, p99Us: {}, gauges: {} };
+    const point: TimelinePoint = { second: this.currentSecond, counts: {}, p50Us: {}, p99Us: {}, gauges: {} };
     for (const [name, state] of this.counters) {
       if (state.thisSecond !== 0) {
         point.counts[name] = state.thisSecond;
@@ -215,6 +216,7 @@ export class Recorder {
     }
     for (const [name, state] of this.metrics) {
       if (state.thisSecond.totalCount > 0) {
+        point.p50Us[name] = state.thisSecond.getValueAtPercentile(50);
         point.p99Us[name] = state.thisSecond.getValueAtPercentile(99);
         state.thisSecond.reset();
       }

@@ -24,6 +24,8 @@ export const metricSummarySchema = z.object({
 export const timelinePointSchema = z.object({
   second: z.number().int().min(0),
   counts: z.record(z.string(), z.number()),
+  /** Absent in results written before pushbench recorded the per-second median. */
+  p50Us: z.record(z.string(), z.number()).optional(),
   p99Us: z.record(z.string(), z.number()),
   gauges: z.record(z.string(), z.number()),
 });
@@ -118,6 +120,8 @@ export const deliveryTransportSchema = z.object({
   bytesOnWire: z.number().int().min(0),
   bytesPerDelivered: z.number().min(0),
   peakSockets: z.number().int().min(0),
+  /** First receipts of (event, subscriber) pairs in each second since the stream's start (index = second). Absent in older results. */
+  deliveredPerSecond: z.array(z.number().int().min(0)).optional(),
   /** Webhook: attempts made, and attempts / published. */
   attempts: z.number().int().min(0).optional(),
   retryAmplification: z.number().min(0).optional(),
@@ -126,6 +130,10 @@ export const deliveryTransportSchema = z.object({
 export const deliveryResultSchema = z.object({
   transports: z.record(z.string(), deliveryTransportSchema),
   ledgerBalanced: z.boolean(),
+  /** The stream's planned length (each transport streams it from its own start). Absent in older results. */
+  streamDurationUs: z.number().int().min(0).optional(),
+  /** The receiver outage, from the start of each transport's stream. Absent when none was injected (and in older results). */
+  outage: z.object({ atUs: z.number().int().min(0), forUs: z.number().int().min(0) }).optional(),
 });
 
 /** A shard's place in a sharded run (`run --shard I/N`): what merge checks and aligns on. */
@@ -211,3 +219,4 @@ export type ShardInfo = z.output<typeof shardInfoSchema>;
 export type MergeInfo = z.output<typeof mergeInfoSchema>;
 export type MergedShard = z.output<typeof mergedShardSchema>;
 export type DeliveryTransportResult = z.output<typeof deliveryTransportSchema>;
+export type MetricSummary = z.output<typeof metricSummarySchema>;

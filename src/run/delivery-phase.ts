@@ -24,7 +24,13 @@ export async function runDeliveryPhase(delivery: DeliveryConfig, context: PhaseC
     ...(context.onProgress ? { onProgress: context.onProgress } : {}),
   };
   const outcome: PhaseOutcome = { model: 'open', dispatched: 0, lateSends: 0, processes: [], warnings: [], reasons: [] };
-  const result: DeliveryResult = { transports: {}, ledgerBalanced: true };
+  const outage = delivery.faults?.outage;
+  const result: DeliveryResult = {
+    transports: {},
+    ledgerBalanced: true,
+    streamDurationUs: delivery.events.durationUs,
+    ...(outage ? { outage: { atUs: outage.atUs, forUs: outage.forUs } } : {}),
+  };
   for (const transport of delivery.transports) {
     if (context.signal?.aborted) break;
     const report = await runTransport(transport, delivery, options);
@@ -95,6 +101,7 @@ function summarize(report: TransportReport): DeliveryTransportResult {
     bytesOnWire: report.bytesOnWire,
     bytesPerDelivered: ledger.delivered === 0 ? 0 : round(report.bytesOnWire / ledger.delivered, 1),
     peakSockets: report.peakSockets,
+    deliveredPerSecond: report.deliveredPerSecond,
     ...(report.attempts !== undefined
       ? { attempts: report.attempts, retryAmplification: ledger.published === 0 ? 0 : round(report.attempts / ledger.published, 4) }
       : {}),

@@ -109,13 +109,13 @@ async function runOpen(options: WebhookLoadOptions, load: OpenLoadConfig): Promi
     await runPacer(warmSchedule, nowUs() + 1_000, (index, intendedUs) => sender.submit(WARM_UP_FIRST_SEQ + globalIndex(index, stripe), intendedUs), options.signal);
   });
   const startUs = await scheduleStart(options);
-  const pace = await runPacer(
-    schedule,
-    startUs,
-    (index, intendedUs) => sender.submit(globalIndex(index, stripe), intendedUs),
-    options.signal,
-    options.recorder.metric('generator.sendLag'),
-  );
+  // `webhook.scheduled` per second is the asked rate the report sets against sent and ok.
+  const scheduled = options.recorder.counterHandle('webhook.scheduled');
+  const dispatch = (index: number, intendedUs: number): void => {
+    scheduled.add();
+    sender.submit(globalIndex(index, stripe), intendedUs);
+  };
+  const pace = await runPacer(schedule, startUs, dispatch, options.signal, options.recorder.metric('generator.sendLag'));
   // A pacer that fell behind dispatched its last request after the schedule's end: that stretches the
   // window and lowers the achieved rate, as it should.
   const activeUs = options.signal?.aborted ? nowUs() - startUs : Math.max(schedule.durationUs, pace.lastDispatchUs - startUs);

@@ -47,12 +47,12 @@ export const REPORT_CLIENT_SCRIPT = String.raw`(function () {
       type: 'line',
       data: {
         datasets: spec.series.map(function (series) {
-          var run = data.runs[series.run];
           return {
-            label: run.label,
+            label: series.label,
             data: series.points.map(function (point) { return { x: point[0], y: point[1] }; }),
-            borderColor: run.colour,
-            backgroundColor: run.colour,
+            borderColor: series.colour,
+            backgroundColor: series.colour,
+            borderDash: series.dash || [],
             borderWidth: 2,
             pointRadius: series.points.length === 1 ? 3 : 0,
             pointHoverRadius: 4,
@@ -72,6 +72,7 @@ export const REPORT_CLIENT_SCRIPT = String.raw`(function () {
           y: { type: 'linear', beginAtZero: true, title: axisTitle(spec.yLabel) },
         },
         plugins: {
+          pushbenchBands: { bands: spec.bands || [] },
           legend: { position: 'bottom', labels: { boxWidth: 14, boxHeight: 3 } },
           tooltip: {
             callbacks: {
@@ -93,8 +94,7 @@ export const REPORT_CLIENT_SCRIPT = String.raw`(function () {
       data: {
         labels: spec.categories,
         datasets: spec.series.map(function (series) {
-          var run = data.runs[series.run];
-          return { label: run.label, data: series.values, backgroundColor: run.colour, borderColor: run.colour };
+          return { label: series.label, data: series.values, backgroundColor: series.colour, borderColor: series.colour };
         }),
       },
       options: {
@@ -102,16 +102,49 @@ export const REPORT_CLIENT_SCRIPT = String.raw`(function () {
         responsive: true,
         maintainAspectRatio: false,
         scales: { y: { beginAtZero: true, title: axisTitle(spec.yLabel) } },
-        plugins: { legend: { position: 'bottom', labels: { boxWidth: 14 } } },
+        plugins: {
+          legend: { position: 'bottom', labels: { boxWidth: 14 } },
+          tooltip: { callbacks: { label: function (item) { return item.dataset.label + ': ' + withUnit(item.parsed.y, spec.yUnit); } } },
+        },
       },
     };
   }
+
+  /** Shades each band (an outage window) behind the lines, with its label at the top. */
+  var bandsPlugin = {
+    id: 'pushbenchBands',
+    beforeDatasetsDraw: function (chart, args, options) {
+      var bands = options.bands || [];
+      var area = chart.chartArea;
+      var x = chart.scales.x;
+      var ctx = chart.ctx;
+      for (var i = 0; i < bands.length; i++) {
+        var left = Math.max(area.left, x.getPixelForValue(bands[i].fromX));
+        var right = Math.min(area.right, x.getPixelForValue(bands[i].toX));
+        if (right <= left) continue;
+        ctx.save();
+        ctx.fillStyle = 'rgba(120, 120, 120, 0.18)';
+        ctx.fillRect(left, area.top, right - left, area.bottom - area.top);
+        ctx.fillStyle = '#3c4450';
+        ctx.font = '12px system-ui, sans-serif';
+        ctx.textAlign = 'center';
+        ctx.fillText(bands[i].label, (left + right) / 2, area.top + 14);
+        ctx.restore();
+      }
+    },
+  };
 
   function chartSpec(canvas) {
     var address = canvas.getAttribute('data-chart').split('.');
     return data.sections[Number(address[0])].charts[Number(address[1])];
   }
 
+  Chart.register(bandsPlugin);
+  // A printed report shows the folded sections too.
+  window.addEventListener('beforeprint', function () {
+    var folded = document.querySelectorAll('details');
+    for (var i = 0; i < folded.length; i++) folded[i].open = true;
+  });
   Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
   Chart.defaults.color = '#3c4450';
   Chart.defaults.borderColor = '#e3e6ea';

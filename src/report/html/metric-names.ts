@@ -34,6 +34,24 @@ export function errorAreas(results: readonly RunResult[]): string[] {
   return [...new Set(areas)];
 }
 
+/** Rate names grouped by area (`webhook`, `ws`), the asked count (`.scheduled`) first in its area. */
+export function rateAreas(rateNames: readonly string[]): Array<[string, string[]]> {
+  const byArea = new Map<string, string[]>();
+  for (const name of rateNames) byArea.set(areaOf(name), [...(byArea.get(areaOf(name)) ?? []), name]);
+  return [...byArea].map(([area, names]) => [area, [...names].sort((a, b) => Number(b.endsWith('.scheduled')) - Number(a.endsWith('.scheduled')))]);
+}
+
+/** The error classes an area counted (`webhook.errors.timeout`, ...), from the run totals, in first-seen order. */
+export function errorClassNames(results: readonly RunResult[], area: string): string[] {
+  const counters = unionInOrder(results.map((result) => Object.keys(result.counters)));
+  return counters.filter((name) => name.startsWith(`${area}.errors.`));
+}
+
+/** `ws.connections.dropped.<close code>` counts of any second. */
+export function closeCodeNames(results: readonly RunResult[]): string[] {
+  return timelineKeys(results, (point) => Object.keys(point.counts)).filter((name) => name.startsWith('ws.connections.dropped.'));
+}
+
 export function isErrorCount(name: string): boolean {
   return name.includes('.errors.');
 }

@@ -1,10 +1,12 @@
 import type { RunResult } from '../../result/run-result.js';
-import type { ChartSpec } from './chart-spec.js';
+import { seriesStyle, type ChartSpec, type RunStyle } from './chart-spec.js';
+import { deliveryCharts, deliveryDiagnosticCharts } from './delivery-charts.js';
+import { transportSeries } from './delivery-series.js';
 import { runHeadline, type RunHeadline } from './headline.js';
-import { ledgerCharts } from './ledger-charts.js';
-import { runColour } from './run-labels.js';
+import { ledgersOf } from './ledger.js';
+import { runColour, runLook } from './palette.js';
 import { spectrumCharts } from './spectrum-charts.js';
-import { connectionRampCharts, timelineCharts } from './timeline-charts.js';
+import { connectionRampCharts, dropCharts, timelineCharts } from './timeline-charts.js';
 
 /** Marks the embedded JSON of a pushbench report (publish finds reports by it). */
 export const REPORT_DATA_FORMAT = 'pushbench-report/1';
@@ -19,11 +21,16 @@ export interface RunView {
   headline: RunHeadline;
 }
 
+/** The sections of a report, in page order; the page adds each section's tables by id. */
+export type SectionId = 'delivery' | 'delivery-diagnostics' | 'spectrum' | 'timeline' | 'connections';
+
 export interface ChartSection {
-  id: string;
+  id: SectionId;
   heading: string;
   note: string;
   charts: ChartSpec[];
+  /** Shown folded (a `<details>` the reader opens). */
+  collapsed?: boolean;
 }
 
 /** The data embedded in a report as JSON: everything the charts draw, nothing secret. */
@@ -45,20 +52,34 @@ export function buildReportData(results: readonly RunResult[], labels: readonly 
     durationMs: result.durationMs,
     headline: runHeadline(result),
   }));
+  const styleOf: RunStyle = (run) => seriesStyle(runs[run]?.label ?? '', runLook(run).colour, runLook(run).dash);
+  const transports = transportSeries(results, labels);
   const sections: ChartSection[] = [
+    {
+      id: 'delivery',
+      heading: 'Delivery: the same event stream through each transport',
+      note: 'One colour per transport on every chart. Latency runs from the scheduled time to the first receipt, so a sender that falls behind shows its delay. Lower latency is better; delivered should reach the published count.',
+      charts: deliveryCharts(transports),
+    },
+    {
+      id: 'delivery-diagnostics',
+      heading: 'Delivery diagnostics: send delay, attempts, retry amplification, ledger',
+      note: 'How late first sends left, what each transport spent, and every (event, subscriber) pair accounted for: published = delivered + lost + in flight; duplicates and reordering are counted apart.',
+      charts: deliveryDiagnosticCharts(transports),
+      collapsed: true,
+    },
     {
       id: 'spectrum',
       heading: 'Latency by percentile',
       note: 'Latency at every percentile (HdrHistogram plot): the x axis stretches the tail, so p99.9 sits as far from p99 as p99 from p90. Lower is better.',
-      charts: spectrumCharts(results),
+      charts: spectrumCharts(results, styleOf, (metric) => !metric.startsWith('delivery.')),
     },
-    { id: 'timeline', heading: 'Per second', note: 'Rates, p99 latency and errors in each second of the run.', charts: timelineCharts(results) },
-    { id: 'connections', heading: 'Connection ramp', note: 'Connections open at the end of each second.', charts: connectionRampCharts(results) },
+    { id: 'timeline', heading: 'Per second', note: 'Asked and achieved rates, p50/p99 latency and errors by class in each second of the run.', charts: timelineCharts(results, styleOf) },
     {
-      id: 'ledger',
-      heading: 'Delivery: cost and ledger',
-      note: 'What each transport cost for the same event stream, and every (event, subscriber) pair accounted for: published = delivered + lost + in flight; duplicates and reordering are counted apart.',
-      charts: ledgerCharts(results),
+      id: 'connections',
+      heading: 'Connections',
+      note: 'Connections open at the end of each second on the client and the server side, connections dropped by close code, and the health of each process.',
+      charts: [...connectionRampCharts(results, styleOf), ...dropCharts(results, styleOf)],
     },
   ];
   return {
@@ -67,6 +88,11 @@ export function buildReportData(results: readonly RunResult[], labels: readonly 
     generatedAt: generatedAt.toISOString(),
     toolVersion: results[0]?.tool.version ?? '',
     runs,
-    sections: sections.filter((section) => section.charts.length > 0),
+    // The diagnostics section also holds the cost and ledger tables, so it stays whenever a run has a ledger.
+    sections: sections.filter((section) => section.charts.length > 0 || (section.id === 'delivery-diagnostics' && hasLedger(results))),
   };
+}
+
+function hasLedger(results: readonly RunResult[]): boolean {
+  return results.some((result) => result.delivery !== undefined || ledgersOf(result).size > 0);
 }

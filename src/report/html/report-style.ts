@@ -37,13 +37,35 @@ table.summary td { font-size: 15px; }
 .banner ul { margin: 6px 0 0; padding-left: 20px; }
 .banner.invalid { background: var(--worse-bg); color: var(--worse); border: 2px solid var(--worse); font-size: 15px; }
 .banner.warning { background: var(--warn-bg); color: var(--warn); border: 1px solid #f0d48a; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 18px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(520px, 100%), 1fr)); gap: 18px; }
 figure.chart { margin: 0; border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px 6px; }
 figure.chart figcaption { font-weight: 600; margin-bottom: 6px; font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; font-size: 13px; }
 .canvas-box { position: relative; height: 300px; }
 details { margin: 6px 0; }
 summary { cursor: pointer; font-weight: 600; }
+summary h2 { display: inline; }
 pre { background: #f7f8fa; border: 1px solid var(--line); border-radius: 6px; padding: 10px; overflow-x: auto; font-size: 12px; }
 footer { color: var(--muted); text-align: center; padding: 8px 0 24px; font-size: 12px; }
-@media print { body { background: #fff; } section { break-inside: avoid; } header.top { background: #fff; color: var(--ink); } }
+@media (max-width: 600px) {
+  header.top { padding: 16px 14px 12px; } header.top h1 { font-size: 20px; }
+  main { padding: 10px 8px 24px; } section { padding: 12px 10px; margin: 10px 0; }
+  .canvas-box { height: 260px; } th, td { padding: 5px 6px; }
+  .card .value { font-size: 22px; }
+}
+@media print {
+  @page { margin: 12mm; }
+  body { background: #fff; font-size: 11pt; }
+  header.top { background: #fff; color: var(--ink); padding: 0 0 8px; border-bottom: 2px solid var(--ink); }
+  header.top p { color: var(--muted); }
+  main { max-width: none; padding: 0; }
+  section { border: none; padding: 0; margin: 14px 0; }
+  figure.chart, table, .banner { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+  .charts { grid-template-columns: 1fr 1fr; gap: 10px; }
+  .canvas-box { height: 220px; }
+  canvas { max-width: 100% !important; height: auto !important; }
+  .table-wrap { overflow: visible; }
+  .badge.invalid, .banner.invalid { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+  .swatch { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+}
 `;

@@ -6,13 +6,17 @@ import { contentSecurityPolicy } from './content-security-policy.js';
 import { escapeHtml, jsonForScript } from './escape.js';
 import { headlineCards } from './headline-cards.js';
 import { deliveryCostTable } from './delivery-cost-table.js';
+import { deliveryHeadlineTable } from './delivery-headline.js';
+import { transportSeries } from './delivery-series.js';
 import { ledgerTable } from './ledger-table.js';
 import { metricTables } from './metric-tables.js';
-import type { ChartSection, ReportData } from './report-data.js';
+import type { ChartSection, ReportData, SectionId } from './report-data.js';
 import { REPORT_STYLE } from './report-style.js';
 import { environmentTable, scenarioBlocks, validityTable } from './run-details.js';
 import { shardSection } from './shard-table.js';
 import { summaryTable } from './summary-table.js';
+import { webhookTargetsTable } from './webhook-targets-table.js';
+import { wsProcessTable } from './ws-process-table.js';
 
 /** The id of the `<script type="application/json">` holding ReportData. */
 export const REPORT_DATA_ELEMENT_ID = 'pushbench-data';
@@ -25,7 +29,18 @@ export function reportPage(results: readonly RunResult[], data: ReportData): str
   const scenarios = [...new Set(runs.map((run) => run.scenario))].join(', ');
   const subtitle = `${runs.length === 1 ? '1 run' : `${runs.length} runs`} of ${scenarios} · generated ${data.generatedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} by pushbench ${data.toolVersion}`;
   const comparing = runs.length > 1 ? ' Changes are against the first run: green is better, red is worse, grey within ±1%.' : '';
-  const sections = data.sections.map((section, index) => chartSection(section, index, section.id === 'ledger' ? deliveryCostTable(results, runs) + ledgerTable(results, runs) : ''));
+  const transports = transportSeries(results, runs.map((run) => run.label));
+  const tables: Partial<Record<SectionId, string>> = {
+    'delivery-diagnostics': deliveryCostTable(transports) + ledgerTable(results, runs),
+    timeline: webhookTargetsTable(results, runs),
+    connections: wsProcessTable(results, runs),
+  };
+  const sections = new Map(data.sections.map((section, index) => [section.id, chartSection(section, index, tables[section.id] ?? '')]));
+  const allDelivery = results.every((result) => result.delivery !== undefined);
+  const summaryNote = allDelivery
+    ? 'Each transport carried the same seeded event stream to the same subscribers; counts are (event, subscriber) pairs.'
+    : `Throughput, errors and the latency of each run's main metric.${comparing}`;
+  const summary = allDelivery ? deliveryHeadlineTable(transports) : runs.length === 1 && first !== undefined ? headlineCards(first) : summaryTable(runs);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -41,14 +56,17 @@ export function reportPage(results: readonly RunResult[], data: ReportData): str
 <header class="top"><h1>${escapeHtml(data.title)}</h1><p>${escapeHtml(subtitle)}</p></header>
 <main>
 ${runBanners(results, runs)}
-<section id="summary"><h2>Summary</h2><p class="note">${escapeHtml(`Throughput, errors and the latency of each run's main metric.${comparing}`)}</p>
-${runs.length === 1 && first !== undefined ? headlineCards(first) : summaryTable(runs)}
+<section id="summary"><h2>Summary</h2><p class="note">${escapeHtml(summaryNote)}</p>
+${summary}
 </section>
-${sections.slice(0, 1).join('\n')}
+${sections.get('delivery') ?? ''}
+${sections.get('delivery-diagnostics') ?? ''}
+${sections.get('spectrum') ?? ''}
 <section id="percentiles"><h2>Latency percentiles</h2><p class="note">${escapeHtml(`Every latency metric, from the full HDR histogram of each run.${comparing}`)}</p>
 ${metricTables(results, runs)}
 </section>
-${sections.slice(1).join('\n')}
+${sections.get('timeline') ?? ''}
+${sections.get('connections') ?? ''}
 <section id="validity"><h2>Validity</h2><p class="note">Was the load generator able to keep its schedule? Late sends and a busy event loop mean the generator, not the target, set the pace.</p>
 ${validityTable(results, runs)}
 </section>
@@ -68,15 +86,14 @@ ${scripts.map((script) => `<script>${script}</script>`).join('\n')}
 `;
 }
 
-function chartSection(section: ChartSection, sectionIndex: number, before: string): string {
+function chartSection(section: ChartSection, sectionIndex: number, tables: string): string {
   const figures = section.charts.map((chart, chartIndex) => {
     const title = escapeHtml(chart.title);
     return `<figure class="chart"><figcaption>${title}</figcaption><div class="canvas-box"><canvas data-chart="${sectionIndex}.${chartIndex}" role="img" aria-label="${title}"></canvas></div></figure>`;
   });
-  return `<section id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.heading)}</h2><p class="note">${escapeHtml(section.note)}</p>
-${before}
-<div class="charts">
-${figures.join('\n')}
-</div>
-</section>`;
+  const charts = figures.length > 0 ? `<div class="charts">\n${figures.join('\n')}\n</div>` : '';
+  const body = `<p class="note">${escapeHtml(section.note)}</p>\n${tables}\n${charts}`;
+  const heading = escapeHtml(section.heading);
+  if (section.collapsed) return `<section id="${section.id}"><details><summary><h2>${heading}</h2></summary>\n${body}\n</details></section>`;
+  return `<section id="${section.id}"><h2>${heading}</h2>${body}</section>`;
 }

@@ -1,56 +1,53 @@
 import type { RunResult } from '../../result/run-result.js';
-import type { LineChartSpec, LineSeries } from './chart-spec.js';
+import type { LineChartSpec, RunStyle } from './chart-spec.js';
 import { latencyScale, roundForChart } from './latency-scale.js';
-import { areaOf, connectionGaugeNames, errorAreas, isErrorCount, rateCountNames, timelineP99Names } from './metric-names.js';
+import { closeCodeNames, connectionGaugeNames, errorAreas, errorClassNames, rateAreas, rateCountNames, timelineP99Names } from './metric-names.js';
+import { keyedLines, secondsChart, type PointValue } from './seconds-chart.js';
 
-type TimelinePoint = RunResult['timeline'][number];
-/** Reads one value from a per-second point; undefined leaves a gap in the line. */
-type PointValue = (point: TimelinePoint) => number | undefined;
-
-/** Per-second charts: each rate, each p99 latency, errors per area. */
-export function timelineCharts(results: readonly RunResult[]): LineChartSpec[] {
-  const rates = rateCountNames(results).map((name) =>
-    secondsChart(results, `${name} per second`, 'events per second', '/s', (point) => point.counts[name] ?? 0),
-  );
-  const p99s = timelineP99Names(results).map((name) => p99Chart(results, name));
-  const errors = errorAreas(results).map((area) =>
-    secondsChart(results, `${area} errors per second`, 'errors per second', '/s', (point) => areaErrors(point, area)),
-  );
-  return [...rates, ...p99s, ...errors];
+/** Per-second charts: the rates of each area (asked vs achieved where the run counts both), p50/p99 of each latency metric, errors by class. */
+export function timelineCharts(results: readonly RunResult[], styleOf: RunStyle): LineChartSpec[] {
+  const rateNames = rateCountNames(results);
+  const rates = rateAreas(rateNames).map(([area, names]) => {
+    const asked = names.some((name) => name.endsWith('.scheduled'));
+    const title = asked ? `${area} requests per second: asked (scheduled) vs achieved (sent, ok)` : `${area} events per second`;
+    return secondsChart(title, 'events per second', '/s', keyedLines(results, styleOf, names, countOf));
+  });
+  const latencies = timelineP99Names(results).map((name) => latencyChart(results, styleOf, name));
+  const errors = errorAreas(results).map((area) => {
+    const classes = errorClassNames(results, area);
+    const keys = classes.length > 0 ? classes : [`${area}.errors`];
+    return secondsChart(`${area} errors per second, by class`, 'errors per second', '/s', keyedLines(results, styleOf, keys, countOf));
+  });
+  return [...rates, ...latencies, ...errors];
 }
 
-/** Open connections over time, one chart per open-connections gauge (client and server side). */
-export function connectionRampCharts(results: readonly RunResult[]): LineChartSpec[] {
-  return connectionGaugeNames(results).map((name) =>
-    secondsChart(results, `${name} (connection ramp)`, 'open connections', '', (point) => point.gauges[name]),
-  );
+/** Open connections over time: client and server gauges in one chart. */
+export function connectionRampCharts(results: readonly RunResult[], styleOf: RunStyle): LineChartSpec[] {
+  const gauges = connectionGaugeNames(results);
+  if (gauges.length === 0) return [];
+  const lines = keyedLines(results, styleOf, gauges, (name) => (point) => point.gauges[name]);
+  return [secondsChart(gauges.length > 1 ? 'open connections: client and server' : `${gauges[0]} (open connections)`, 'open connections', '', lines)];
 }
 
-function p99Chart(results: readonly RunResult[], name: string): LineChartSpec {
+/** Connections dropped (by WebSocket close code) or failed (by class) per second; none when nothing dropped. */
+export function dropCharts(results: readonly RunResult[], styleOf: RunStyle): LineChartSpec[] {
+  const names = closeCodeNames(results);
+  if (names.length === 0) return [];
+  return [secondsChart('connections dropped per second, by close code', 'connections per second', '/s', keyedLines(results, styleOf, names, countOf))];
+}
+
+function countOf(name: string): PointValue {
+  return (point) => point.counts[name] ?? 0;
+}
+
+function latencyChart(results: readonly RunResult[], styleOf: RunStyle, name: string): LineChartSpec {
   const maxUs = Math.max(0, ...results.flatMap((result) => result.timeline.map((point) => point.p99Us[name] ?? 0)));
   const scale = latencyScale(maxUs);
-  const valueOf: PointValue = (point) => {
-    const us = point.p99Us[name];
+  const hasMedian = results.some((result) => result.timeline.some((point) => point.p50Us?.[name] !== undefined));
+  const keys = hasMedian ? ['p50', 'p99'] : ['p99'];
+  const valueOf = (key: string): PointValue => (point) => {
+    const us = key === 'p50' ? point.p50Us?.[name] : point.p99Us[name];
     return us === undefined ? undefined : roundForChart(us / scale.divisor);
   };
-  return secondsChart(results, `${name} p99 per second`, `p99 latency (${scale.unit})`, scale.unit, valueOf);
-}
-
-function areaErrors(point: TimelinePoint, area: string): number {
-  let errors = 0;
-  for (const [name, count] of Object.entries(point.counts)) if (isErrorCount(name) && areaOf(name) === area) errors += count;
-  return errors;
-}
-
-function secondsChart(results: readonly RunResult[], title: string, yLabel: string, yUnit: string, valueOf: PointValue): LineChartSpec {
-  const series: LineSeries[] = [];
-  results.forEach((result, run) => {
-    const points: Array<[number, number]> = [];
-    for (const point of result.timeline) {
-      const value = valueOf(point);
-      if (value !== undefined) points.push([point.second, value]);
-    }
-    if (points.length > 0) series.push({ run, points });
-  });
-  return { kind: 'line', title, xScale: 'seconds', xLabel: 'time (s)', yLabel, yUnit, series };
+  return secondsChart(`${name} ${keys.join('/')} per second`, `latency (${scale.unit})`, scale.unit, keyedLines(results, styleOf, keys, valueOf));
 }

@@ -10,12 +10,12 @@ describe('a delivery comparison in the report', () => {
     const html = renderReport([result], { generatedAt: new Date('2026-01-02T03:04:05Z') });
     const table = /<table class="delivery-cost">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
     for (const [transport, cost] of Object.entries(result.delivery!.transports)) {
-      const row = new RegExp(`<td>${transport}</td>(.*?)</tr>`).exec(table)?.[1] ?? '';
-      expect(row, transport).toContain(`>${cost.sendCpuMsPer1kEvents.toFixed(1)}<`);
-      expect(row, transport).toContain(`>${cost.receiveCpuMsPer1kEvents.toFixed(1)}<`);
+      const row = new RegExp(`</span>${transport}</th>(.*?)</tr>`).exec(table)?.[1] ?? '';
+      expect(row, transport).toContain(`>${cost.sendCpuMsPer1kEvents.toFixed(1)} ms<`);
+      expect(row, transport).toContain(`>${cost.receiveCpuMsPer1kEvents.toFixed(1)} ms<`);
       expect(row, transport).toContain(`>${Math.round(cost.bytesPerDelivered).toLocaleString('en-US')} B<`);
     }
-    expect(table).toMatch(/<td>webhook<\/td>.*>\d+\.\d\dx</);
+    expect(table).toMatch(/<\/span>webhook<\/th>.*>\d+\.\d\dx</);
   });
 
   it('counts (event, subscriber) pairs in its headline: published, delivered, lost', () => {

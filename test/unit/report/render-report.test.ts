@@ -84,16 +84,34 @@ describe('renderReport: content', () => {
     const data = embeddedData(renderReport([fixtureResult('webhook-burst')], { generatedAt }));
     const titles = data.sections.flatMap((section) => section.charts.map((chart) => chart.title));
     expect(titles).toEqual(
-      expect.arrayContaining(['webhook.sent per second', 'webhook.latency p99 per second', 'webhook errors per second', 'webhook.connections.open (connection ramp)']),
+      expect.arrayContaining(['webhook events per second', 'webhook.latency p99 per second', 'webhook errors per second, by class', 'webhook.connections.open (open connections)']),
     );
-    expect(data.sections.map((section) => section.id)).not.toContain('ledger');
+    expect(data.sections.map((section) => section.id)).not.toContain('delivery');
+    const rates = data.sections.flatMap((section) => section.charts).find((chart) => chart.title === 'webhook events per second');
+    expect(rates?.series.map((series) => series.label)).toEqual(expect.arrayContaining(['webhook.sent', 'webhook.ok']));
+  });
+
+  it('charts asked against achieved rate and p50/p99 per second when the run recorded them', () => {
+    const burst = fixtureResult('webhook-burst');
+    burst.timeline.forEach((point) => {
+      point.counts['webhook.scheduled'] = point.counts['webhook.sent'] ?? 0;
+      point.p50Us = { 'webhook.latency': 1000 };
+    });
+    const charts = embeddedData(renderReport([burst], { generatedAt })).sections.flatMap((section) => section.charts);
+    const rates = charts.find((chart) => chart.title.startsWith('webhook requests per second: asked'));
+    const labels = rates?.series.map((series) => series.label);
+    expect(labels?.[0]).toBe('webhook.scheduled');
+    expect(labels).toEqual(expect.arrayContaining(['webhook.sent', 'webhook.ok']));
+    const latency = charts.find((chart) => chart.title === 'webhook.latency p50/p99 per second');
+    expect(latency?.series.map((series) => series.label)).toEqual(['p50', 'p99']);
   });
 
   it('charts both sides of a WebSocket ramp (client and server open connections)', () => {
     const ws = fixtureResult('webhook-closed');
     ws.timeline.forEach((point, second) => Object.assign(point.gauges, { 'ws.connections': 100 * second, 'ws.server.connections': 100 * second }));
-    const titles = embeddedData(renderReport([ws], { generatedAt })).sections.flatMap((section) => section.charts.map((chart) => chart.title));
-    expect(titles).toEqual(expect.arrayContaining(['ws.connections (connection ramp)', 'ws.server.connections (connection ramp)']));
+    const charts = embeddedData(renderReport([ws], { generatedAt })).sections.flatMap((section) => section.charts);
+    const ramp = charts.find((chart) => chart.title === 'open connections: client and server');
+    expect(ramp?.series.map((series) => series.label)).toEqual(expect.arrayContaining(['ws.connections', 'ws.server.connections']));
   });
 
   it('colours the change against the first run: slower is worse, faster is better', () => {
@@ -117,14 +135,14 @@ describe('renderReport: content', () => {
     expect(renderReport([valid], { generatedAt })).not.toContain('banner invalid');
   });
 
-  it('marks a run with an unbalanced delivery ledger invalid and charts the ledger', () => {
+  it('marks a run with an unbalanced delivery ledger invalid and tables the ledger', () => {
     const result = fixtureResult('webhook-closed');
     Object.assign(result.counters, { 'ledger.webhook.published': 100, 'ledger.webhook.delivered': 90, 'ledger.webhook.lost': 5 });
     const html = renderReport([result], { generatedAt });
     expect(html).toContain('ledger of webhook unbalanced: published 100 but delivered + lost + in flight = 95');
     expect(html).toContain('UNBALANCED');
-    const ledger = embeddedData(html).sections.find((section) => section.id === 'ledger');
-    expect(ledger?.charts[0]).toMatchObject({ kind: 'bar', title: 'webhook delivery ledger', series: [{ run: 0, values: [100, 90, 5, 0, 0, 0] }] });
+    expect(embeddedData(html).sections.map((section) => section.id)).toContain('delivery-diagnostics');
+    expect(html).toMatch(/<table class="ledger">.*<td>webhook<\/td><td class="num">100<\/td><td class="num">90<\/td><td class="num">5<\/td>/s);
   });
 
   it('headlines a single run with big numbers for its main metric', () => {
