@@ -7,9 +7,10 @@ export interface PublishArgs {
   title?: string | undefined;
 }
 
-/** `pushbench publish <dir> --out site/`: copies every report under dir and writes an index.html. */
+/** `pushbench publish <dir> --out site/`: copies every report under dir, writes a trend page per scenario and an index.html. */
 export async function publishCommand(args: PublishArgs): Promise<number> {
   const outcome = await publishReports(args.dir, args.out, { title: args.title });
-  process.stdout.write(`published ${outcome.reports.length} report${outcome.reports.length === 1 ? '' : 's'}: ${outcome.indexPath}\n`);
+  const trends = outcome.trends.length;
+  process.stdout.write(`published ${outcome.reports.length} report${outcome.reports.length === 1 ? '' : 's'} and ${trends} trend page${trends === 1 ? '' : 's'}: ${outcome.indexPath}\n`);
   return ExitCode.ok;
 }

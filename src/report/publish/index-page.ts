@@ -8,13 +8,23 @@ export interface IndexEntry {
   report: PublishedReport;
 }
 
+/** A scenario's trend page as the index links it. */
+export interface TrendLink {
+  scenario: string;
+  href: string;
+  results: number;
+  failed: number;
+}
+
 const INDEX_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 const INDEX_STYLE = `
 body { margin: 0; background: #f4f6f8; color: #1d2530; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 header { background: #17212e; color: #fff; padding: 22px 32px 18px; }
 header h1 { margin: 0 0 4px; font-size: 24px; } header p { margin: 0; color: #b9c3cf; }
-main { max-width: 1280px; margin: 0 auto; padding: 20px 32px 40px; }
+main { max-width: 1280px; margin: 0 auto; padding: 20px 32px 40px; overflow-x: auto; }
+h2 { font-size: 18px; } ul.trends { padding-left: 20px; } ul.trends li { margin: 4px 0; }
+@media (max-width: 600px) { header { padding: 16px 14px; } main { padding: 10px 8px; } }
 table { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid #e3e6ea; font-variant-numeric: tabular-nums; }
 th, td { padding: 8px 10px; border-bottom: 1px solid #e3e6ea; text-align: left; vertical-align: top; }
 thead th { color: #5b6573; font-size: 12px; text-transform: uppercase; }
@@ -26,8 +36,13 @@ a { color: #1f5fa8; font-weight: 600; }
 `;
 
 /** index.html of a published site: one row per report with each run's headline numbers. No scripts at all. */
-export function indexPage(entries: readonly IndexEntry[], title: string): string {
+export function indexPage(entries: readonly IndexEntry[], trends: readonly TrendLink[], title: string): string {
   const rows = entries.map(indexRow).join('\n');
+  const trendItems = trends.map(
+    (trend) =>
+      `<li><a href="${escapeHtml(trend.href)}">${escapeHtml(trend.scenario)}</a> <small>${trend.results} result${trend.results === 1 ? '' : 's'}${trend.failed > 0 ? `, ${trend.failed} failed the gate` : ''}</small></li>`,
+  );
+  const trendList = trends.length > 0 ? `<h2>Trends</h2>\n<ul class="trends">${trendItems.join('')}</ul>\n<h2>Reports</h2>` : '';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -41,6 +56,7 @@ export function indexPage(entries: readonly IndexEntry[], title: string): string
 <body>
 <header><h1>${escapeHtml(title)}</h1><p>${entries.length} report${entries.length === 1 ? '' : 's'}, newest first</p></header>
 <main>
+${trendList}
 <table>
 <thead><tr><th>report</th><th>run</th><th class="num">throughput</th><th class="num">errors</th><th>latency metric</th><th class="num">p50</th><th class="num">p99</th><th class="num">p99.9</th><th>validity</th></tr></thead>
 <tbody>

@@ -7,8 +7,8 @@ import type { ReportData } from '../../../src/report/html/report-data.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/results');
 
-/** A fresh, mutable copy of a recorded result: webhook-burst (open model), webhook-closed, or the delivery comparison. */
-export function fixtureResult(name: 'webhook-burst' | 'webhook-closed' | 'webhook-vs-websocket'): RunResult {
+/** A fresh, mutable copy of a recorded result: webhook-burst (open model), webhook-closed, the delivery comparison, or a small WebSocket swarm. */
+export function fixtureResult(name: 'webhook-burst' | 'webhook-closed' | 'webhook-vs-websocket' | 'ws-small'): RunResult {
   const path = join(FIXTURES, name, 'result.json');
   return parseResult(readFileSync(path, 'utf8'), path);
 }
