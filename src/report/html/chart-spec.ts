@@ -34,6 +34,8 @@ export interface LineChartSpec {
   yUnit: string;
   series: LineSeries[];
   bands?: XBand[];
+  /** A log y axis: for series that differ by orders of magnitude (transports' latency). */
+  yLog?: boolean;
 }
 
 export interface BarSeries extends SeriesStyle {

@@ -69,7 +69,9 @@ export const REPORT_CLIENT_SCRIPT = String.raw`(function () {
         interaction: { mode: 'nearest', intersect: false },
         scales: {
           x: percentile ? percentileAxis() : { type: 'linear', min: 0, title: axisTitle(spec.xLabel), ticks: { precision: 0 } },
-          y: { type: 'linear', beginAtZero: true, title: axisTitle(spec.yLabel) },
+          y: spec.yLog
+            ? { type: 'logarithmic', title: axisTitle(spec.yLabel + ', log scale'), ticks: { callback: function (value) { return isPowerOfTen(value) ? withUnit(value, '') : ''; } } }
+            : { type: 'linear', beginAtZero: true, title: axisTitle(spec.yLabel) },
         },
         plugins: {
           pushbenchBands: { bands: spec.bands || [] },

@@ -10,7 +10,8 @@ export function deliveryCharts(series: readonly TransportSeries[]): Array<LineCh
     'delivery latency by percentile (scheduled → first receipt)',
     series.map((entry) => ({ style: entry.style, summary: entry.result.metrics[`delivery.${entry.transport}.latency`] })),
   );
-  return [...(latency ? [latency] : []), ...deliveredPerSecondCharts(series), ledgerChart(series)];
+  // Transports differ by orders of magnitude (µs for a push, seconds for a retried webhook): a log axis shows both.
+  return [...(latency ? [{ ...latency, yLog: true, title: `${latency.title}, log scale` }] : []), ...deliveredPerSecondCharts(series), ledgerChart(series)];
 }
 
 /** The diagnostics: how late each first send left (sendDelay), by percentile. */
