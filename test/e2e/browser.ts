@@ -36,9 +36,7 @@ export function watchPage(page: Page): PageWatch {
 export function chartDatasetLabels(page: Page, selector = 'canvas'): Promise<string[][]> {
   return page.$$eval(selector, (canvases) =>
     canvases.map((canvas) => {
-      const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: Array<{ label: string }> } } | undefined } }).Chart.getChart(
-        canvas as HTMLCanvasElement,
-      );
+      const chart = (globalThis as unknown as { Chart: { getChart(c: unknown): { data: { datasets: Array<{ label: string }> } } | undefined } }).Chart.getChart(canvas);
       return chart === undefined ? [] : chart.data.datasets.map((dataset) => dataset.label);
     }),
   );

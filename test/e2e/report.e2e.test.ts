@@ -50,9 +50,15 @@ function bandRows(page: Page, canvasIndex: number, insideX: number, outsideX: nu
   return page.$$eval(
     'canvas[data-chart]',
     (canvases, [index, inside, outside]) => {
-      const canvas = canvases[index] as HTMLCanvasElement;
+      type CanvasLike = {
+        width: number;
+        height: number;
+        getBoundingClientRect(): { width: number };
+        getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+      };
+      const canvas = canvases[index] as unknown as CanvasLike;
       type ChartLike = { chartArea: { top: number; bottom: number }; scales: { x: { getPixelForValue(v: number): number } } };
-      const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): ChartLike } }).Chart.getChart(canvas);
+      const chart = (globalThis as unknown as { Chart: { getChart(c: unknown): ChartLike } }).Chart.getChart(canvas);
       const ratio = canvas.width / canvas.getBoundingClientRect().width;
       const context = canvas.getContext('2d')!;
       const image = context.getImageData(0, 0, canvas.width, canvas.height); // one readback: many trigger a console warning
@@ -77,7 +83,7 @@ function bandRows(page: Page, canvasIndex: number, insideX: number, outsideX: nu
 }
 
 async function openAllDetails(page: Page): Promise<void> {
-  await page.$$eval('details', (all) => all.forEach((details) => ((details as HTMLDetailsElement).open = true)));
+  await page.$$eval('details', (all) => all.forEach((details) => details.setAttribute('open', '')));
   await page.waitForTimeout(300); // Chart.js resizes the unfolded charts on its resize observer
 }
 
@@ -161,13 +167,16 @@ describe('HTML report in Chromium', () => {
 
     await page.setViewportSize({ width: 360, height: 780 });
     await page.waitForTimeout(300);
-    const overflowPx = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflowPx = await page.evaluate(() => {
+      const browser = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+      return browser.document.documentElement.scrollWidth - browser.innerWidth;
+    });
     expect(overflowPx).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'delivery-report-360px.png'), fullPage: true });
 
     await page.setViewportSize({ width: 1366, height: 900 });
     await page.emulateMedia({ media: 'print' });
-    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    await page.evaluate(() => (globalThis as unknown as { dispatchEvent(event: Event): void }).dispatchEvent(new Event('beforeprint')));
     await page.waitForTimeout(300);
     expect(await page.locator('#delivery-diagnostics details').getAttribute('open')).not.toBeNull();
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'delivery-report-print.png'), fullPage: true });

@@ -25,6 +25,16 @@ export const REPORT_CLIENT_SCRIPT = String.raw`(function () {
     return unit ? text + ' ' + unit : text;
   }
 
+  var MICROSECONDS = { 'µs': 1, ms: 1000, s: 1000000 };
+
+  /** A latency tick in the unit that reads best: 100 µs, 1 ms, 10 s. */
+  function latencyText(value, unit) {
+    var us = value * (MICROSECONDS[unit] || 1);
+    if (us < 1000) return withUnit(us, 'µs');
+    if (us < 1000000) return withUnit(us / 1000, 'ms');
+    return withUnit(us / 1000000, 's');
+  }
+
   function axisTitle(text) {
     return { display: true, text: text, font: { weight: '600' } };
   }
@@ -70,7 +80,7 @@ export const REPORT_CLIENT_SCRIPT = String.raw`(function () {
         scales: {
           x: percentile ? percentileAxis() : { type: 'linear', min: 0, title: axisTitle(spec.xLabel), ticks: { precision: 0 } },
           y: spec.yLog
-            ? { type: 'logarithmic', title: axisTitle(spec.yLabel + ', log scale'), ticks: { callback: function (value) { return isPowerOfTen(value) ? withUnit(value, '') : ''; } } }
+            ? { type: 'logarithmic', title: axisTitle('latency, log scale'), ticks: { callback: function (value) { return isPowerOfTen(value) ? latencyText(value, spec.yUnit) : ''; } } }
             : { type: 'linear', beginAtZero: true, title: axisTitle(spec.yLabel) },
         },
         plugins: {

@@ -17,6 +17,8 @@ export interface RunHeadline {
   valid: boolean;
   /** A delivery comparison: sent, ok and errors count (event, subscriber) pairs published, delivered and lost. */
   delivery: boolean;
+  /** A WebSocket run: throughput is connections opened per second of the ramp; sent, ok and errors count connections (attempted, opened, failed or dropped). */
+  websocket: boolean;
   /** Why the run is invalid: the run's own validity reasons plus any unbalanced delivery ledger. */
   invalidReasons: string[];
 }
@@ -29,6 +31,24 @@ export function runHeadline(result: RunResult): RunHeadline {
   const summary = metric === undefined ? undefined : result.metrics[metric];
   const invalidReasons = [...result.validity.reasons, ...ledgerProblems(result)];
   const seconds = result.durationMs / 1000;
+  if (!delivery && result.counters['ws.connections.opened'] !== undefined) {
+    const opened = result.counters['ws.connections.opened'];
+    const failed = sumCounters(result, /^ws\.connections\.failed\./);
+    return {
+      throughputPerSec: result.validity.connectRatePerSec ?? (seconds > 0 ? opened / seconds : 0),
+      sent: opened + failed,
+      ok: opened,
+      errors: failed + sumCounters(result, /^ws\.connections\.dropped\./),
+      metric,
+      p50Us: summary?.p50 ?? 0,
+      p99Us: summary?.p99 ?? 0,
+      p999Us: summary?.p999 ?? 0,
+      valid: result.validity.ok && invalidReasons.length === 0,
+      delivery,
+      websocket: true,
+      invalidReasons,
+    };
+  }
   return {
     throughputPerSec: result.validity.achievedRatePerSec ?? (seconds > 0 ? sent / seconds : 0),
     sent,
@@ -40,6 +60,7 @@ export function runHeadline(result: RunResult): RunHeadline {
     p999Us: summary?.p999 ?? 0,
     valid: result.validity.ok && invalidReasons.length === 0,
     delivery,
+    websocket: false,
     invalidReasons,
   };
 }

@@ -24,6 +24,8 @@ export interface TrendSeries {
 
 export interface TrendChart {
   title: string;
+  /** What a table column of this chart's series is called after the series label ('p99' -> "webhook p99"); empty: the label alone. */
+  column: string;
   yLabel: string;
   /** Unit in tooltips and table cells. */
   yUnit: string;
@@ -69,6 +71,7 @@ function loadTrendCharts(results: readonly RunResult[]): TrendChart[] {
   return [
     {
       title: `${metric} p50 and p99`,
+      column: '',
       yLabel: 'latency (ms)',
       yUnit: 'ms',
       series: [
@@ -76,8 +79,8 @@ function loadTrendCharts(results: readonly RunResult[]): TrendChart[] {
         { label: 'p99', colour: runColour(1), values: headlines.map((headline) => (headline.metric === undefined ? null : headline.p99Us / 1000)) },
       ],
     },
-    { title: 'throughput', yLabel: 'requests per second', yUnit: '/s', series: [{ label: 'throughput', colour: OKABE_ITO.bluishGreen, values: headlines.map((h) => h.throughputPerSec) }] },
-    { title: 'errors', yLabel: 'errors', yUnit: '', series: [{ label: 'errors', colour: OKABE_ITO.vermillion, values: headlines.map((h) => h.errors) }] },
+    { title: 'throughput', column: '', yLabel: 'requests per second', yUnit: '/s', series: [{ label: 'throughput', colour: OKABE_ITO.bluishGreen, values: headlines.map((h) => h.throughputPerSec) }] },
+    { title: 'errors', column: '', yLabel: 'errors', yUnit: '', series: [{ label: 'errors', colour: OKABE_ITO.vermillion, values: headlines.map((h) => h.errors) }] },
   ];
 }
 
@@ -88,6 +91,7 @@ function deliveryTrendCharts(results: readonly RunResult[]): TrendChart[] {
   return [
     {
       title: 'delivery latency p99 per transport',
+      column: 'p99',
       yLabel: 'latency (ms)',
       yUnit: 'ms',
       series: perTransport((result, transport) => {
@@ -97,6 +101,7 @@ function deliveryTrendCharts(results: readonly RunResult[]): TrendChart[] {
     },
     {
       title: 'delivered per transport',
+      column: 'delivered',
       yLabel: 'delivered (% of published pairs)',
       yUnit: '%',
       series: perTransport((result, transport) => {
@@ -106,6 +111,7 @@ function deliveryTrendCharts(results: readonly RunResult[]): TrendChart[] {
     },
     {
       title: 'lost per transport',
+      column: 'lost',
       yLabel: 'lost (pairs)',
       yUnit: 'pairs',
       series: perTransport((result, transport) => result.delivery?.transports[transport]?.lost ?? null),

@@ -23,7 +23,8 @@ export function trendPage(data: TrendData, indexHref: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(title)}</title>
-<style>${REPORT_STYLE}</style>
+<style>${REPORT_STYLE}
+header.top a { color: #fff; }</style>
 </head>
 <body>
 <header class="top"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(subtitle)} · <a class="back" href="${escapeHtml(indexHref)}">all reports</a></p></header>
@@ -45,7 +46,7 @@ ${scripts.map((script) => `<script>${script}</script>`).join('\n')}
 }
 
 function trendTable(data: TrendData): string {
-  const headers = ['started (UTC)', 'result', 'commit', 'gate', 'validity', ...data.charts.flatMap((chart) => chart.series.map((series) => `${chart.title.replace(/ per transport$/, '')}: ${series.label}`))];
+  const headers = ['started (UTC)', 'result', 'commit', 'gate', 'validity', ...data.charts.flatMap((chart) => chart.series.map((series) => (chart.column ? `${series.label} ${chart.column}` : series.label)))];
   const rows = data.points.map((point, index) => {
     const verdict = point.verdict === undefined ? '<td>-</td>' : `<td><span class="badge ${point.verdict === 'pass' ? 'ok' : 'invalid'}">${point.verdict}</span></td>`;
     const values = data.charts.flatMap((chart) =>

@@ -6,7 +6,7 @@
 export const TREND_CLIENT_SCRIPT = String.raw`(function () {
   'use strict';
   var data = JSON.parse(document.getElementById('pushbench-trend').textContent);
-  var labels = data.points.map(function (point) { return point.startedAt.slice(0, 16).replace('T', ' '); });
+  var labels = data.points.map(function (point) { return point.startedAt.slice(5, 16).replace('T', ' '); });
 
   function withUnit(value, unit) {
     var text = Number(value).toLocaleString('en-US', { maximumFractionDigits: 3 });
@@ -48,8 +48,8 @@ export const TREND_CLIENT_SCRIPT = String.raw`(function () {
         maintainAspectRatio: false,
         interaction: { mode: 'nearest', intersect: false },
         scales: {
-          x: { title: { display: true, text: 'run (started, UTC), oldest first', font: { weight: '600' } } },
-          y: { beginAtZero: true, title: { display: true, text: spec.yLabel, font: { weight: '600' } } },
+          x: { title: { display: true, text: 'run started (MM-DD hh:mm UTC), oldest first', font: { weight: '600' } } },
+          y: { beginAtZero: true, title: { display: true, text: spec.yLabel, font: { weight: '600' } }, ticks: { precision: spec.yUnit === 'ms' || spec.yUnit === '%' ? undefined : 0 } },
         },
         plugins: {
           legend: { position: 'bottom', labels: { boxWidth: 14, boxHeight: 3 } },

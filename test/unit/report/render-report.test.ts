@@ -150,7 +150,7 @@ describe('renderReport: content', () => {
     const html = renderReport([result], { generatedAt });
     const p99 = formatLatencyUs(result.metrics['webhook.latency']!.p99);
     expect(html).toContain(`<div class="label">webhook.latency p99</div><div class="value">${p99}</div>`);
-    expect(html).toContain('<div class="label">errors</div><div class="value">0</div>');
+    expect(html).toContain('<div class="label">errors</div><div class="value">0 requests</div>');
   });
 
   it('keeps a 10-run comparison within 1.5 MB', () => {
