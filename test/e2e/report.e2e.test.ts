@@ -197,7 +197,7 @@ describe('HTML report in Chromium', () => {
     expect(titles).toEqual(expect.arrayContaining(['ws.connect by percentile', 'ws.broadcast by percentile', 'ws.broadcast.last by percentile', 'open connections: client and server']));
     const ramp = await chartDatasetLabels(page, '#connections canvas');
     expect(ramp[0]).toEqual(['ws.connections', 'ws.server.connections']);
-    expect(await page.locator('table.shards tbody tr').count()).toBe(2);
+    expect(await page.locator('table.ws-processes tbody tr').count()).toBe(2);
     expect(watch.remoteRequests()).toEqual([]);
     expect(watch.problems).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'ws-report.png'), fullPage: true });

@@ -20,7 +20,7 @@ describe('Recorder', () => {
     expect(recorder.counterPrefixSum('webhook.errors.')).toBe(1);
   });
 
-  it('buckets counts and p99 per second of the run and keeps the last gauge value', async () => {
+  it('buckets counts, p50 and p99 per second of the run and keeps the last gauge value', async () => {
     const recorder = new Recorder(nowUs() - 1_950_000); // the run started 1.95 s ago: we are in second 1
     recorder.count('webhook.sent', 5);
     recorder.record('webhook.latency', 2_000);
@@ -30,8 +30,14 @@ describe('Recorder', () => {
     recorder.record('webhook.latency', 9_000);
     const { timeline, counters } = recorder.close();
     expect(timeline.map((point) => point.second)).toEqual([0, 1, 2]);
-    expect(timeline[0]).toEqual({ second: 0, counts: {}, p99Us: {}, gauges: {} });
-    expect(timeline[1]).toEqual({ second: 1, counts: { 'webhook.sent': 5 }, p99Us: { 'webhook.latency': 2_000 }, gauges: { 'ws.connections.open': 4 } });
+    expect(timeline[0]).toEqual({ second: 0, counts: {}, p50Us: {}, p99Us: {}, gauges: {} });
+    expect(timeline[1]).toEqual({
+      second: 1,
+      counts: { 'webhook.sent': 5 },
+      p50Us: { 'webhook.latency': 2_000 },
+      p99Us: { 'webhook.latency': 2_000 },
+      gauges: { 'ws.connections.open': 4 },
+    });
     expect(timeline[2]?.counts).toEqual({ 'webhook.sent': 2 });
     expect(timeline[2]?.p99Us['webhook.latency']).toBe(9_007); // 3 significant digits: 9000 lands in the 9000..9007 bucket
     expect(counters['webhook.sent']).toBe(7);
