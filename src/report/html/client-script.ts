@@ -53,6 +53,8 @@ export const REPORT_CLIENT_SCRIPT = String.raw`(function () {
 
   function lineConfig(spec) {
     var percentile = spec.xScale === 'percentile';
+    // Events, connections and errors come in whole numbers: no 0.1 ticks on a flat line.
+    var countAxis = spec.yUnit === '/s' || spec.yUnit === '';
     return {
       type: 'line',
       data: {
@@ -81,7 +83,7 @@ export const REPORT_CLIENT_SCRIPT = String.raw`(function () {
           x: percentile ? percentileAxis() : { type: 'linear', min: 0, title: axisTitle(spec.xLabel), ticks: { precision: 0 } },
           y: spec.yLog
             ? { type: 'logarithmic', title: axisTitle('latency, log scale'), ticks: { callback: function (value) { return isPowerOfTen(value) ? latencyText(value, spec.yUnit) : ''; } } }
-            : { type: 'linear', beginAtZero: true, title: axisTitle(spec.yLabel) },
+            : { type: 'linear', beginAtZero: true, title: axisTitle(spec.yLabel), ticks: { precision: countAxis ? 0 : undefined } },
         },
         plugins: {
           pushbenchBands: { bands: spec.bands || [] },

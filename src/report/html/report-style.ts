@@ -49,7 +49,8 @@ footer { color: var(--muted); text-align: center; padding: 8px 0 24px; font-size
 @media (max-width: 600px) {
   header.top { padding: 16px 14px 12px; } header.top h1 { font-size: 20px; }
   main { padding: 10px 8px 24px; } section { padding: 12px 10px; margin: 10px 0; }
-  .canvas-box { height: 260px; } th, td { padding: 5px 6px; }
+  .canvas-box { height: 260px; } th, td { padding: 5px 6px; } table { font-size: 12px; } table.summary td { font-size: 13px; }
+  thead th { font-size: 10px; letter-spacing: 0; }
   .card .value { font-size: 22px; }
 }
 @media print {

@@ -84,11 +84,22 @@ describe('renderReport: content', () => {
     const data = embeddedData(renderReport([fixtureResult('webhook-burst')], { generatedAt }));
     const titles = data.sections.flatMap((section) => section.charts.map((chart) => chart.title));
     expect(titles).toEqual(
-      expect.arrayContaining(['webhook events per second', 'webhook.latency p99 per second', 'webhook errors per second, by class', 'webhook.connections.open (open connections)']),
+      expect.arrayContaining([
+        'webhook requests per second: asked (scheduled) vs achieved (sent, ok)',
+        'webhook.latency p50/p99 per second',
+        'webhook errors per second, by class',
+        'webhook.connections.open (open connections)',
+      ]),
     );
     expect(data.sections.map((section) => section.id)).not.toContain('delivery');
-    const rates = data.sections.flatMap((section) => section.charts).find((chart) => chart.title === 'webhook events per second');
+  });
+
+  it('charts the rates of an older result without the asked count or the per-second p50', () => {
+    const old = fixtureResult('webhook-closed');
+    const charts = embeddedData(renderReport([old], { generatedAt })).sections.flatMap((section) => section.charts);
+    const rates = charts.find((chart) => chart.title === 'webhook events per second');
     expect(rates?.series.map((series) => series.label)).toEqual(expect.arrayContaining(['webhook.sent', 'webhook.ok']));
+    expect(charts.map((chart) => chart.title)).toContain('webhook.latency p99 per second');
   });
 
   it('charts asked against achieved rate and p50/p99 per second when the run recorded them', () => {
