@@ -34,7 +34,7 @@ export function errorAreas(results: readonly RunResult[]): string[] {
   return [...new Set(areas)];
 }
 
-/** Rate names grouped by area (`webhook`, `ws`), the asked count (`.scheduled`) first in its area. */
+/** Rate names grouped by area (`webhook`, `ws`), the asked count (`.scheduled`) first in its area (Chart.js draws the first dataset on top). */
 export function rateAreas(rateNames: readonly string[]): Array<[string, string[]]> {
   const byArea = new Map<string, string[]>();
   for (const name of rateNames) byArea.set(areaOf(name), [...(byArea.get(areaOf(name)) ?? []), name]);

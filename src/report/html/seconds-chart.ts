@@ -1,6 +1,6 @@
 import type { RunResult } from '../../result/run-result.js';
 import { seriesStyle, type LineChartSpec, type LineSeries, type RunStyle, type SeriesStyle, type XBand } from './chart-spec.js';
-import { runLook } from './palette.js';
+import { OKABE_ITO, runLook } from './palette.js';
 
 export type TimelinePoint = RunResult['timeline'][number];
 /** Reads one value from a per-second point; undefined leaves a gap in the line. */
@@ -39,6 +39,8 @@ export function keyedLines(results: readonly RunResult[], styleOf: RunStyle, key
 
 function keyedStyle(runCount: number, runStyle: SeriesStyle, run: number, key: string, keyIndex: number, keyCount: number): SeriesStyle {
   if (keyCount === 1) return runStyle;
+  // The asked rate is a reference: black and dashed, so the achieved line shows through where they agree.
+  if (runCount === 1 && key.endsWith('.scheduled')) return seriesStyle(key, OKABE_ITO.black, [6, 4]);
   if (runCount === 1) return seriesStyle(key, runLook(keyIndex).colour, runLook(keyIndex).dash);
   const dashes = [[], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4]];
   return seriesStyle(`${runStyle.label} · ${key}`, runLook(run).colour, dashes[keyIndex % dashes.length]);

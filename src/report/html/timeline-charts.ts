@@ -9,7 +9,7 @@ export function timelineCharts(results: readonly RunResult[], styleOf: RunStyle)
   const rateNames = rateCountNames(results);
   const rates = rateAreas(rateNames).map(([area, names]) => {
     const asked = names.some((name) => name.endsWith('.scheduled'));
-    const title = asked ? `${area} requests per second: asked (scheduled) vs achieved (sent, ok)` : `${area} events per second`;
+    const title = asked ? `${area} requests per second: asked (scheduled, dashed) vs achieved (sent, ok)` : `${area} events per second`;
     return secondsChart(title, 'events per second', '/s', keyedLines(results, styleOf, names, countOf));
   });
   const latencies = timelineP99Names(results).map((name) => latencyChart(results, styleOf, name));

@@ -85,7 +85,7 @@ describe('renderReport: content', () => {
     const titles = data.sections.flatMap((section) => section.charts.map((chart) => chart.title));
     expect(titles).toEqual(
       expect.arrayContaining([
-        'webhook requests per second: asked (scheduled) vs achieved (sent, ok)',
+        'webhook requests per second: asked (scheduled, dashed) vs achieved (sent, ok)',
         'webhook.latency p50/p99 per second',
         'webhook errors per second, by class',
         'webhook.connections.open (open connections)',
@@ -112,6 +112,7 @@ describe('renderReport: content', () => {
     const rates = charts.find((chart) => chart.title.startsWith('webhook requests per second: asked'));
     const labels = rates?.series.map((series) => series.label);
     expect(labels?.[0]).toBe('webhook.scheduled');
+    expect(rates?.series[0]?.dash).toEqual([6, 4]);
     expect(labels).toEqual(expect.arrayContaining(['webhook.sent', 'webhook.ok']));
     const latency = charts.find((chart) => chart.title === 'webhook.latency p50/p99 per second');
     expect(latency?.series.map((series) => series.label)).toEqual(['p50', 'p99']);
