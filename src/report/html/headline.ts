@@ -31,37 +31,42 @@ export function runHeadline(result: RunResult): RunHeadline {
   const summary = metric === undefined ? undefined : result.metrics[metric];
   const invalidReasons = [...result.validity.reasons, ...ledgerProblems(result)];
   const seconds = result.durationMs / 1000;
-  if (!delivery && result.counters['ws.connections.opened'] !== undefined) {
-    const opened = result.counters['ws.connections.opened'];
-    const failed = sumCounters(result, /^ws\.connections\.failed\./);
-    return {
-      throughputPerSec: result.validity.connectRatePerSec ?? (seconds > 0 ? opened / seconds : 0),
-      sent: opened + failed,
-      ok: opened,
-      errors: failed + sumCounters(result, /^ws\.connections\.dropped\./),
-      metric,
-      p50Us: summary?.p50 ?? 0,
-      p99Us: summary?.p99 ?? 0,
-      p999Us: summary?.p999 ?? 0,
-      valid: result.validity.ok && invalidReasons.length === 0,
-      delivery,
-      websocket: true,
-      invalidReasons,
-    };
-  }
+  const counts = result.counters['ws.connections.opened'] !== undefined && !delivery ? websocketCounts(result, seconds) : loadCounts(result, delivery, sent, seconds);
   return {
-    throughputPerSec: result.validity.achievedRatePerSec ?? (seconds > 0 ? sent / seconds : 0),
-    sent,
-    ok: sumCounters(result, delivery ? /^ledger\.[^.]+\.delivered$/ : /^[^.]+\.ok$/),
-    errors: sumCounters(result, delivery ? /^ledger\.[^.]+\.lost$/ : /^[^.]+\.errors\./),
+    ...counts,
     metric,
     p50Us: summary?.p50 ?? 0,
     p99Us: summary?.p99 ?? 0,
     p999Us: summary?.p999 ?? 0,
     valid: result.validity.ok && invalidReasons.length === 0,
     delivery,
-    websocket: false,
     invalidReasons,
+  };
+}
+
+type HeadlineCounts = Pick<RunHeadline, 'throughputPerSec' | 'sent' | 'ok' | 'errors' | 'websocket'>;
+
+/** Requests (load) or (event, subscriber) pairs (delivery). */
+function loadCounts(result: RunResult, delivery: boolean, sent: number, seconds: number): HeadlineCounts {
+  return {
+    throughputPerSec: result.validity.achievedRatePerSec ?? (seconds > 0 ? sent / seconds : 0),
+    sent,
+    ok: sumCounters(result, delivery ? /^ledger\.[^.]+\.delivered$/ : /^[^.]+\.ok$/),
+    errors: sumCounters(result, delivery ? /^ledger\.[^.]+\.lost$/ : /^[^.]+\.errors\./),
+    websocket: false,
+  };
+}
+
+/** Connections: attempted, opened, failed or dropped; throughput is the ramp's connect rate. */
+function websocketCounts(result: RunResult, seconds: number): HeadlineCounts {
+  const opened = result.counters['ws.connections.opened'] ?? 0;
+  const failed = sumCounters(result, /^ws\.connections\.failed\./);
+  return {
+    throughputPerSec: result.validity.connectRatePerSec ?? (seconds > 0 ? opened / seconds : 0),
+    sent: opened + failed,
+    ok: opened,
+    errors: failed + sumCounters(result, /^ws\.connections\.dropped\./),
+    websocket: true,
   };
 }
 

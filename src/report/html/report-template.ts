@@ -4,6 +4,7 @@ import { chartJsSourceText } from './chart-library.js';
 import { REPORT_CLIENT_SCRIPT } from './client-script.js';
 import { contentSecurityPolicy } from './content-security-policy.js';
 import { escapeHtml, jsonForScript } from './escape.js';
+import { pageHead } from './page-head.js';
 import { headlineCards } from './headline-cards.js';
 import { deliveryCostTable } from './delivery-cost-table.js';
 import { deliveryHeadlineTable } from './delivery-headline.js';
@@ -41,17 +42,7 @@ export function reportPage(results: readonly RunResult[], data: ReportData): str
     ? 'Each transport carried the same seeded event stream to the same subscribers; counts are (event, subscriber) pairs.'
     : `Throughput, errors and the latency of each run's main metric.${comparing}`;
   const summary = allDelivery ? deliveryHeadlineTable(transports) : runs.length === 1 && first !== undefined ? headlineCards(first) : summaryTable(runs);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(scripts))}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="generator" content="pushbench ${escapeHtml(data.toolVersion)}">
-<title>${escapeHtml(data.title)}</title>
-<style>${REPORT_STYLE}</style>
-</head>
+  return `${pageHead(data.title, contentSecurityPolicy(scripts), REPORT_STYLE, `<meta name="generator" content="pushbench ${escapeHtml(data.toolVersion)}">\n`)}
 <body>
 <header class="top"><h1>${escapeHtml(data.title)}</h1><p>${escapeHtml(subtitle)}</p></header>
 <main>

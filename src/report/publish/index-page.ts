@@ -1,4 +1,5 @@
 import { escapeHtml } from '../html/escape.js';
+import { pageHead } from '../html/page-head.js';
 import { formatCount, formatLatencyUs } from '../html/format.js';
 import type { PublishedReport } from './report-data-reader.js';
 
@@ -43,16 +44,7 @@ export function indexPage(entries: readonly IndexEntry[], trends: readonly Trend
       `<li><a href="${escapeHtml(trend.href)}">${escapeHtml(trend.scenario)}</a> <small>${trend.results} result${trend.results === 1 ? '' : 's'}${trend.failed > 0 ? `, ${trend.failed} failed the gate` : ''}</small></li>`,
   );
   const trendList = trends.length > 0 ? `<h2>Trends</h2>\n<ul class="trends">${trendItems.join('')}</ul>\n<h2>Reports</h2>` : '';
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${INDEX_CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)}</title>
-<style>${INDEX_STYLE}</style>
-</head>
+  return `${pageHead(title, INDEX_CSP, INDEX_STYLE)}
 <body>
 <header><h1>${escapeHtml(title)}</h1><p>${entries.length} report${entries.length === 1 ? '' : 's'}, newest first</p></header>
 <main>

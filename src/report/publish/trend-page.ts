@@ -1,6 +1,7 @@
 import { chartJsSourceText } from '../html/chart-library.js';
 import { contentSecurityPolicy } from '../html/content-security-policy.js';
 import { escapeHtml, jsonForScript } from '../html/escape.js';
+import { pageHead } from '../html/page-head.js';
 import { REPORT_STYLE } from '../html/report-style.js';
 import type { TrendData } from './trend-data.js';
 import { TREND_CLIENT_SCRIPT } from './trend-script.js';
@@ -15,17 +16,7 @@ export function trendPage(data: TrendData, indexHref: string): string {
   );
   const failed = data.points.filter((point) => point.verdict === 'fail').length;
   const subtitle = `${data.points.length} result${data.points.length === 1 ? '' : 's'}, oldest first${failed > 0 ? ` · ${failed} failed the gate` : ''}`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(scripts))}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)}</title>
-<style>${REPORT_STYLE}
-header.top a { color: #fff; }</style>
-</head>
+  return `${pageHead(title, contentSecurityPolicy(scripts), `${REPORT_STYLE}\nheader.top a { color: #fff; }`)}
 <body>
 <header class="top"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(subtitle)} · <a class="back" href="${escapeHtml(indexHref)}">all reports</a></p></header>
 <main>

@@ -45,7 +45,7 @@ describe('publishReports', () => {
     expect(index).toContain('&lt;b&gt;closed&lt;/b&gt;');
     expect(index).not.toContain('<b>closed</b>');
     expect(index).toContain(`<td class="num">${formatLatencyUs(newer.metrics['webhook.latency']!.p99)}</td>`);
-    expect(index).toContain("default-src 'none'");
+    expect(index).toContain('default-src &#39;none&#39;'); // the attribute is escaped; the browser reads default-src 'none'
     expect(index).not.toMatch(/<script\b/);
 
     // Publishing again skips the site inside the source directory.
