@@ -31,13 +31,15 @@ export function reportPage(results: readonly RunResult[], data: ReportData): str
   const subtitle = `${runs.length === 1 ? '1 run' : `${runs.length} runs`} of ${scenarios} · generated ${data.generatedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} by pushbench ${data.toolVersion}`;
   const comparing = runs.length > 1 ? ' Changes are against the first run: green is better, red is worse, grey within ±1%.' : '';
   const transports = transportSeries(results, runs.map((run) => run.label));
+  const allDelivery = results.every((result) => result.delivery !== undefined);
   const tables: Partial<Record<SectionId, string>> = {
+    // Mixed with other runs, the summary is the run table: the per-transport headline heads the delivery section instead.
+    delivery: allDelivery ? '' : deliveryHeadlineTable(transports),
     'delivery-diagnostics': deliveryCostTable(transports) + ledgerTable(results, runs),
     timeline: webhookTargetsTable(results, runs),
     connections: wsProcessTable(results, runs),
   };
   const sections = new Map(data.sections.map((section, index) => [section.id, chartSection(section, index, tables[section.id] ?? '')]));
-  const allDelivery = results.every((result) => result.delivery !== undefined);
   const summaryNote = allDelivery
     ? 'Each transport carried the same seeded event stream to the same subscribers; counts are (event, subscriber) pairs.'
     : `Throughput, errors and the latency of each run's main metric.${comparing}`;

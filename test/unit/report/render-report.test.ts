@@ -175,3 +175,41 @@ describe('renderReport: content', () => {
     expect(() => renderReport([])).toThrow(/no results/);
   });
 });
+
+describe('renderReport: WebSocket and webhook specifics', () => {
+  const generatedAt = new Date('2026-01-02T03:04:05Z');
+
+  it('charts drops by close code per second and tables each WebSocket process', () => {
+    const ws = fixtureResult('ws-small');
+    Object.assign(ws.timeline[2]!.counts, { 'ws.connections.dropped.1006': 12, 'ws.connections.dropped.1001': 3 });
+    ws.counters['ws.connections.dropped.1006'] = 12;
+    ws.counters['ws.connections.dropped.1001'] = 3;
+    const html = renderReport([ws], { generatedAt });
+    const drops = embeddedData(html)
+      .sections.flatMap((section) => section.charts)
+      .find((chart) => chart.title === 'connections dropped per second, by close code');
+    expect(drops?.series.map((series) => series.label)).toEqual(['ws.connections.dropped.1006', 'ws.connections.dropped.1001']);
+    const first = drops?.kind === 'line' ? drops.series[0]?.points : [];
+    expect(first?.find(([second]) => second === 2)?.[1]).toBe(12);
+    const processes = /<table class="ws-processes">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+    for (const shard of ws.validity.shards!) expect(processes).toContain(`<td>${shard.role}</td>`);
+    expect(html).toContain('<div class="label">failed or dropped</div><div class="value">15 conn</div>');
+  });
+
+  it('has no drop chart when nothing dropped', () => {
+    const titles = embeddedData(renderReport([fixtureResult('ws-small')], { generatedAt })).sections.flatMap((section) => section.charts.map((chart) => chart.title));
+    expect(titles.join()).not.toContain('dropped');
+  });
+
+  it('gives each webhook target a row when a run sent to several, found by metric name', () => {
+    const run = fixtureResult('webhook-burst');
+    const latency = run.metrics['webhook.latency']!;
+    run.metrics['webhook.orders.latency'] = { ...latency, p99: 1_500 };
+    run.metrics['webhook.billing.latency'] = { ...latency, p99: 9_000 };
+    Object.assign(run.counters, { 'webhook.orders.ok': 600, 'webhook.billing.ok': 550, 'webhook.billing.errors.5xx': 40, 'webhook.billing.errors.timeout': 10 });
+    const table = /<table class="webhook-targets">([\s\S]*?)<\/table>/.exec(renderReport([run], { generatedAt }))?.[1] ?? '';
+    expect(table).toMatch(/<td>orders<\/td><td class="num">600<\/td><td class="num">0<\/td><td class="num">[^<]+<\/td><td class="num">1\.50 ms<\/td>/);
+    expect(table).toMatch(/<td>billing<\/td><td class="num">550<\/td><td class="num">50<\/td><td class="num">[^<]+<\/td><td class="num">9\.00 ms<\/td>/);
+    expect(renderReport([fixtureResult('webhook-burst')], { generatedAt })).not.toContain('webhook-targets');
+  });
+});
