@@ -64,6 +64,16 @@ describe('published trend page in Chromium', () => {
     expect(await page.locator('table.trend .badge.invalid', { hasText: 'fail' }).count()).toBe(1);
     expect(await page.locator('table.trend .badge.ok', { hasText: 'pass' }).count()).toBe(RESULTS - 1);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'trend.png'), fullPage: true });
+    await page.setViewportSize({ width: 360, height: 780 });
+    await page.waitForTimeout(300);
+    const overflowPx = await page.evaluate(() => {
+      const browser = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+      return browser.document.documentElement.scrollWidth - browser.innerWidth;
+    });
+    expect(overflowPx).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'trend-360px.png'), fullPage: true });
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.waitForTimeout(300);
 
     // A click on the newest point opens its report (a file: page next to the site).
     const box = await page.locator('canvas[data-trend-chart="0"]').boundingBox();

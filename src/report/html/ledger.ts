@@ -8,9 +8,9 @@ export type Ledger = Record<LedgerKind, number>;
 
 const LEDGER_COUNTER = /^ledger\.(.+)\.([^.]+)$/;
 
-/** The ledger of each transport in a run (missing kinds are 0), in first-seen order. */
+/** The ledger of each transport in a run (missing kinds are 0), in the order the transports ran (else first-seen order). */
 export function ledgersOf(result: RunResult): Map<string, Ledger> {
-  const ledgers = new Map<string, Ledger>();
+  const ledgers = new Map<string, Ledger>(Object.keys(result.delivery?.transports ?? {}).map((transport) => [transport, emptyLedger()]));
   for (const [name, value] of Object.entries(result.counters)) {
     const match = LEDGER_COUNTER.exec(name);
     const transport = match?.[1];
