@@ -99,10 +99,10 @@ export function buildCli(argv: string[], outcome: { exitCode: number }): Argv {
     )
     .command(
       'publish <dir>',
-      'Copy every report under dir into a static site with an index.html of headline numbers',
+      'Build a static site from dir: every report, a trend page per scenario over every result, and an index.html',
       (y) =>
         y
-          .positional('dir', { type: 'string', demandOption: true, describe: 'directory to search for report.html files, e.g. reports/' })
+          .positional('dir', { type: 'string', demandOption: true, describe: 'directory to search for report.html and result.json files, e.g. reports/' })
           .option('out', { type: 'string', demandOption: true, describe: 'site directory to write, e.g. site/' })
           .option('title', { type: 'string', describe: 'index page title (default: pushbench reports)' }),
       async (args) => {
