@@ -31,9 +31,17 @@ export function secondsChart(title: string, yLabel: string, yUnit: string, lines
  * Lines for several quantities (keys) of every run. One run: a colour per key, labelled by the key.
  * Several runs: the run's colour, a dash per key, labelled "run · key". One key: the runs' own styles.
  */
-export function keyedLines(results: readonly RunResult[], styleOf: RunStyle, keys: readonly string[], valueOf: (key: string) => PointValue): SecondsLine[] {
+export function keyedLines(
+  results: readonly RunResult[],
+  styleOf: RunStyle,
+  keys: readonly string[],
+  valueOf: (key: string) => PointValue,
+  include: (result: RunResult) => boolean = () => true,
+): SecondsLine[] {
   return results.flatMap((result, run) =>
-    keys.map((key, keyIndex) => ({ style: keyedStyle(results.length, styleOf(run), run, key, keyIndex, keys.length), timeline: result.timeline, valueOf: valueOf(key) })),
+    include(result)
+      ? keys.map((key, keyIndex) => ({ style: keyedStyle(results.length, styleOf(run), run, key, keyIndex, keys.length), timeline: result.timeline, valueOf: valueOf(key) }))
+      : [],
   );
 }
 

@@ -9,14 +9,16 @@ export function timelineCharts(results: readonly RunResult[], styleOf: RunStyle)
   const rateNames = rateCountNames(results);
   const rates = rateAreas(rateNames).map(([area, names]) => {
     const asked = names.some((name) => name.endsWith('.scheduled'));
-    const title = asked ? `${area} requests per second: asked (scheduled, dashed) vs achieved (sent, ok)` : `${area} events per second`;
-    return secondsChart(title, 'events per second', '/s', keyedLines(results, styleOf, names, countOf));
+    const keys = comparedRateKeys(names, results.length);
+    const title = asked && keys.length > 1 ? `${area} requests per second: asked (scheduled, dashed) vs achieved (sent, ok)` : `${area} ${keys.length === 1 ? keys[0]!.slice(area.length + 1) : 'events'} per second`;
+    return secondsChart(title, 'events per second', '/s', keyedLines(results, styleOf, keys, countOf, (result) => countsAny(result, keys)));
   });
   const latencies = timelineP99Names(results).map((name) => latencyChart(results, styleOf, name));
   const errors = errorAreas(results).map((area) => {
     const classes = errorClassNames(results, area);
     const keys = classes.length > 0 ? classes : [`${area}.errors`];
-    return secondsChart(`${area} errors per second, by class`, 'errors per second', '/s', keyedLines(results, styleOf, keys, countOf));
+    const inArea = (result: RunResult): boolean => Object.keys(result.counters).some((name) => name.startsWith(`${area}.`));
+    return secondsChart(`${area} errors per second, by class`, 'errors per second', '/s', keyedLines(results, styleOf, keys, countOf, inArea));
   });
   return [...rates, ...latencies, ...errors];
 }
@@ -34,6 +36,19 @@ export function dropCharts(results: readonly RunResult[], styleOf: RunStyle): Li
   const names = closeCodeNames(results);
   if (names.length === 0) return [];
   return [secondsChart('connections dropped per second, by close code', 'connections per second', '/s', keyedLines(results, styleOf, names, countOf))];
+}
+
+/** Runs compared side by side keep their charts legible: up to 3 runs show asked and achieved, more show achieved (ok) alone. */
+function comparedRateKeys(names: readonly string[], runs: number): string[] {
+  if (runs === 1) return [...names];
+  const asked = names.filter((name) => name.endsWith('.scheduled'));
+  const achieved = names.filter((name) => name.endsWith('.ok'));
+  const kept = runs <= 3 ? [...asked, ...achieved] : achieved;
+  return kept.length > 0 ? kept : names.slice(0, 1);
+}
+
+function countsAny(result: RunResult, names: readonly string[]): boolean {
+  return result.timeline.some((point) => names.some((name) => point.counts[name] !== undefined));
 }
 
 function countOf(name: string): PointValue {

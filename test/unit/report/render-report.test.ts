@@ -213,3 +213,23 @@ describe('renderReport: WebSocket and webhook specifics', () => {
     expect(renderReport([fixtureResult('webhook-burst')], { generatedAt })).not.toContain('webhook-targets');
   });
 });
+
+describe('renderReport: per-second charts stay legible with many runs', () => {
+  const generatedAt = new Date('2026-01-02T03:04:05Z');
+  const rateChart = (runs: number): string[] | undefined =>
+    embeddedData(renderReport(Array.from({ length: runs }, () => fixtureResult('webhook-burst')), { generatedAt }))
+      .sections.flatMap((section) => section.charts)
+      .find((chart) => chart.title.startsWith('webhook requests') || chart.title.startsWith('webhook ok'))
+      ?.series.map((series) => series.label);
+
+  it('shows asked and achieved per run for up to three runs, achieved alone beyond', () => {
+    expect(rateChart(2)).toEqual(['webhook-burst · webhook.scheduled', 'webhook-burst · webhook.ok', 'webhook-burst #2 · webhook.scheduled', 'webhook-burst #2 · webhook.ok']);
+    expect(rateChart(5)).toEqual(['webhook-burst', 'webhook-burst #2', 'webhook-burst #3', 'webhook-burst #4', 'webhook-burst #5']);
+  });
+
+  it('leaves runs that never counted an area out of its charts', () => {
+    const data = embeddedData(renderReport([fixtureResult('webhook-burst'), fixtureResult('webhook-vs-websocket')], { labels: ['load', 'delivery'], generatedAt }));
+    const errors = data.sections.flatMap((section) => section.charts).find((chart) => chart.title === 'webhook errors per second, by class');
+    expect(errors?.series.map((series) => series.label)).toEqual(['load']);
+  });
+});
