@@ -41,3 +41,11 @@ export function chartDatasetLabels(page: Page, selector = 'canvas'): Promise<str
     }),
   );
 }
+
+/** How far the page is wider than the viewport (> 0: the reader has to scroll sideways). */
+export function horizontalOverflowPx(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const browser = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+    return browser.document.documentElement.scrollWidth - browser.innerWidth;
+  });
+}

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReport } from '../../src/report/html/render-report.js';
 import { embeddedData, fixtureResult } from '../unit/report/report-fixtures.js';
-import { ARTIFACTS_DIR, chartDatasetLabels, launchChromium, watchPage } from './browser.js';
+import { ARTIFACTS_DIR, chartDatasetLabels, horizontalOverflowPx, launchChromium, watchPage } from './browser.js';
 
 const RUNS = 10;
 const MAX_RENDER_MS = 1000;
@@ -167,11 +167,7 @@ describe('HTML report in Chromium', () => {
 
     await page.setViewportSize({ width: 360, height: 780 });
     await page.waitForTimeout(300);
-    const overflowPx = await page.evaluate(() => {
-      const browser = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
-      return browser.document.documentElement.scrollWidth - browser.innerWidth;
-    });
-    expect(overflowPx).toBeLessThanOrEqual(0);
+    expect(await horizontalOverflowPx(page)).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'delivery-report-360px.png'), fullPage: true });
 
     await page.setViewportSize({ width: 1366, height: 900 });

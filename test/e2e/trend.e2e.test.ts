@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReport } from '../../src/report/html/render-report.js';
 import { publishReports } from '../../src/report/publish/publish.js';
 import { fixtureResult } from '../unit/report/report-fixtures.js';
-import { ARTIFACTS_DIR, chartDatasetLabels, launchChromium, watchPage } from './browser.js';
+import { ARTIFACTS_DIR, chartDatasetLabels, horizontalOverflowPx, launchChromium, watchPage } from './browser.js';
 
 const RESULTS = 6;
 
@@ -66,11 +66,7 @@ describe('published trend page in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'trend.png'), fullPage: true });
     await page.setViewportSize({ width: 360, height: 780 });
     await page.waitForTimeout(300);
-    const overflowPx = await page.evaluate(() => {
-      const browser = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
-      return browser.document.documentElement.scrollWidth - browser.innerWidth;
-    });
-    expect(overflowPx).toBeLessThanOrEqual(0);
+    expect(await horizontalOverflowPx(page)).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'trend-360px.png'), fullPage: true });
     await page.setViewportSize({ width: 1366, height: 900 });
     await page.waitForTimeout(300);
