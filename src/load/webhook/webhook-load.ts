@@ -88,11 +88,6 @@ function hasWarmUp(options: WebhookLoadOptions): boolean {
   return options.config.load.warmupUs > 0;
 }
 
-/** The open model's starting rate: what the measured schedule opens with. */
-function startingRatePerSec(load: OpenLoadConfig): number {
-  return load.pattern === 'ramp' ? Math.max(load.ramp?.fromPerSec ?? 0, load.ratePerSec / 10) : load.ratePerSec;
-}
-
 /** The measured schedule's start: the common start when there is one, else 1 ms from now. */
 function scheduleStart(options: WebhookLoadOptions): Promise<number> {
   return options.waitForStart ? options.waitForStart(options.signal) : Promise.resolve(nowUs() + 1_000);
@@ -105,7 +100,7 @@ async function runOpen(options: WebhookLoadOptions, load: OpenLoadConfig): Promi
   const sender = createSender(options, Math.max(1, shareOf(load.connections, stripe).count));
   await sender.warmUp(WARM_CONNECTIONS, WARM_UP_MAX_MS);
   await warmUp(sender, options, async (durationUs) => {
-    const warmSchedule = stripeSchedule(constantSchedule(startingRatePerSec(load), durationUs), stripe);
+    const warmSchedule = stripeSchedule(constantSchedule(load.startRatePerSec, durationUs), stripe);
     await runPacer(warmSchedule, nowUs() + 1_000, (index, intendedUs) => sender.submit(WARM_UP_FIRST_SEQ + globalIndex(index, stripe), intendedUs), options.signal);
   });
   const startUs = await scheduleStart(options);

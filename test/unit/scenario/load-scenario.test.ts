@@ -18,7 +18,7 @@ function problems(text: string | Buffer, overrides = {}): string[] {
 describe('loadScenario', () => {
   it('accepts the shipped scenarios as written and fills defaults', async () => {
     const burst = await loadScenario(resolveScenarioPath('webhook-burst'));
-    expect(burst.config.webhook?.load).toMatchObject({ model: 'open', ratePerSec: 2000, pattern: 'burst', durationUs: 20_000_000 });
+    expect(burst.config.webhook?.load).toMatchObject({ model: 'open', pattern: 'burst', patternSpec: { ratePerSec: 2000, multiplier: 10 }, peakRatePerSec: 20_000, durationUs: 20_000_000 });
     expect(burst.config.webhook?.timeoutUs).toBe(10_000_000);
     expect(burst.source).toMatchObject({ webhook: { load: { duration: '20s' } } });
     const closed = await loadScenario(resolveScenarioPath('webhook-closed'));
@@ -81,7 +81,7 @@ describe('loadScenario', () => {
   it('applies --duration, --rate and --target before validation and names the flag in errors', () => {
     const open = 'name: a\nwebhook:\n  load: { model: open, rate: 5, duration: 1s }\n';
     const loaded = parseScenarioBytes(Buffer.from(open), 'a.yaml', { duration: '3s', rate: 50, target: 'http://127.0.0.1:1/x' });
-    expect(loaded.config.webhook).toMatchObject({ target: new URL('http://127.0.0.1:1/x'), load: { ratePerSec: 50, durationUs: 3_000_000 } });
+    expect(loaded.config.webhook).toMatchObject({ target: new URL('http://127.0.0.1:1/x'), load: { patternSpec: { ratePerSec: 50 }, durationUs: 3_000_000 } });
     expect(problems(open, { target: 'gopher://x' })).toEqual(['--target: expected "builtin" or an http:// or https:// URL']);
     expect(problems('name: a\nwebhook:\n  load: { model: closed, duration: 1s }\n', { rate: 5 })[0]).toMatch(/^--rate: only applies to an open-model scenario/);
     const delivery = parseScenarioBytes(Buffer.from('name: d\ndelivery:\n  events: { rate: 10, duration: 5s }\n  subscribers: 2\n'), 'd.yaml', { duration: '2s', rate: 20 });
