@@ -115,6 +115,11 @@ export class Recorder {
     return this.counters.get(name)?.total ?? 0;
   }
 
+  /** Every counter recorded so far, with its total. */
+  counterEntries(prefix = ''): Array<[string, number]> {
+    return [...this.counters].filter(([name]) => name.startsWith(prefix)).map(([name, state]) => [name, state.total]);
+  }
+
   /** Sum of every counter whose name starts with `prefix`. */
   counterPrefixSum(prefix: string): number {
     let sum = 0;

@@ -8,7 +8,7 @@ const PERCENTILES = ['p50', 'p90', 'p99', 'p999', 'max'] as const;
 export function renderTextSummary(result: RunResult, resultPath?: string): string {
   const lines: string[] = [];
   const seconds = (result.durationMs / 1000).toFixed(1);
-  lines.push(`pushbench ${result.scenario.name}  (${seconds} s${result.interrupted ? ', interrupted' : ''})`);
+  lines.push(`pushbench ${result.scenario.name}  (${seconds} s${result.interrupted ? ', interrupted' : ''})${errorHeadline(result.counters)}`);
   const names = Object.keys(result.metrics);
   const width = Math.max(...names.map((name) => name.length), 8);
   if (names.length > 0) {
@@ -50,6 +50,24 @@ export function renderTextSummary(result: RunResult, resultPath?: string): strin
   lines.push(...shardLines(result));
   if (resultPath) lines.push(`  result     ${resultPath}`);
   return lines.join('\n');
+}
+
+/**
+ * Any error share above 0 shows in the first line: failed requests over sent, failed and dropped
+ * connections over attempted (opened + failed).
+ */
+function errorHeadline(counters: Record<string, number>): string {
+  const sum = (prefix: string): number => Object.entries(counters).reduce((total, [name, value]) => (name.startsWith(prefix) ? total + value : total), 0);
+  const parts: string[] = [];
+  const sent = counters['webhook.sent'] ?? 0;
+  const requestErrors = sum('webhook.errors.');
+  if (sent > 0 && requestErrors > 0) parts.push(`${requestErrors} of ${sent} requests failed (${percent(requestErrors, sent)})`);
+  const failed = sum('ws.connections.failed.');
+  const attempted = (counters['ws.connections.opened'] ?? 0) + failed;
+  if (attempted > 0 && failed > 0) parts.push(`${failed} of ${attempted} connections failed (${percent(failed, attempted)})`);
+  const dropped = sum('ws.connections.dropped.');
+  if (dropped > 0) parts.push(`${dropped} connections dropped`);
+  return parts.length > 0 ? `  ERRORS: ${parts.join(', ')}` : '';
 }
 
 /** The WebSocket block: connections on both sides, messages, broadcasts, client memory per connection. */

@@ -1,6 +1,7 @@
 import { runWebhookLoad } from '../load/webhook/webhook-load.js';
 import type { WebhookConfig } from '../scenario/schema.js';
 import { startReceiverProcess, type ReceiverProcess } from '../targets/receiver-handle.js';
+import { nothingSucceededReason } from './nothing-succeeded.js';
 import type { PhaseContext, PhaseOutcome } from './phase.js';
 
 const PROGRESS_INTERVAL_MS = 1_000;
@@ -57,9 +58,20 @@ export async function runWebhookPhase(webhook: WebhookConfig, context: PhaseCont
       lateSends: load.lateSends,
       processes: [],
       warnings: [],
+      reasons: [],
       ...(load.askedRatePerSec !== undefined ? { askedRatePerSec: load.askedRatePerSec } : {}),
       ...(load.achievedRatePerSec !== undefined ? { achievedRatePerSec: load.achievedRatePerSec } : {}),
     };
+    const failed = context.signal?.aborted
+      ? undefined
+      : nothingSucceededReason(recorder, {
+          what: 'request',
+          attempted: recorder.counter('webhook.sent'),
+          succeeded: recorder.counter('webhook.ok'),
+          failurePrefix: 'webhook.errors.',
+          where: receiver?.url ?? (webhook.target as URL).href,
+        });
+    if (failed) outcome.reasons!.push(failed);
     const queued = recorder.counter('webhook.queued');
     if (load.dispatched > 0 && queued / load.dispatched > QUEUED_WARNING_SHARE) {
       outcome.warnings.push(

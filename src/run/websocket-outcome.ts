@@ -6,6 +6,7 @@ import type { Recorder } from '../metrics/recorder.js';
 import type { ShardHealth } from '../result/run-result.js';
 import type { WebsocketConfig } from '../scenario/schema.js';
 import type { WsServerProcess, WsServerStats } from '../targets/ws-server-handle.js';
+import { nothingSucceededReason } from './nothing-succeeded.js';
 import type { PhaseOutcome } from './phase.js';
 import { MAX_EVENT_LOOP_DELAY_P99_US, MAX_LATE_SEND_FRACTION } from './validity.js';
 
@@ -21,6 +22,8 @@ export interface WebsocketFinish {
   /** Things a reader must know that do not void the run. */
   warnings: string[];
   openedInRamp: number;
+  /** The run was cut short (Ctrl-C): nothing succeeding then is not the target's verdict. */
+  interrupted: boolean;
   rampedUs: number;
 }
 
@@ -40,6 +43,16 @@ export function websocketOutcome(finish: WebsocketFinish): PhaseOutcome {
   if (finish.config.broadcast) {
     recorder.count('ws.broadcast.missing', Math.max(0, recorder.counter('ws.broadcast.sent') - recorder.counter('ws.broadcast.received')));
   }
+  const failed = finish.interrupted
+    ? undefined
+    : nothingSucceededReason(recorder, {
+        what: 'connection',
+        attempted: finish.config.connections,
+        succeeded: recorder.counter('ws.connections.opened'),
+        failurePrefix: 'ws.connections.failed.',
+        where: finish.config.target === 'builtin' ? 'the built-in ws servers' : finish.config.target.href,
+      });
+  if (failed) reasons.push(failed);
   const health = processHealth(finish);
   for (const entry of health) {
     if (entry.role.startsWith('ws-client-') && entry.eventLoopDelayP99Us > MAX_EVENT_LOOP_DELAY_P99_US) {

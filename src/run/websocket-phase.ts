@@ -104,7 +104,7 @@ export async function runWebsocketPhase(whole: WebsocketConfig, context: PhaseCo
     shards.forEach((_shard, index) => live.clientOpenNow(index, 0));
     mergeShardResults(recorder, results.map((entry) => entry.result));
     const serverStats = await stopServers(servers, recorder, reasons);
-    return websocketOutcome({ config, recorder, children: [...shards, ...servers], results, serverStats, heldByServer, reasons, warnings, openedInRamp, rampedUs });
+    return websocketOutcome({ config, recorder, children: [...shards, ...servers], results, serverStats, heldByServer, reasons, warnings, openedInRamp, rampedUs, interrupted: signal?.aborted ?? false });
   } finally {
     clearInterval(progressTimer);
     for (const child of [...shards, ...servers]) child.link.kill();
