@@ -55,6 +55,8 @@ export const validitySchema = z.object({
   cpuUserMs: z.number().min(0),
   cpuSystemMs: z.number().min(0),
   lateSends: z.number().int().min(0),
+  /** A send later than this after its intended time counted as late: the timer resolution measured on this machine (µs). */
+  lateSendThresholdUs: z.number().int().min(0).optional(),
   lateSendFraction: z.number().min(0).max(1),
   askedRatePerSec: z.number().min(0).optional(),
   achievedRatePerSec: z.number().min(0).optional(),

@@ -8,7 +8,7 @@ export interface PhaseOutcome {
   model: 'open' | 'closed';
   /** Sends dispatched by the generator. */
   dispatched: number;
-  /** Sends that started more than 1 ms after their intended time. */
+  /** Sends that started later after their intended time than the measured timer resolution (see timer-resolution.ts). */
   lateSends: number;
   askedRatePerSec?: number;
   achievedRatePerSec?: number;

@@ -11,6 +11,7 @@ import { RESULT_SCHEMA_VERSION, type RunResult } from '../result/run-result.js';
 import type { PhaseContext, PhaseOutcome } from './phase.js';
 import type { ProgressSnapshot } from './progress.js';
 import { judgeValidity } from './validity.js';
+import { lateSendThresholdUs } from '../load/timer-resolution.js';
 import { planHash, unshardableReason } from './shard-plan.js';
 import { StartGate } from './start-gate.js';
 import { runWebhookPhase } from './webhook-phase.js';
@@ -66,7 +67,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
   const health = monitor.stop();
   const interrupted = options.signal?.aborted ?? false;
   const delivery = outcomes.find((outcome) => outcome.delivery)?.delivery;
-  const validity = judgeValidity(outcomes, health, interrupted);
+  const validity = judgeValidity(outcomes, health, interrupted, await lateSendThresholdUs());
   if (gate.reason) {
     validity.ok = false;
     validity.reasons.push(gate.reason);

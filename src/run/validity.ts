@@ -14,7 +14,7 @@ export const MAX_EVENT_LOOP_DELAY_P99_US = 100_000;
  * Judges whether the numbers describe the target rather than the generator. Every reason names
  * the measured value and the limit it broke.
  */
-export function judgeValidity(phases: readonly PhaseOutcome[], health: ProcessHealth, interrupted: boolean): Validity {
+export function judgeValidity(phases: readonly PhaseOutcome[], health: ProcessHealth, interrupted: boolean, lateThresholdUs: number): Validity {
   const reasons: string[] = phases.flatMap((phase) => phase.reasons ?? []);
   const warnings = phases.flatMap((phase) => phase.warnings);
   const dispatched = phases.reduce((sum, phase) => sum + phase.dispatched, 0);
@@ -23,7 +23,7 @@ export function judgeValidity(phases: readonly PhaseOutcome[], health: ProcessHe
   if (interrupted) reasons.push('the run was interrupted before its end: the numbers cover only part of it');
   if (lateSendFraction > MAX_LATE_SEND_FRACTION) {
     reasons.push(
-      `${pct(lateSendFraction)} of sends started more than 1 ms after their intended time (limit ${pct(MAX_LATE_SEND_FRACTION)}): the generator could not keep its schedule`,
+      `${pct(lateSendFraction)} of sends started more than ${(lateThresholdUs / 1000).toFixed(2)} ms (this machine's timer resolution) after their intended time (limit ${pct(MAX_LATE_SEND_FRACTION)}): the generator could not keep its schedule`,
     );
   }
   const open = phases.find((phase) => phase.model === 'open' && phase.askedRatePerSec);
@@ -55,6 +55,7 @@ export function judgeValidity(phases: readonly PhaseOutcome[], health: ProcessHe
     cpuUserMs: health.cpuUserMs,
     cpuSystemMs: health.cpuSystemMs,
     lateSends,
+    lateSendThresholdUs: lateThresholdUs,
     lateSendFraction: round(lateSendFraction, 6),
     ...(open?.askedRatePerSec !== undefined ? { askedRatePerSec: round(open.askedRatePerSec, 2) } : {}),
     ...(open?.achievedRatePerSec !== undefined ? { achievedRatePerSec: round(open.achievedRatePerSec, 2) } : {}),
