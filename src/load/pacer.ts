@@ -43,7 +43,7 @@ export async function runPacer(
       if (signal?.aborted || nextOffset === undefined) return finish();
       let now = nowUs();
       let batch = 0;
-      while (nextOffset !== undefined && startUs + nextOffset <= now && batch < MAX_BATCH) {
+      while (nextOffset !== undefined && startUs + nextOffset <= now && batch < MAX_BATCH && !signal?.aborted) {
         const intendedUs = startUs + nextOffset;
         const lagUs = now - intendedUs;
         if (lagUs > lateThresholdUs) lateSends++;
