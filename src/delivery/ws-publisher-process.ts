@@ -1,3 +1,4 @@
+import { lateSendThresholdUs } from '../load/timer-resolution.js';
 import { serveDeliveryChild } from './child-handle.js';
 import { WsPublisher, type WsPublisherOptions, type WsPublisherReport } from './ws-publisher.js';
 
@@ -6,6 +7,7 @@ let publisher: WsPublisher | undefined;
 
 serveDeliveryChild<WsPublisherOptions, WsPublisherReport>({
   start(options) {
+    void lateSendThresholdUs(); // measured before the stream starts, so the pacer never waits for it
     publisher = new WsPublisher(options);
     return publisher.listen();
   },

@@ -42,6 +42,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
   }
   const startedAt = new Date();
   const monitor = startProcessMonitor();
+  void lateSendThresholdUs(); // measured now, so no schedule waits for it
   const recorder = new Recorder();
   const gate = new StartGate(options.startAtMs, options.onWaitingForStart);
   let started = false;

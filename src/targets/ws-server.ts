@@ -28,6 +28,8 @@ export interface BuiltinWsServer {
   stopBroadcast(): void;
   /** Closes every remaining connection and the listening socket. */
   close(): Promise<void>;
+  /** Tears every connection down at once (no closing handshake) and stops listening; for a process about to exit. */
+  terminate(): void;
 }
 
 /** The accept queue: a connect burst beyond it waits for SYN retransmits (1 s and more). */
@@ -92,6 +94,11 @@ export async function startBuiltinWsServer(options: WsServerOptions, port = 0): 
       await new Promise<void>((resolve) => server.close(() => resolve()));
       clearTimeout(killer);
       counters = undefined;
+    },
+    terminate() {
+      clearTimeout(broadcastTimer);
+      for (const client of server.clients) client.terminate();
+      server.close();
     },
   };
 }

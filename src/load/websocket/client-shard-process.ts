@@ -5,12 +5,12 @@ import { nowUs, sleepMs } from '../../metrics/clock.js';
 import { startProcessMonitor } from '../../metrics/process-monitor.js';
 import { startEchoTicker, type EchoTicker } from './echo-ticker.js';
 import type { ShardResult, ShardStart } from './shard-messages.js';
-import { closeAll, connectsInFlight, lastMessageUs, openConnections, rampUp, swarmMeasurements } from './swarm.js';
+import { connectsInFlight, lastMessageUs, openConnections, rampUp, stopConnecting, swarmMeasurements, terminateAll } from './swarm.js';
 
 /**
  * Child-process entry of one client shard: "start" ramps its connections up (reporting "ramped"),
- * runs the echo load, and "finish" drains, closes every connection and sends back its histograms
- * (encoded, for an exact merge) and counters. Once a second it reports open connections and counter
+ * runs the echo load, and "finish" drains, sends back its histograms (encoded, for an exact merge)
+ * and counters, then terminates every connection and exits. Once a second it reports open connections and counter
  * increments. It exits when the parent goes away (IPC disconnect) and ignores SIGINT: the parent,
  * which also gets the Ctrl-C, decides how the run ends.
  */
@@ -20,7 +20,6 @@ const TICK_MS = 1_000;
 /** After the echo replies are in, traffic must be quiet this long before closing (broadcasts in flight). */
 const QUIET_US = 100_000;
 const DRAIN_TIMEOUT_MS = 3_000;
-const CLOSE_GRACE_MS = 10_000;
 
 process.on('disconnect', () => process.exit(0));
 process.on('SIGINT', () => {});
@@ -63,9 +62,14 @@ async function handle(message: ParentMessage): Promise<void> {
   collectGarbage();
   const heldConnections = openConnections().size;
   const heldRssBytes = process.memoryUsage.rss();
-  await closeAll(CLOSE_GRACE_MS);
+  stopConnecting();
   clearInterval(ticker);
-  process.send?.(shardResult(heldConnections, heldRssBytes, echo), () => process.exit(0));
+  // The result goes first: its numbers are final once connecting has stopped, and tearing 15,000
+  // connections down must never stand between the measurements and the parent.
+  process.send?.(shardResult(heldConnections, heldRssBytes, echo), () => {
+    terminateAll();
+    process.exit(0);
+  });
 }
 
 /** Waits until every echo has come back and traffic has been quiet for a moment, or no connection is left, or the timeout. */

@@ -4,7 +4,7 @@ import { forwardTicks, type TickMessage } from './tick-message.js';
 import type { ShardRamped, ShardResult, ShardStart } from './shard-messages.js';
 
 const LOAD_TIMEOUT_MS = 20_000;
-/** Draining, closing thousands of connections and encoding histograms, on a busy machine. */
+/** Draining (at most 3 s), a full GC and encoding histograms, on a busy machine; teardown comes after the result. */
 const FINISH_TIMEOUT_MS = 60_000;
 
 /** One client shard process, driven by the websocket phase. */
@@ -12,7 +12,7 @@ export interface ShardProcess {
   link: ChildLink;
   /** Starts connecting; resolves when every connection of the shard has opened or failed. */
   start(shard: ShardStart, rampTimeoutMs: number): Promise<ShardRamped>;
-  /** Drains, closes every connection, returns the shard's numbers; the process is gone afterwards. */
+  /** Drains, returns the shard's numbers, then the shard terminates its connections and exits. */
   finish(): Promise<ShardResult>;
 }
 

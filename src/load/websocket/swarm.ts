@@ -185,16 +185,25 @@ export function lastMessageUs(): number {
 }
 
 /**
- * Ends the ramp (connects in flight are cancelled, not failed) and closes every open connection
- * with 1000; connections that do not finish the closing handshake within `graceMs` are terminated.
+ * Ends the ramp: connects still in flight are counted as cancelled (not failed) and aborted. From
+ * here on no close counts as a drop, so the shard's counters are final and can be reported.
  */
-export async function closeAll(graceMs: number): Promise<void> {
+export function stopConnecting(): void {
   const swarm = state!;
   swarm.closing = true;
   clearTimeout(swarm.rampTimer);
-  for (const socket of swarm.connecting.keys()) socket.terminate();
-  for (const socket of swarm.open) socket.close(1000);
-  const deadlineUs = nowUs() + graceMs * 1000;
-  while ((swarm.open.size > 0 || swarm.connecting.size > 0) && nowUs() < deadlineUs) await new Promise((resolve) => setTimeout(resolve, 20));
+  if (swarm.connecting.size > 0) swarm.counters.add('ws.connections.cancelled', swarm.connecting.size);
+  const inFlight = [...swarm.connecting.keys()];
+  swarm.connecting.clear();
+  for (const socket of inFlight) socket.terminate();
+}
+
+/**
+ * Tears every connection down at once (TCP reset, no closing handshake): after the shard has
+ * reported, 15,000 close handshakes would only cost time. Call stopConnecting() first.
+ */
+export function terminateAll(): void {
+  const swarm = state!;
+  swarm.closing = true;
   for (const socket of swarm.open) socket.terminate();
 }
