@@ -20,7 +20,7 @@ const RAMP_TIMEOUT_FLOOR_MS = 30_000;
 /**
  * The websocket phase: built-in ws servers up (one process per 15k connections) -> client shards
  * up -> ramp (with echo) -> hold with echo and broadcast (broadcasts start when every connection
- * is up, so `ws.broadcast.last` is the fan-out to all of them) -> broadcasts stop -> shards drain, close and report
+ * is up, so `ws.broadcast.last` is the fan-out to all of them) -> broadcasts stop -> shards drain, report, then tear down
  * -> servers stop and report. Every child is asked to finish, killed if it will not, and a child
  * that dies on its own becomes a reason the run is invalid, never a hang.
  */
