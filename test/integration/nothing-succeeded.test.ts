@@ -34,7 +34,9 @@ describe('a run in which nothing succeeded is a failed run, not a pass', () => {
     try {
       const { file, out } = scenarioFile(`name: some-errors\nwebhook:\n  target: ${server.url}\n  load: { model: open, rate: 200, duration: 1s }\n`);
       const run = await pushbench(['run', file, '--out', out]);
-      expect(run.code).toBe(0);
+      // Valid unless this busy machine made the generator late; never invalid for want of successes.
+      expect(run.stdout).not.toContain('no request succeeded');
+      expect([0, 3]).toContain(run.code);
       expect(run.stdout.split('\n')[0]).toMatch(/ERRORS: 50 of 200 requests failed \(25\.00%\)/);
     } finally {
       await server.close();
