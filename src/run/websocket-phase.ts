@@ -126,7 +126,7 @@ function shardPart(config: WebsocketConfig, stripe: Stripe): { config: Websocket
 }
 
 async function startServers(config: WebsocketConfig, count: number, live: LiveTotals): Promise<WsServerProcess[]> {
-  const options = config.broadcast ? { broadcast: config.broadcast } : {};
+  const options = config.broadcast?.kind === 'builtin' ? { broadcast: config.broadcast } : {};
   const starts = Array.from({ length: count }, (_unused, index) => startWsServerProcess(`ws-server-${index}`, options, (tick) => live.serverTick(index, tick)));
   return startAll(starts);
 }

@@ -1,15 +1,119 @@
 import { z } from 'zod';
-import { builtinOrWsUrl, durationUs, durationWithDefault, positiveDurationUs } from './fields.js';
+import type { Template } from '../template/template.js';
+import { builtinOrWsUrl, durationUs, durationWithDefault, positiveDurationUs, templateField } from './fields.js';
+import { WS_PROTOCOL_FORMS } from './ws-protocols.js';
+
+const CONNECT_VARIABLES = ['conn'];
+const MESSAGE_VARIABLES = ['conn', 'seq'];
+const REQUEST_VARIABLES = ['conn', 'requestId', 'sentAtUs'];
+const TRIGGER_VARIABLES = ['broadcastId'];
+
+/** A message body: text as written, or a JSON value written out as JSON; either way a template. */
+function messageTemplate(variables: string[]) {
+  return z
+    .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
+    .transform((value) => (typeof value === 'string' ? value : JSON.stringify(value)))
+    .pipe(templateField({ variables }));
+}
+
+/** A dotted field path ("data.id") into a JSON message, split once. */
+const fieldPath = z
+  .string()
+  .regex(/^[^.\s]+(\.[^.\s]+)*$/, 'expected a dotted field path like "id" or "data.sentAt"')
+  .transform((path) => path.split('.'));
+
+const matchObject = z.record(z.string(), z.unknown()).describe('A JSON object every matching message contains (a subset match).');
+
+const emitSpec = (variables: string[]) =>
+  z.strictObject({
+    event: z.string().min(1),
+    data: messageTemplate(variables).optional().describe('The event argument: a JSON value (templated).'),
+    ack: z.boolean().default(false).describe('Ask the server for an acknowledgement (Socket.IO ack id).'),
+  });
+
+const expectStep = z.strictObject({
+  match: matchObject.optional(),
+  event: z.string().min(1).optional(),
+  timeout: durationWithDefault('5s').refine((us) => us > 0, 'must be longer than 0'),
+});
+
+const step = z.union([
+  z.strictObject({ send: messageTemplate(MESSAGE_VARIABLES) }),
+  z.strictObject({ emit: emitSpec(MESSAGE_VARIABLES) }),
+  z.strictObject({ expect: expectStep }),
+], { error: 'expected a step: { send: ... }, { emit: { event, data, ack } } or { expect: { match | event, timeout } }' });
+
+const connectOptions = z
+  .strictObject({
+    headers: z.record(z.string(), templateField({ variables: CONNECT_VARIABLES })).default({}).describe('Upgrade request headers (templated, per connection).'),
+    query: z.record(z.string(), templateField({ variables: CONNECT_VARIABLES })).default({}).describe('Query parameters added to the URL (templated, per connection).'),
+    subprotocols: z.array(z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'not a valid subprotocol token')).default([]),
+  })
+  .describe('How each connection upgrades: headers, query and subprotocols.');
+
+const requestSpec = z
+  .strictObject({
+    rate: z.number().positive().max(100).describe('Requests per connection per second (open model; RTT from the intended send time).'),
+    send: messageTemplate(REQUEST_VARIABLES).optional(),
+    correlate: fieldPath.optional().describe('Field of the reply that equals the request id ({{requestId}}).'),
+    emit: emitSpec(REQUEST_VARIABLES).optional(),
+    timeout: durationWithDefault('5s').refine((us) => us > 0, 'must be longer than 0'),
+  })
+  .transform(({ rate, timeout, ...rest }) => ({ ...rest, ratePerConnection: rate, timeoutUs: timeout }));
+
+const pushSpec = z
+  .strictObject({
+    match: matchObject.optional(),
+    event: z.string().min(1).optional(),
+    sentAt: fieldPath.describe('Field holding the wall-clock time the server sent the message.'),
+    sentAtUnit: z.enum(['ms', 'us']).default('ms'),
+    seq: fieldPath.optional().describe('Field holding the per-connection sequence number (gaps, duplicates, reordering).'),
+  })
+  .transform(({ sentAt, seq, ...rest }) => ({ ...rest, sentAtPath: sentAt, ...(seq ? { seqPath: seq } : {}) }));
+
+const builtinBroadcast = z
+  .strictObject({
+    every: positiveDurationUs.describe('The built-in server sends one frame to every connection this often.'),
+    sizeBytes: z.number().int().min(16).max(65_535).default(200).describe('Frame payload size in bytes.'),
+  })
+  .transform(({ every, sizeBytes }) => ({ kind: 'builtin' as const, everyUs: every, sizeBytes }));
+
+const triggerSpec = z.strictObject({
+  url: templateField({ variables: TRIGGER_VARIABLES }).describe('HTTP(S) URL pushbench calls to make the server broadcast.'),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH']).default('POST'),
+  headers: z.record(z.string(), templateField({ variables: TRIGGER_VARIABLES })).default({}),
+  body: messageTemplate(TRIGGER_VARIABLES).optional(),
+});
+
+const triggeredBroadcast = z
+  .strictObject({
+    every: positiveDurationUs.describe('How often pushbench calls the trigger.'),
+    trigger: triggerSpec,
+    match: matchObject.optional(),
+    event: z.string().min(1).optional(),
+    id: fieldPath.describe('Field of the broadcast message (socketio: of its first argument) that carries {{broadcastId}}.'),
+  })
+  .transform(({ every, id, ...rest }) => ({ kind: 'triggered' as const, everyUs: every, idPath: id, ...rest }));
 
 export const websocketSchema = z
   .strictObject({
     target: builtinOrWsUrl.prefault('builtin'),
+    protocol: z
+      .string()
+      .default('raw')
+      .superRefine((name, ctx) => {
+        if (!(name in WS_PROTOCOL_FORMS)) ctx.addIssue({ code: 'custom', message: `unknown protocol adapter "${name}"; known: ${Object.keys(WS_PROTOCOL_FORMS).join(', ')}` });
+      })
+      .describe('How messages are framed: raw (text/JSON frames) or socketio (Engine.IO 4 / Socket.IO 4 over WebSocket).'),
+    namespace: z.string().regex(/^\/\S*$/, 'expected a namespace like "/chat"').optional().describe('socketio: the namespace to join (default "/").'),
+    connect: connectOptions.optional(),
     connections: z.number().int().min(1).max(1_000_000).describe('Connections to open and hold; sharded over client processes of at most 15,000.'),
     connectRate: z.number().positive().max(100_000).default(5_000).describe('New connections per second during the ramp (open model; connects in flight are bounded).'),
     connectTimeout: durationWithDefault('10s')
       .refine((us) => us > 0, 'must be longer than 0')
-      .describe('A connection not upgraded by then fails as `timeout`.'),
+      .describe('A connection not upgraded (and, with onOpen steps, ready) by then fails as `timeout`.'),
     hold: durationUs.describe('How long every connection is held once the ramp is over ("0s": close at once).'),
+    onOpen: z.array(step).default([]).describe('Steps run after the handshake; a connection is held only once they succeed.'),
     echo: z
       .strictObject({
         rate: z.number().positive().max(100).describe('Messages per connection per second; the server echoes each; RTT counts from the intended send time.'),
@@ -17,24 +121,69 @@ export const websocketSchema = z
       })
       .transform(({ rate, sizeBytes }) => ({ ratePerConnection: rate, sizeBytes }))
       .optional(),
+    request: requestSpec.optional(),
+    push: pushSpec.optional(),
     broadcast: z
-      .strictObject({
-        every: positiveDurationUs.describe('The built-in server sends one frame to every connection this often.'),
-        sizeBytes: z.number().int().min(16).max(65_535).default(200).describe('Frame payload size in bytes.'),
-      })
-      .transform(({ every, sizeBytes }) => ({ everyUs: every, sizeBytes }))
+      .union([builtinBroadcast, triggeredBroadcast], { error: 'expected { every, sizeBytes } (built-in server) or { every, trigger, match | event, id }' })
       .optional(),
   })
-  .superRefine((websocket, ctx) => {
-    if (websocket.broadcast && websocket.target !== 'builtin') {
-      ctx.addIssue({ code: 'custom', path: ['broadcast'], message: '`broadcast` needs `target: builtin` (the built-in server sends it)' });
-    }
-  })
-  .transform(({ connectRate, connectTimeout, hold, ...rest }) => ({
+  .superRefine((websocket, ctx) => checkForms(websocket, ctx))
+  .transform(({ connectRate, connectTimeout, hold, connect, ...rest }) => ({
     ...rest,
+    connect: connect ?? { headers: {}, query: {}, subprotocols: [] },
     connectRatePerSec: connectRate,
     connectTimeoutUs: connectTimeout,
     holdUs: hold,
   }));
 
+interface FormsInput {
+  target: 'builtin' | URL;
+  protocol: string;
+  namespace?: string | undefined;
+  onOpen: Array<{ send: Template } | { emit: unknown } | { expect: { match?: unknown; event?: string | undefined } }>;
+  echo?: unknown;
+  request?: { send?: Template | undefined; emit?: unknown; correlate?: string[] | undefined } | undefined;
+  push?: { match?: unknown; event?: string | undefined } | undefined;
+  broadcast?: { kind: 'builtin' } | { kind: 'triggered'; match?: unknown; event?: string | undefined } | undefined;
+}
+
+/** Each message and match uses its adapter's form: `send`/`match` under raw, `emit`/`event` under socketio. */
+function checkForms(websocket: FormsInput, ctx: z.RefinementCtx): void {
+  const forms = WS_PROTOCOL_FORMS[websocket.protocol];
+  if (!forms) return;
+  const issue = (path: (string | number)[], message: string): void => void ctx.addIssue({ code: 'custom', path, message });
+  const { protocol } = websocket;
+  const checkMatching = (path: (string | number)[], spec: { match?: unknown; event?: string | undefined }): void => {
+    const has = forms.matching === 'match' ? spec.match !== undefined : spec.event !== undefined;
+    const other = forms.matching === 'match' ? 'event' : 'match';
+    if ((forms.matching === 'match' ? spec.event : spec.match) !== undefined) issue([...path, other], `\`${other}\` does not apply to protocol ${protocol}; use \`${forms.matching}\``);
+    else if (!has) issue(path, `needs \`${forms.matching}\` under protocol ${protocol}`);
+  };
+  websocket.onOpen.forEach((entry, index) => {
+    if ('send' in entry && forms.messages !== 'send') issue(['onOpen', index, 'send'], `\`send\` does not apply to protocol ${protocol}; use \`emit\``);
+    if ('emit' in entry && forms.messages !== 'emit') issue(['onOpen', index, 'emit'], `\`emit\` does not apply to protocol ${protocol}; use \`send\``);
+    if ('expect' in entry) checkMatching(['onOpen', index, 'expect'], entry.expect);
+  });
+  const { request } = websocket;
+  if (request) {
+    if (request.send && forms.messages !== 'send') issue(['request', 'send'], `\`send\` does not apply to protocol ${protocol}; use \`emit\``);
+    if (request.emit && forms.messages !== 'emit') issue(['request', 'emit'], `\`emit\` does not apply to protocol ${protocol}; use \`send\``);
+    if (!request.send && !request.emit) issue(['request'], `needs \`${forms.messages}\``);
+    if (request.send && !request.correlate) issue(['request', 'correlate'], '`send` requests need `correlate`: the reply field that equals {{requestId}}');
+    if (request.emit && request.correlate) issue(['request', 'correlate'], '`correlate` does not apply to `emit` requests: the Socket.IO ack is the reply');
+    if (request.emit && (request.emit as { ack: boolean }).ack !== true) issue(['request', 'emit', 'ack'], 'an `emit` request needs `ack: true` (the ack is the reply)');
+  }
+  if (websocket.push) checkMatching(['push'], websocket.push);
+  const { broadcast } = websocket;
+  if (broadcast?.kind === 'builtin' && websocket.target !== 'builtin') issue(['broadcast'], '`broadcast: { every, sizeBytes }` needs `target: builtin`; against your server use `trigger`, `match` or `event`, and `id`');
+  if (broadcast?.kind === 'triggered') checkMatching(['broadcast'], broadcast);
+  if (websocket.echo && websocket.protocol !== 'raw') issue(['echo'], '`echo` needs protocol raw (the built-in server echoes binary frames)');
+  if (websocket.namespace && websocket.protocol !== 'socketio') issue(['namespace'], '`namespace` applies to protocol socketio');
+}
+
 export type WebsocketConfig = z.output<typeof websocketSchema>;
+export type WsStep = WebsocketConfig['onOpen'][number];
+export type WsRequestSpec = NonNullable<WebsocketConfig['request']>;
+export type WsPushSpec = NonNullable<WebsocketConfig['push']>;
+export type WsBroadcastSpec = NonNullable<WebsocketConfig['broadcast']>;
+export type WsTriggeredBroadcast = Extract<WsBroadcastSpec, { kind: 'triggered' }>;

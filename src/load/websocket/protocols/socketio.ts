@@ -1,0 +1,107 @@
+import { parseJson, type AdapterConnection, type Incoming, type WsProtocolAdapter } from './protocol.js';
+
+/**
+ * Socket.IO 4 over Engine.IO 4, WebSocket transport only (no HTTP long-polling first).
+ *
+ * Engine.IO packets are text frames whose first character is the type: 0 open, 1 close, 2 ping,
+ * 3 pong, 4 message. A Socket.IO packet rides in a message: `4` + its type (0 CONNECT, 1
+ * DISCONNECT, 2 EVENT, 3 ACK, 4 CONNECT_ERROR) + `/namespace,` when not "/" + an ack id + JSON.
+ *   server: 0{"sid":..,"pingInterval":..}     client: 40  (or 40/chat,)
+ *   server: 40{"sid":..}                       ready
+ *   server: 2                                  client: 3   (heartbeat)
+ *   client: 421["ask",{..}]                    server: 431[{..}]   (event with ack id 1, its ack)
+ */
+const OPENED = 0;
+const CONNECTING = 1;
+const CONNECTED = 2;
+
+export const socketioAdapter: WsProtocolAdapter = {
+  name: 'socketio',
+  decorateUrl(url: URL): void {
+    if (url.pathname === '' || url.pathname === '/') url.pathname = '/socket.io/';
+    url.searchParams.set('EIO', '4');
+    url.searchParams.set('transport', 'websocket');
+  },
+  opened(): void {
+    // The server speaks first (the Engine.IO open packet).
+  },
+  receive(connection: AdapterConnection, text: string): Incoming | undefined {
+    const engineType = text.charCodeAt(0);
+    if (engineType === 0x32 /* 2 ping */) {
+      connection.sendText('3');
+      return undefined;
+    }
+    if (engineType === 0x30 /* 0 open */) {
+      if (connection.protocolPhase === OPENED) {
+        connection.protocolPhase = CONNECTING;
+        connection.sendText(connection.namespace === '/' ? '40' : `40${connection.namespace},`);
+      }
+      return undefined;
+    }
+    if (engineType === 0x31 /* 1 close */) {
+      connection.fail('engine.io close');
+      return undefined;
+    }
+    if (engineType !== 0x34 /* 4 message */) return undefined;
+    const packet = parsePacket(text);
+    if (!packet || packet.namespace !== connection.namespace) return undefined;
+    switch (packet.type) {
+      case 0:
+        if (connection.protocolPhase === CONNECTING) {
+          connection.protocolPhase = CONNECTED;
+          connection.protocolReady();
+        }
+        return undefined;
+      case 4:
+        connection.fail('socket.io connect_error');
+        return undefined;
+      case 1:
+        connection.fail('socket.io disconnect');
+        return undefined;
+      case 2: {
+        const args = packet.payload;
+        if (!Array.isArray(args) || typeof args[0] !== 'string') return undefined;
+        return { event: args[0], json: args[1] };
+      }
+      case 3: {
+        const args = packet.payload;
+        return packet.ackId === undefined ? undefined : { ackId: packet.ackId, json: Array.isArray(args) ? args[0] : undefined };
+      }
+      default:
+        return undefined;
+    }
+  },
+  frameSend(): string {
+    throw new Error('socketio sends events: use `emit`');
+  },
+  frameEmit(connection: AdapterConnection, event: string, dataJson: string | undefined, ackId: number | undefined): string {
+    const prefix = connection.namespace === '/' ? '42' : `42${connection.namespace},`;
+    return `${prefix}${ackId ?? ''}[${JSON.stringify(event)}${dataJson === undefined ? '' : ',' + dataJson}]`;
+  },
+};
+
+interface Packet {
+  type: number;
+  namespace: string;
+  ackId: number | undefined;
+  payload: unknown;
+}
+
+/** Parses `4<type>[/nsp,][ackId][json]`. */
+export function parsePacket(text: string): Packet | undefined {
+  const type = text.charCodeAt(1) - 0x30;
+  if (type < 0 || type > 6) return undefined;
+  let index = 2;
+  let namespace = '/';
+  if (text[index] === '/') {
+    const comma = text.indexOf(',', index);
+    if (comma < 0) return undefined;
+    namespace = text.slice(index, comma);
+    index = comma + 1;
+  }
+  let digits = index;
+  while (digits < text.length && text.charCodeAt(digits) >= 0x30 && text.charCodeAt(digits) <= 0x39) digits++;
+  const ackId = digits > index ? Number(text.slice(index, digits)) : undefined;
+  const rest = text.slice(digits);
+  return { type, namespace, ackId, payload: rest === '' ? undefined : parseJson(rest) };
+}
