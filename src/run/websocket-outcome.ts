@@ -41,7 +41,9 @@ export function websocketOutcome(finish: WebsocketFinish): PhaseOutcome {
     reasons.push(`${link.role} (pid ${link.pid}) died during the run (${crash}): its connections dropped and its measurements are lost`);
   }
   if (finish.config.broadcast) {
-    recorder.count('ws.broadcast.missing', Math.max(0, recorder.counter('ws.broadcast.sent') - recorder.counter('ws.broadcast.received')));
+    // Built-in: what the servers sent; triggered: the connections held when each trigger fired.
+    const expected = finish.config.broadcast.kind === 'builtin' ? recorder.counter('ws.broadcast.sent') : recorder.counter('ws.broadcast.expected');
+    recorder.count('ws.broadcast.missing', Math.max(0, expected - recorder.counter('ws.broadcast.received')));
   }
   const failed = finish.interrupted
     ? undefined

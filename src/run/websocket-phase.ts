@@ -7,6 +7,8 @@ import { addCounterDeltas, mergeShardResults } from '../load/websocket/shard-res
 import { nowUs, sleepMs } from '../metrics/clock.js';
 import type { Recorder } from '../metrics/recorder.js';
 import { formatDurationUs } from '../scenario/duration.js';
+import { conversationSpecOf } from '../load/websocket/conversation-spec.js';
+import { startTriggerLoop, type TriggerLoop } from './broadcast-trigger.js';
 import type { WebsocketConfig } from '../scenario/schema.js';
 import { startWsServerProcess, type WsServerProcess, type WsServerStats } from '../targets/ws-server-handle.js';
 import type { PhaseContext, PhaseOutcome } from './phase.js';
@@ -38,6 +40,10 @@ export async function runWebsocketPhase(whole: WebsocketConfig, context: PhaseCo
   const phaseStartUs = recorder.elapsedUs();
   let progressTimer: NodeJS.Timeout | undefined;
   try {
+    const conversation = conversationSpecOf(config, context.seed);
+    if (config.push && config.target !== 'builtin' && !isLoopbackLiteral(config.target.href)) {
+      warnings.push(`ws.push latency compares the server's clock with this host's (${config.target.host} is not loopback): it is only as good as the two clocks' sync`);
+    }
     if (config.target === 'builtin') servers.push(...(await startServers(config, processCount(config.connections, perProcess), live)));
     const targets = config.target === 'builtin' ? servers.map((server) => server.url) : [config.target.href];
     const plans = planShards(
@@ -50,7 +56,7 @@ export async function runWebsocketPhase(whole: WebsocketConfig, context: PhaseCo
         loopback: targets.every(isLoopbackLiteral),
       },
       perProcess,
-    );
+    ).map((plan) => (conversation ? { ...plan, conversation } : plan));
     shards.push(...(await startAll(plans.map((_plan, index) => startShardProcess(`ws-client-${index}`, (tick) => live.clientTick(index, tick))))));
     progressTimer = setInterval(() => {
       const second = recorder.lastSecond();
@@ -85,7 +91,10 @@ export async function runWebsocketPhase(whole: WebsocketConfig, context: PhaseCo
     const rampedUs = nowUs() - rampStartUs;
     const holdStartUs = nowUs();
     await startBroadcasts(config, servers, holdUs, reasons, warnings);
+    const triggers = await startTriggeredBroadcasts(config, shards, holdUs, recorder, context.seed, reasons, warnings);
     await sleepMs(Math.max(0, holdUs - (nowUs() - holdStartUs)) / 1000, signal);
+    triggers?.stop();
+    await triggers?.done;
 
     const heldByServer = new Map<WsServerProcess, number>();
     await Promise.all(
@@ -137,14 +146,10 @@ async function startServers(config: WebsocketConfig, count: number, live: LiveTo
  * so no broadcast races the stop (which would reach one server's connections and not another's).
  */
 async function startBroadcasts(config: WebsocketConfig, servers: readonly WsServerProcess[], holdUs: number, reasons: string[], warnings: string[]): Promise<void> {
-  if (!config.broadcast) return;
-  const { everyUs } = config.broadcast;
-  const count = Math.max(0, Math.floor((holdUs - everyUs / 2) / everyUs));
-  if (count === 0) {
-    warnings.push(`no broadcast was sent: hold (${formatDurationUs(holdUs)}) must be at least 1.5 x broadcast.every (${formatDurationUs(everyUs)})`);
-    return;
-  }
-  const firstAtUs = nowUs() + everyUs;
+  if (config.broadcast?.kind !== 'builtin') return;
+  const plan = broadcastPlan(config.broadcast.everyUs, holdUs, warnings);
+  if (!plan) return;
+  const { firstAtUs, count } = plan;
   await Promise.all(
     servers.map((server) =>
       server
@@ -152,6 +157,42 @@ async function startBroadcasts(config: WebsocketConfig, servers: readonly WsServ
         .catch((error: unknown) => void reasons.push(`${server.link.role} (pid ${server.link.pid}) did not start broadcasting: ${(error as Error).message}`)),
     ),
   );
+}
+
+/** Broadcast k at firstAtUs + k x every: the first one `every` into the hold, the last at least half an `every` before its end. */
+function broadcastPlan(everyUs: number, holdUs: number, warnings: string[]): { firstAtUs: number; count: number } | undefined {
+  const count = Math.max(0, Math.floor((holdUs - everyUs / 2) / everyUs));
+  if (count === 0) {
+    warnings.push(`no broadcast was sent: hold (${formatDurationUs(holdUs)}) must be at least 1.5 x broadcast.every (${formatDurationUs(everyUs)})`);
+    return undefined;
+  }
+  return { firstAtUs: nowUs() + everyUs, count };
+}
+
+/**
+ * Triggered broadcasts against a real server: every shard learns the schedule first (so it can time
+ * and count what arrives), then the trigger is called for each broadcast at its intended time.
+ */
+async function startTriggeredBroadcasts(
+  config: WebsocketConfig,
+  shards: readonly ShardProcess[],
+  holdUs: number,
+  recorder: Recorder,
+  seed: number,
+  reasons: string[],
+  warnings: string[],
+): Promise<TriggerLoop | undefined> {
+  if (config.broadcast?.kind !== 'triggered') return undefined;
+  const plan = broadcastPlan(config.broadcast.everyUs, holdUs, warnings);
+  if (!plan) return undefined;
+  await Promise.all(
+    shards.map((shard) =>
+      shard
+        .scheduleBroadcasts(plan.firstAtUs, config.broadcast!.everyUs, plan.count)
+        .catch((error: unknown) => void reasons.push(`${shard.link.role} (pid ${shard.link.pid}) did not take the broadcast schedule: ${(error as Error).message}`)),
+    ),
+  );
+  return startTriggerLoop(config.broadcast, plan.firstAtUs, plan.count, recorder, seed);
 }
 
 /** Waits for every start; if one failed, kills the ones that started and rethrows. */

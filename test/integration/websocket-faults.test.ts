@@ -26,11 +26,11 @@ describe('websocket failures are classified, never hidden', () => {
     expect(counters['ws.connections.opened']).toBeUndefined();
   });
 
-  it('a server answering 403 instead of 101: every connection fails as bad-status', async () => {
+  it('a server answering 403 instead of 101: every connection fails as http403', async () => {
     const server = await startNonUpgradingServer('403 Forbidden');
     try {
       const counters = await runAgainst(server.url);
-      expect(failureCounters(counters)).toEqual({ 'ws.connections.failed.bad-status': CONNECTIONS });
+      expect(failureCounters(counters)).toEqual({ 'ws.connections.failed.http403': CONNECTIONS });
     } finally {
       await server.close();
     }

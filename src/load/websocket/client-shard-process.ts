@@ -6,6 +6,7 @@ import { startProcessMonitor } from '../../metrics/process-monitor.js';
 import { startEchoTicker, type EchoTicker } from './echo-ticker.js';
 import type { ShardResult, ShardStart } from './shard-messages.js';
 import { connectsInFlight, lastMessageUs, openConnections, rampUp, stopConnecting, swarmMeasurements, terminateAll } from './swarm.js';
+import { conversationMeasurements, requestsInFlight, setBroadcastSchedule, startRequests, stopConversation, stopRequestTicker } from './conversation.js';
 
 /**
  * Child-process entry of one client shard: "start" ramps its connections up (reporting "ramped"),
@@ -14,7 +15,11 @@ import { connectsInFlight, lastMessageUs, openConnections, rampUp, stopConnectin
  * increments. It exits when the parent goes away (IPC disconnect) and ignores SIGINT: the parent,
  * which also gets the Ctrl-C, decides how the run ends.
  */
-type ParentMessage = { type: 'hello' } | { type: 'start'; shard: ShardStart } | { type: 'finish' };
+type ParentMessage =
+  | { type: 'hello' }
+  | { type: 'start'; shard: ShardStart }
+  | { type: 'broadcast-schedule'; firstAtUs: number; everyUs: number; count: number }
+  | { type: 'finish' };
 
 const TICK_MS = 1_000;
 /** After the echo replies are in, traffic must be quiet this long before closing (broadcasts in flight). */
@@ -52,12 +57,20 @@ async function handle(message: ParentMessage): Promise<void> {
     ticker = setInterval(tick, TICK_MS);
     const ramped = rampUp(shard.swarm);
     if (shard.echo) echo = startEchoTicker(openConnections(), shard.echo, swarmMeasurements().counters);
+    if (shard.swarm.conversation) startRequests(openConnections());
     await ramped;
     process.send?.({ type: 'ramped', open: openConnections().size, opened: swarmMeasurements().counters.total('ws.connections.opened') });
     return;
   }
+  if (message.type === 'broadcast-schedule') {
+    expectBroadcasts(message.firstAtUs, message.everyUs, message.count);
+    return;
+  }
   echo?.stop();
+  stopRequestTicker();
   await drain(echo);
+  stopConversation();
+  for (const timer of broadcastTimers) clearTimeout(timer);
   // Memory per held connection counts what the connections keep, not garbage waiting for a collection.
   collectGarbage();
   const heldConnections = openConnections().size;
@@ -78,20 +91,26 @@ async function drain(echoTicker: EchoTicker | undefined): Promise<void> {
   const deadlineUs = nowUs() + DRAIN_TIMEOUT_MS * 1000;
   while (nowUs() < deadlineUs && openConnections().size > 0) {
     const echoesBack = !echoTicker || counters.total('ws.echo.received') >= echoTicker.sent();
-    if (echoesBack && nowUs() - lastMessageUs() >= QUIET_US) return;
+    if (echoesBack && requestsInFlight() === 0 && nowUs() - lastMessageUs() >= QUIET_US) return;
     await sleepMs(10);
   }
 }
 
 function shardResult(heldConnections: number, heldRssBytes: number, echoTicker: EchoTicker | undefined): ShardResult {
   const measured = swarmMeasurements();
+  const talk = conversationMeasurements();
   const usage = process.resourceUsage();
   const counters = measured.counters.takeDelta();
   if (echoTicker) counters['ws.echo.unanswered'] = echoTicker.sent() - measured.counters.total('ws.echo.received');
   return {
     type: 'result',
     counters,
-    histograms: encodeNonEmpty({ 'ws.connect': measured.connect, 'ws.echo': measured.echo, 'ws.broadcast': measured.broadcast }),
+    histograms: encodeNonEmpty({
+      'ws.connect': measured.connect,
+      'ws.echo': measured.echo,
+      'ws.broadcast': measured.broadcast,
+      ...(talk ? { 'ws.handshake': talk.handshake, 'ws.request': talk.request, 'ws.push': talk.push } : {}),
+    }),
     broadcastLastUs: [...measured.broadcastLastUs],
     heldConnections,
     heldRssBytes,
@@ -100,6 +119,21 @@ function shardResult(heldConnections: number, heldRssBytes: number, echoTicker: 
     cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
     maxRssBytes: usage.maxRSS * 1024,
   };
+}
+
+const broadcastTimers: NodeJS.Timeout[] = [];
+
+/**
+ * Triggered broadcasts: broadcast k is triggered at firstAtUs + k x everyUs. Its expected recipients
+ * are this shard's connections held at that moment (`ws.broadcast.expected`).
+ */
+function expectBroadcasts(firstAtUs: number, everyUs: number, count: number): void {
+  setBroadcastSchedule(firstAtUs, everyUs);
+  for (let k = 0; k < count; k++) {
+    const atUs = firstAtUs + k * everyUs;
+    broadcastTimers.push(setTimeout(() => swarmMeasurements().counters.add('ws.broadcast.expected', openConnections().size), Math.max(0, (atUs - nowUs()) / 1000)));
+  }
+  process.send?.({ type: 'broadcast-scheduled' });
 }
 
 function encodeNonEmpty(histograms: Record<string, Histogram>): Record<string, string> {

@@ -1,5 +1,6 @@
 /** How a connection that never opened is counted: `ws.connections.failed.<class>`. */
-export type ConnectFailure = 'refused' | 'timeout' | 'reset' | 'EMFILE' | 'EADDRNOTAVAIL' | 'bad-status' | 'other';
+/** `http<status>`: the server answered the upgrade with that status instead of 101 (http401, http403, ...). */
+export type ConnectFailure = 'refused' | 'timeout' | 'reset' | 'EMFILE' | 'EADDRNOTAVAIL' | `http${number}` | 'other';
 
 /** ws's messages for a handshake that timed out and for a non-101 answer. */
 const HANDSHAKE_TIMEOUT = 'Opening handshake has timed out';
@@ -25,6 +26,9 @@ export function classifyConnectError(error: unknown): ConnectFailure {
   }
   const message = (error as Error | undefined)?.message ?? '';
   if (message.startsWith(HANDSHAKE_TIMEOUT)) return 'timeout';
-  if (message.startsWith(UNEXPECTED_RESPONSE)) return 'bad-status';
+  if (message.startsWith(UNEXPECTED_RESPONSE)) {
+    const status = Number(/(\d{3})\s*$/.exec(message)?.[1]);
+    return Number.isInteger(status) ? `http${status}` : 'other';
+  }
   return 'other';
 }

@@ -14,6 +14,8 @@ export interface ShardProcess {
   start(shard: ShardStart, rampTimeoutMs: number): Promise<ShardRamped>;
   /** Drains, returns the shard's numbers, then the shard terminates its connections and exits. */
   finish(): Promise<ShardResult>;
+  /** Triggered broadcasts: broadcast k is triggered at firstAtUs + k x everyUs; the shard matches and times them. */
+  scheduleBroadcasts(firstAtUs: number, everyUs: number, count: number): Promise<void>;
 }
 
 /** Forks a shard and waits until it has loaded, so that shards started together ramp together. */
@@ -29,5 +31,8 @@ export async function startShardProcess(role: string, onTick: (tick: TickMessage
     link,
     start: (shard, rampTimeoutMs) => link.request<ShardRamped>({ type: 'start', shard }, 'ramped', rampTimeoutMs),
     finish: () => link.finish<ShardResult>({ type: 'finish' }, 'result', FINISH_TIMEOUT_MS),
+    scheduleBroadcasts: async (firstAtUs, everyUs, count) => {
+      await link.request({ type: 'broadcast-schedule', firstAtUs, everyUs, count }, 'broadcast-scheduled', LOAD_TIMEOUT_MS);
+    },
   };
 }

@@ -2,6 +2,8 @@ import { WebSocket } from 'ws';
 import { nowUs } from '../../metrics/clock.js';
 import { createHistogram, recordUs, type Histogram } from '../../metrics/histogram.js';
 import { classifyConnectError } from './connect-error.js';
+import { connectArgs, conversationClosed, conversationOpened, conversationReceived, startConversation } from './conversation.js';
+import type { ConversationSpec } from './conversation-spec.js';
 import { DeltaCounters } from './delta-counters.js';
 import { BROADCAST_KIND, broadcastIntendedUs, broadcastSequence, ECHO_KIND, echoIntendedUs, MIN_FRAME_BYTES } from './frames.js';
 
@@ -15,6 +17,8 @@ export interface SwarmOptions {
   connectTimeoutMs: number;
   /** Source address for every connection of this shard (a 127.x address for loopback targets). */
   localAddress?: string;
+  /** Talking to a real server: connect options, protocol adapter, steps, requests, pushes. */
+  conversation?: ConversationSpec;
 }
 
 /** What a swarm measured; histograms in µs. */
@@ -46,6 +50,8 @@ interface SwarmState extends SwarmMeasurements {
   /** Set when the shard closes its connections: closes after this are not drops. */
   closing: boolean;
   lastMessageUs: number;
+  /** Connection index of each socket still connecting (for its conversation). */
+  indexOf: Map<WebSocket, number>;
 }
 
 const RAMP_TICK_MS = 5;
@@ -57,14 +63,33 @@ function onOpen(this: WebSocket): void {
   const swarm = state!;
   const startUs = swarm.connecting.get(this);
   swarm.connecting.delete(this);
-  if (startUs !== undefined) recordUs(swarm.connect, nowUs() - startUs);
+  const now = nowUs();
+  if (startUs !== undefined) recordUs(swarm.connect, now - startUs);
   swarm.counters.add('ws.connections.opened');
+  const index = swarm.indexOf.get(this);
+  swarm.indexOf.delete(this);
+  if (swarm.options.conversation && index !== undefined) {
+    conversationOpened(this, index, now); // held once its handshake and steps succeed
+    return;
+  }
   swarm.open.add(this);
   settle(swarm);
 }
 
+/** A conversation finished its handshake and steps: the connection is held. */
+function onReady(socket: WebSocket): void {
+  const swarm = state!;
+  swarm.open.add(socket);
+  settle(swarm);
+}
+
+function onHandshakeFailed(): void {
+  settle(state!);
+}
+
 function onError(this: WebSocket, error: Error): void {
   const swarm = state!;
+  swarm.indexOf.delete(this);
   if (!swarm.connecting.delete(this)) return; // after opening, 'close' follows and is what counts
   swarm.counters.add(swarm.closing ? 'ws.connections.cancelled' : `ws.connections.failed.${classifyConnectError(error)}`);
   settle(swarm);
@@ -75,16 +100,23 @@ function onClose(this: WebSocket, code: number): void {
   if (swarm.open.delete(this)) {
     if (!swarm.closing) swarm.counters.add(`ws.connections.dropped.${code}`);
   } else if (swarm.connecting.delete(this)) {
+    swarm.indexOf.delete(this);
     swarm.counters.add(swarm.closing ? 'ws.connections.cancelled' : 'ws.connections.failed.other');
+    settle(swarm);
+  } else if (swarm.options.conversation && conversationClosed(this)) {
     settle(swarm);
   }
 }
 
-function onMessage(this: WebSocket, data: Buffer): void {
+function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
   const swarm = state!;
   const now = nowUs();
   swarm.lastMessageUs = now;
   swarm.counters.add('ws.messages.received');
+  if (!isBinary) {
+    if (swarm.options.conversation) conversationReceived(this, data.toString(), now);
+    return;
+  }
   if (data.length < MIN_FRAME_BYTES) return;
   if (data[0] === ECHO_KIND) {
     recordUs(swarm.echo, now - echoIntendedUs(data));
@@ -129,13 +161,17 @@ function rampTick(): void {
 
 function connect(swarm: SwarmState, index: number): void {
   const { options } = swarm;
-  const socket = new WebSocket(options.targets[index % options.targets.length]!, {
+  const target = options.targets[index % options.targets.length]!;
+  const talk = options.conversation ? connectArgs(target, index) : undefined;
+  const socket = new WebSocket(talk?.url ?? target, talk?.protocols ?? [], {
     perMessageDeflate: false,
     handshakeTimeout: options.connectTimeoutMs,
     maxPayload: MAX_PAYLOAD_BYTES,
+    ...(talk ? { headers: talk.headers } : {}),
     ...(options.localAddress ? { localAddress: options.localAddress } : {}),
   });
   swarm.connecting.set(socket, nowUs());
+  if (talk) swarm.indexOf.set(socket, index);
   socket.on('open', onOpen);
   socket.on('message', onMessage);
   socket.on('error', onError);
@@ -162,7 +198,17 @@ export function rampUp(options: SwarmOptions): Promise<void> {
       onRamped: resolve,
       closing: false,
       lastMessageUs: 0,
+      indexOf: new Map(),
     };
+    if (options.conversation) {
+      startConversation(options.conversation, {
+        counters: state.counters,
+        broadcast: state.broadcast,
+        broadcastLastUs: state.broadcastLastUs,
+        onReady,
+        onFailed: onHandshakeFailed,
+      });
+    }
     rampTick();
   });
 }

@@ -39,7 +39,7 @@ describe('websocket shard plan', () => {
     expect(classifyConnectError(coded('EADDRNOTAVAIL'))).toBe('EADDRNOTAVAIL');
     expect(classifyConnectError(coded('ECONNRESET'))).toBe('reset');
     expect(classifyConnectError(new Error('Opening handshake has timed out'))).toBe('timeout');
-    expect(classifyConnectError(new Error('Unexpected server response: 404'))).toBe('bad-status');
+    expect(classifyConnectError(new Error('Unexpected server response: 404'))).toBe('http404');
     expect(classifyConnectError(new Error('Parse Error: Expected HTTP/'))).toBe('other');
   });
 

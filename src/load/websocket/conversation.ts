@@ -1,0 +1,391 @@
+import type { WebSocket } from 'ws';
+import { nowUs, wallClockUs } from '../../metrics/clock.js';
+import { createHistogram, recordUs, type Histogram } from '../../metrics/histogram.js';
+import { bindTemplate, seededRandom, type RenderFn } from '../../template/render.js';
+import type { Template } from '../../template/template.js';
+import type { ConversationSpec } from './conversation-spec.js';
+import type { DeltaCounters } from './delta-counters.js';
+import { fieldAt, matchesSubset } from './json-match.js';
+import type { AdapterConnection, Incoming, WsProtocolAdapter } from './protocols/protocol.js';
+import { protocolAdapter } from './protocols/registry.js';
+import { startRateTicker, type RateTicker } from './rate-ticker.js';
+
+/**
+ * A client shard's conversations with a real server, one per connection: the protocol handshake
+ * (adapter), the `onOpen` steps, correlated requests, server pushes and triggered broadcasts. The
+ * swarm owns sockets and the ramp; this module owns what is said on them. Per connection it keeps
+ * one small ConnState (methods on its prototype, no closures); shared state is module-level.
+ */
+
+/** What the conversation measured; merged into the shard's result. */
+export interface ConversationMeasurements {
+  handshake: Histogram;
+  request: Histogram;
+  push: Histogram;
+}
+
+export interface ConversationHooks {
+  counters: DeltaCounters;
+  /** The broadcast histograms of the swarm (shared with the built-in broadcast). */
+  broadcast: Histogram;
+  broadcastLastUs: Map<number, number>;
+  onReady(socket: WebSocket): void;
+  /** The connection failed its handshake or a step; it has been terminated and counted. */
+  onFailed(socket: WebSocket): void;
+}
+
+type BoundStep =
+  | { kind: 'send'; render: RenderFn }
+  | { kind: 'emit'; event: string; data: RenderFn | undefined; ack: boolean }
+  | { kind: 'expect'; match: unknown; event: string | undefined; timeoutUs: number };
+
+interface State {
+  spec: ConversationSpec;
+  adapter: WsProtocolAdapter;
+  hooks: ConversationHooks;
+  measured: ConversationMeasurements;
+  headers: Array<[string, RenderFn]>;
+  query: Array<[string, RenderFn]>;
+  steps: BoundStep[];
+  requestSend: RenderFn | undefined;
+  requestEmitData: RenderFn | undefined;
+  /** Connections between upgrade and ready. */
+  handshaking: Set<ConnState>;
+  /** Requests in flight: key -> intended send time (insertion order is send order). */
+  pending: Map<string, number>;
+  requestCount: number;
+  requestTicker: RateTicker | undefined;
+  sweeper: NodeJS.Timeout;
+  broadcastSchedule: { firstAtUs: number; everyUs: number } | undefined;
+}
+
+const SWEEP_INTERVAL_MS = 50;
+/** Render streams: each draws its own seeded numbers, so adding one use never changes another's. */
+const CONNECT_STREAM = 1;
+const STEP_STREAM = 2;
+const REQUEST_STREAM = 3;
+
+let state: State | undefined;
+
+/** One connection's conversation state. */
+export class ConnState implements AdapterConnection {
+  protocolPhase = 0;
+  nextAckId = 0;
+  step = 0;
+  /** Handshake or the current expect step must finish by then (monotonic µs). */
+  deadlineUs = 0;
+  /** Ack id an `emit ... ack: true` step waits for, or -1. */
+  awaitingAckId = -1;
+  openedAtUs = 0;
+  ready = false;
+  /** The protocol handshake is done and the onOpen steps run. */
+  inSteps = false;
+  pushMaxSeq = Number.NaN;
+  pushMissing: Set<number> | undefined;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly index: number,
+    readonly namespace: string,
+  ) {}
+
+  sendText(text: string): void {
+    this.socket.send(text);
+  }
+
+  protocolReady(): void {
+    runSteps(this);
+  }
+
+  fail(reason: string): void {
+    failConnection(this, reason);
+  }
+}
+
+export function startConversation(spec: ConversationSpec, hooks: ConversationHooks): void {
+  if (state) throw new Error('one conversation module per process');
+  const bindAll = (record: Record<string, Template>): Array<[string, RenderFn]> => Object.entries(record).map(([name, template]) => [name, bindTemplate(template)]);
+  state = {
+    spec,
+    adapter: protocolAdapter(spec.protocol),
+    hooks,
+    measured: { handshake: createHistogram(), request: createHistogram(), push: createHistogram() },
+    headers: bindAll(spec.headers),
+    query: bindAll(spec.query),
+    steps: spec.onOpen.map(bindStep),
+    requestSend: spec.request?.send ? bindTemplate(spec.request.send) : undefined,
+    requestEmitData: spec.request?.emit?.data ? bindTemplate(spec.request.emit.data) : undefined,
+    handshaking: new Set(),
+    pending: new Map(),
+    requestCount: 0,
+    requestTicker: undefined,
+    sweeper: setInterval(sweep, SWEEP_INTERVAL_MS),
+    broadcastSchedule: undefined,
+  };
+}
+
+function bindStep(step: ConversationSpec['onOpen'][number]): BoundStep {
+  if ('send' in step) return { kind: 'send', render: bindTemplate(step.send) };
+  if ('emit' in step) return { kind: 'emit', event: step.emit.event, data: step.emit.data ? bindTemplate(step.emit.data) : undefined, ack: step.emit.ack };
+  return { kind: 'expect', match: step.expect.match, event: step.expect.event, timeoutUs: step.expect.timeout };
+}
+
+export function conversationMeasurements(): ConversationMeasurements | undefined {
+  return state?.measured;
+}
+
+/** URL, subprotocols and headers of connection `index` (templates rendered with {{conn}}). */
+export function connectArgs(target: string, index: number): { url: string; protocols: string[]; headers: Record<string, string> } {
+  const conversation = state!;
+  const url = new URL(target);
+  conversation.adapter.decorateUrl(url);
+  const input = { values: { conn: index }, random: seededRandom(conversation.spec.seed, CONNECT_STREAM, index) };
+  for (const [name, render] of conversation.query) url.searchParams.set(name, render(input));
+  const headers: Record<string, string> = {};
+  for (const [name, render] of conversation.headers) headers[name] = render(input);
+  return { url: url.href, protocols: conversation.spec.subprotocols, headers };
+}
+
+/** The upgrade of `socket` (connection `index`) completed: the protocol handshake starts. */
+export function conversationOpened(socket: WebSocket, index: number, openedAtUs: number): void {
+  const conversation = state!;
+  const conn = new ConnState(socket, index, conversation.spec.namespace);
+  conn.openedAtUs = openedAtUs;
+  conn.deadlineUs = openedAtUs + conversation.spec.handshakeTimeoutUs;
+  (socket as SocketWithConn).conn = conn;
+  conversation.handshaking.add(conn);
+  conversation.adapter.opened(conn);
+}
+
+interface SocketWithConn extends WebSocket {
+  conn?: ConnState;
+}
+
+/** A socket closed: true when it was still in its handshake (counted as a failed handshake here). */
+export function conversationClosed(socket: WebSocket): boolean {
+  const conn = (socket as SocketWithConn).conn;
+  if (!conn || conn.ready || !state!.handshaking.delete(conn)) return false;
+  state!.hooks.counters.add('ws.connections.failed.handshake');
+  return true;
+}
+
+function runSteps(conn: ConnState): void {
+  const conversation = state!;
+  const { steps } = conversation;
+  conn.inSteps = true;
+  while (conn.step < steps.length) {
+    const step = steps[conn.step]!;
+    const input = { values: { conn: conn.index, seq: conn.step }, random: seededRandom(conversation.spec.seed, STEP_STREAM, conn.index * 1_000 + conn.step) };
+    if (step.kind === 'expect') {
+      conn.deadlineUs = nowUs() + step.timeoutUs;
+      return;
+    }
+    if (step.kind === 'send') conn.sendText(conversation.adapter.frameSend(step.render(input)));
+    else {
+      const ackId = step.ack ? conn.nextAckId++ : undefined;
+      conn.sendText(conversation.adapter.frameEmit(conn, step.event, step.data?.(input), ackId));
+      if (ackId !== undefined) {
+        conn.awaitingAckId = ackId;
+        conn.deadlineUs = nowUs() + conversation.spec.handshakeTimeoutUs;
+        return;
+      }
+    }
+    conn.step++;
+  }
+  becomeReady(conn);
+}
+
+function becomeReady(conn: ConnState): void {
+  const conversation = state!;
+  conversation.handshaking.delete(conn);
+  conn.ready = true;
+  if (conversation.steps.length > 0 || conversation.spec.protocol !== 'raw') recordUs(conversation.measured.handshake, nowUs() - conn.openedAtUs);
+  conversation.hooks.onReady(conn.socket);
+}
+
+function failConnection(conn: ConnState, _reason: string): void {
+  const conversation = state!;
+  if (conn.ready) {
+    conn.socket.terminate(); // the server ended the session (socket.io disconnect): a drop, counted on close
+    return;
+  }
+  if (!conversation.handshaking.delete(conn)) return;
+  conversation.hooks.counters.add('ws.connections.failed.handshake');
+  conn.socket.terminate();
+  conversation.hooks.onFailed(conn.socket);
+}
+
+/** Expires handshakes, expect steps and requests that ran out of time. */
+function sweep(): void {
+  const conversation = state!;
+  const now = nowUs();
+  for (const conn of conversation.handshaking) if (now > conn.deadlineUs) failConnection(conn, 'timeout');
+  const timeoutUs = conversation.spec.request?.timeoutUs;
+  if (timeoutUs === undefined) return;
+  let expired = 0;
+  for (const [key, intendedUs] of conversation.pending) {
+    if (now - intendedUs <= timeoutUs) break;
+    conversation.pending.delete(key);
+    expired++;
+  }
+  if (expired > 0) conversation.hooks.counters.add('ws.requests.timeouts', expired);
+}
+
+/** One text frame from the server. */
+export function conversationReceived(socket: WebSocket, text: string, receivedUs: number): void {
+  const conn = (socket as SocketWithConn).conn;
+  if (!conn) return;
+  const conversation = state!;
+  const incoming = conversation.adapter.receive(conn, text);
+  if (!incoming) return;
+  if (!conn.ready) {
+    advanceHandshake(conn, incoming);
+    return;
+  }
+  if (conversation.spec.request) matchReply(conn, incoming, receivedUs);
+  if (conversation.spec.push) matchPush(conn, incoming);
+  if (conversation.spec.broadcast) matchBroadcast(incoming, receivedUs);
+}
+
+function advanceHandshake(conn: ConnState, incoming: Incoming): void {
+  const step = state!.steps[conn.step];
+  if (!step || !conn.inSteps) return; // the protocol handshake is still running
+  if (conn.awaitingAckId >= 0) {
+    if (incoming.ackId !== conn.awaitingAckId) return;
+    conn.awaitingAckId = -1;
+  } else if (step.kind === 'expect') {
+    if (!matches(step.match, step.event, incoming)) return; // expect searches what arrives, not just the next message
+  } else return;
+  conn.step++;
+  runSteps(conn);
+}
+
+function matches(match: unknown, event: string | undefined, incoming: Incoming): boolean {
+  if (event !== undefined) return incoming.event === event;
+  return match !== undefined && matchesSubset(match, incoming.json);
+}
+
+/** Starts the correlated request load over the ready connections. */
+export function startRequests(open: ReadonlySet<WebSocket>): void {
+  const conversation = state!;
+  const request = conversation.spec.request;
+  if (!request) return;
+  conversation.requestTicker = startRateTicker(open, request.ratePerConnection, sendRequest, (sent) => {
+    if (sent > 0) conversation.hooks.counters.add('ws.requests.sent', sent);
+    if (sent > 0) conversation.hooks.counters.add('ws.messages.sent', sent);
+  });
+}
+
+function sendRequest(socket: WebSocket, intendedUs: number): boolean {
+  const conversation = state!;
+  const conn = (socket as SocketWithConn).conn;
+  if (!conn?.ready) return false;
+  const request = conversation.spec.request!;
+  const n = conversation.requestCount++;
+  const input = {
+    values: { conn: conn.index, requestId: `${conn.index}-${n}`, sentAtUs: wallClockUs() },
+    random: seededRandom(conversation.spec.seed, REQUEST_STREAM, n),
+  };
+  if (request.emit) {
+    const ackId = conn.nextAckId++;
+    conversation.pending.set(`${conn.index}:${ackId}`, intendedUs);
+    conn.sendText(conversation.adapter.frameEmit(conn, request.emit.event, conversation.requestEmitData?.(input), ackId));
+  } else {
+    conversation.pending.set(String(input.values.requestId), intendedUs);
+    conn.sendText(conversation.adapter.frameSend(conversation.requestSend!(input)));
+  }
+  return true;
+}
+
+function matchReply(conn: ConnState, incoming: Incoming, receivedUs: number): void {
+  const conversation = state!;
+  const request = conversation.spec.request!;
+  let key: string | undefined;
+  if (request.emit) key = incoming.ackId === undefined ? undefined : `${conn.index}:${incoming.ackId}`;
+  else {
+    const value = fieldAt(incoming.json, request.correlate!);
+    key = value === undefined ? undefined : String(value);
+  }
+  if (key === undefined) return;
+  const intendedUs = conversation.pending.get(key);
+  if (intendedUs === undefined) return;
+  conversation.pending.delete(key);
+  recordUs(conversation.measured.request, receivedUs - intendedUs);
+  conversation.hooks.counters.add('ws.requests.answered');
+}
+
+function matchPush(conn: ConnState, incoming: Incoming): void {
+  const conversation = state!;
+  const push = conversation.spec.push!;
+  if (!matches(push.match, push.event, incoming)) return;
+  const counters = conversation.hooks.counters;
+  counters.add('ws.push.received');
+  const sentAt = Number(fieldAt(incoming.json, push.sentAtPath));
+  if (Number.isFinite(sentAt)) recordUs(conversation.measured.push, Math.max(0, wallClockUs() - sentAt * (push.sentAtUnit === 'ms' ? 1_000 : 1)));
+  else counters.add('ws.push.noTimestamp');
+  if (push.seqPath) trackSequence(conn, Number(fieldAt(incoming.json, push.seqPath)), counters);
+}
+
+/**
+ * Per-connection sequence numbers: the first one seen is the baseline; a jump remembers each number
+ * skipped as a gap; a skipped number arriving later is reordered (and no longer a gap); a number at
+ * or below the highest seen that was not skipped is a duplicate.
+ */
+export function trackSequence(conn: Pick<ConnState, 'pushMaxSeq' | 'pushMissing'>, seq: number, counters: Pick<DeltaCounters, 'add'>): void {
+  if (!Number.isInteger(seq)) return;
+  if (Number.isNaN(conn.pushMaxSeq)) {
+    conn.pushMaxSeq = seq;
+    return;
+  }
+  if (seq > conn.pushMaxSeq) {
+    const skipped = seq - conn.pushMaxSeq - 1;
+    if (skipped > 0) {
+      conn.pushMissing ??= new Set();
+      for (let missing = conn.pushMaxSeq + 1; missing < seq && conn.pushMissing.size < 10_000; missing++) conn.pushMissing.add(missing);
+      counters.add('ws.push.gaps', skipped);
+    }
+    conn.pushMaxSeq = seq;
+  } else if (conn.pushMissing?.delete(seq)) {
+    counters.add('ws.push.reordered');
+    counters.add('ws.push.gaps', -1);
+  } else counters.add('ws.push.duplicates');
+}
+
+/** Broadcast k is triggered at firstAtUs + k x everyUs (monotonic µs, shared by the host's processes). */
+export function setBroadcastSchedule(firstAtUs: number, everyUs: number): void {
+  state!.broadcastSchedule = { firstAtUs, everyUs };
+}
+
+function matchBroadcast(incoming: Incoming, receivedUs: number): void {
+  const conversation = state!;
+  const broadcast = conversation.spec.broadcast!;
+  const schedule = conversation.broadcastSchedule;
+  if (!schedule || !matches(broadcast.match, broadcast.event, incoming)) return;
+  const k = Number(fieldAt(incoming.json, broadcast.idPath));
+  if (!Number.isInteger(k) || k < 0) return;
+  const latencyUs = Math.max(0, receivedUs - (schedule.firstAtUs + k * schedule.everyUs));
+  recordUs(conversation.hooks.broadcast, latencyUs);
+  conversation.hooks.counters.add('ws.broadcast.received');
+  if (latencyUs > (conversation.hooks.broadcastLastUs.get(k) ?? -1)) conversation.hooks.broadcastLastUs.set(k, latencyUs);
+}
+
+/** Stops sending requests (replies to those in flight are still matched). */
+export function stopRequestTicker(): void {
+  state?.requestTicker?.stop();
+}
+
+/** Ends the conversation: counts requests still unanswered (not yet timed out) at the end. */
+export function stopConversation(): { requestsSent: number } {
+  const conversation = state;
+  if (!conversation) return { requestsSent: 0 };
+  conversation.requestTicker?.stop();
+  clearInterval(conversation.sweeper);
+  if (conversation.pending.size > 0) conversation.hooks.counters.add('ws.requests.unanswered', conversation.pending.size);
+  conversation.pending.clear();
+  return { requestsSent: conversation.requestTicker?.sent() ?? 0 };
+}
+
+/** Requests sent and not yet answered or expired (for draining before the result). */
+export function requestsInFlight(): number {
+  return state?.pending.size ?? 0;
+}
