@@ -22,7 +22,10 @@ describe('websocket scenario section', () => {
       connectTimeoutUs: 10_000_000,
       holdUs: 60_000_000,
       echo: { ratePerConnection: 1, sizeBytes: 128 },
-      broadcast: { everyUs: 1_000_000, sizeBytes: 200 },
+      broadcast: { kind: 'builtin', everyUs: 1_000_000, sizeBytes: 200 },
+      protocol: 'raw',
+      connect: { headers: {}, query: {}, subprotocols: [] },
+      onOpen: [],
     });
     const small = await loadScenario(resolveScenarioPath('ws-small'));
     expect(small.config.websocket?.connections).toBe(300);
@@ -50,7 +53,7 @@ websocket:
 
   it('broadcast needs the built-in server; a scenario needs a webhook or websocket section', () => {
     expect(problems('name: ws\nwebsocket: { target: "ws://127.0.0.1:9/", connections: 1, hold: 1s, broadcast: { every: 1s } }\n')).toEqual([
-      'ws.yaml:2:80: websocket.broadcast: `broadcast` needs `target: builtin` (the built-in server sends it)',
+      'ws.yaml:2:80: websocket.broadcast: `broadcast: { every, sizeBytes }` needs `target: builtin`; against your server use `trigger`, `match` or `event`, and `id`',
     ]);
     expect(problems('name: nothing\n')[0]).toMatch(/a scenario needs a `webhook`.* `websocket`/);
   });
