@@ -86,6 +86,21 @@ function websocketLines(counters: Record<string, number>, validity: RunResult['v
   if (counters['ws.broadcast.sent'] !== undefined) {
     lines.push(`             broadcasts ${counters['ws.server.broadcasts'] ?? 0}  frames sent ${counters['ws.broadcast.sent']}  received ${counters['ws.broadcast.received'] ?? 0}  missing ${counters['ws.broadcast.missing'] ?? 0}`);
   }
+  if (counters['ws.broadcast.triggers.sent'] !== undefined) {
+    lines.push(
+      `             broadcasts triggered ${counters['ws.broadcast.triggers.sent']} (failed ${counters['ws.broadcast.triggers.failed'] ?? 0})  expected ${counters['ws.broadcast.expected'] ?? 0}  received ${counters['ws.broadcast.received'] ?? 0}  missing ${counters['ws.broadcast.missing'] ?? 0}`,
+    );
+  }
+  if (counters['ws.requests.sent'] !== undefined) {
+    lines.push(
+      `             requests sent ${counters['ws.requests.sent']}  answered ${counters['ws.requests.answered'] ?? 0}  timeouts ${counters['ws.requests.timeouts'] ?? 0}  unanswered at the end ${counters['ws.requests.unanswered'] ?? 0}`,
+    );
+  }
+  if (counters['ws.push.received'] !== undefined) {
+    lines.push(
+      `             pushes received ${counters['ws.push.received']}  gaps ${counters['ws.push.gaps'] ?? 0}  duplicates ${counters['ws.push.duplicates'] ?? 0}  reordered ${counters['ws.push.reordered'] ?? 0}`,
+    );
+  }
   const memory = validity.clientBytesPerConnection === undefined ? '-' : `${(validity.clientBytesPerConnection / 1024).toFixed(1)} KB`;
   const rate = validity.connectRatePerSec === undefined ? '-' : `${validity.connectRatePerSec.toFixed(0)}/s`;
   lines.push(`             client memory ${memory} per held connection  connect rate ${rate} during the ramp  processes ${validity.shards?.length ?? 0}`);
