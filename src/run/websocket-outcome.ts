@@ -50,7 +50,8 @@ export function websocketOutcome(finish: WebsocketFinish): PhaseOutcome {
     : nothingSucceededReason(recorder, {
         what: 'connection',
         attempted: finish.config.connections,
-        succeeded: recorder.counter('ws.connections.opened'),
+        // Upgraded is not enough against a real server: its handshake and steps must succeed too.
+        succeeded: recorder.counter('ws.connections.opened') - recorder.counter('ws.connections.failed.handshake'),
         failurePrefix: 'ws.connections.failed.',
         where: finish.config.target === 'builtin' ? 'the built-in ws servers' : finish.config.target.href,
       });
