@@ -20,6 +20,6 @@ export { runTrials } from './gate/run-gate.js';
 export { saveBaseline } from './gate/baseline.js';
 export { Recorder, type RecorderOutput, type TimelinePoint } from './metrics/recorder.js';
 export { buildWebhookReceiver, type ReceiverOptions } from './targets/webhook-receiver.js';
-export { signWebhook, verifyWebhook, decodeSecret } from './load/webhook/signing.js';
+export { signWebhook, verifyWebhook, decodeSecret } from './load/webhook/signing/standard-webhooks.js';
 export { InputError, RunError } from './errors.js';
 export { ExitCode } from './cli/exit-codes.js';

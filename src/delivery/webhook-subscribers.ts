@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { nowUs } from '../metrics/clock.js';
 import { readEventStamp, seededRandom } from '../load/webhook/event-factory.js';
-import { decodeSecret, verifyWebhook } from '../load/webhook/signing.js';
+import { decodeSecret, verifyWebhook } from '../load/webhook/signing/standard-webhooks.js';
 import { scheduleOutage, type OutageWindow } from './outage.js';
 import { ReceiptBook, type ReceiptSnapshot } from './receipt-book.js';
 import type { StreamSpec } from './stream.js';

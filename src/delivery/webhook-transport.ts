@@ -1,7 +1,7 @@
 import { nowUs } from '../metrics/clock.js';
 import { runPacer } from '../load/pacer.js';
 import { parseEndpoint } from '../load/webhook/endpoint.js';
-import { decodeSecret } from '../load/webhook/signing.js';
+import { decodeSecret } from '../load/webhook/signing/standard-webhooks.js';
 import type { DeliveryConfig } from '../scenario/schema.js';
 import { startDeliveryChild, type DeliveryChild } from './child-handle.js';
 import { joinLedger } from './ledger.js';

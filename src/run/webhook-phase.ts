@@ -15,7 +15,7 @@ export async function runWebhookPhase(webhook: WebhookConfig, context: PhaseCont
   try {
     if (webhook.target === 'builtin') {
       receiver = await startReceiverProcess({
-        secret: webhook.secret,
+        signing: webhook.signing,
         latencyUs: webhook.receiver?.latencyUs ?? 0,
         errorRate: webhook.receiver?.errorRate ?? 0,
         errorStatus: webhook.receiver?.errorStatus ?? 500,
@@ -41,7 +41,7 @@ export async function runWebhookPhase(webhook: WebhookConfig, context: PhaseCont
     try {
       load = await runWebhookLoad({
         config: webhook,
-        targetUrl: receiver?.url ?? (webhook.target as URL).href,
+        targetUrl: receiver?.url ?? (webhook.target instanceof URL ? webhook.target.href : ''),
         seed: context.seed,
         recorder,
         stripe: context.stripe,

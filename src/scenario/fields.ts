@@ -67,15 +67,26 @@ export type BurstSpec = z.output<typeof burstSection>;
  * variables or helpers and unset environment variables are errors at load, located at the field.
  */
 export function templateField(options: Omit<ParseTemplateOptions, 'env'>) {
-  return z.string().transform((text, ctx): Template => {
-    try {
-      const template = parseTemplate(text, options);
-      for (const part of template.parts) if (part.kind === 'env') rememberSecret(part.value);
-      return template;
-    } catch (error) {
-      if (!(error instanceof TemplateError)) throw error;
-      ctx.addIssue({ code: 'custom', message: error.message });
-      return z.NEVER;
-    }
-  });
+  return z.string().transform((text, ctx): Template => parseTemplateAt(text, options, ctx, []) ?? z.NEVER);
+}
+
+/**
+ * Parses template text inside a transform whose options depend on sibling fields (e.g. `row.*`
+ * only with a payload file); a problem becomes an issue at `path`, relative to the transformed value.
+ */
+export function parseTemplateAt(
+  text: string,
+  options: Omit<ParseTemplateOptions, 'env'>,
+  ctx: z.RefinementCtx<unknown>,
+  path: PropertyKey[],
+): Template | undefined {
+  try {
+    const template = parseTemplate(text, options);
+    for (const part of template.parts) if (part.kind === 'env') rememberSecret(part.value);
+    return template;
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    ctx.addIssue({ code: 'custom', path: path as (string | number)[], message: error.message });
+    return undefined;
+  }
 }

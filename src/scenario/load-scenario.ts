@@ -1,10 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
 import { scenarioSchema, type ScenarioConfig } from './schema.js';
+import { PayloadFileError, readPayloadRows } from './payload-file.js';
 import { positionOfKey, positionOfPath, toPosition } from './yaml-positions.js';
 
 /** A validated scenario and the file it came from. */
@@ -84,7 +85,18 @@ export function parseScenarioBytes(bytes: Buffer, file: string, overrides: Scena
     const lines = parsed.error.issues.flatMap((issue) => describeIssue(issue, doc, lineCounter, file, overrides));
     throw new InputError(lines.sort(byPosition));
   }
-  return { file, config: parsed.data, source: overridden };
+  const config = parsed.data;
+  const payloadFile = config.webhook?.payload.file;
+  if (config.webhook && payloadFile !== undefined) {
+    try {
+      config.webhook.payload.rows = readPayloadRows(resolve(dirname(file), payloadFile));
+    } catch (error) {
+      if (!(error instanceof PayloadFileError)) throw error;
+      const { line, col } = positionOfPath(doc, lineCounter, ['webhook', 'payload', 'file']);
+      throw new InputError(`${file}:${line}:${col}: webhook.payload.file: ${error.message}`);
+    }
+  }
+  return { file, config, source: overridden };
 }
 
 /**

@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { builtinOrHttpUrl, durationWithDefault, webhookSecret } from './fields.js';
+import type { Template } from '../template/template.js';
+import { builtinOrHttpUrl, durationWithDefault, parseTemplateAt, webhookSecret } from './fields.js';
 import { loadSchema } from './load-schema.js';
+import { expectStatusSchema, headersText, methodSchema, WEBHOOK_VARIABLES } from './request-schema.js';
+import { signingSchema, type SigningConfig } from './signing-schema.js';
 
 const receiverFaults = z
   .strictObject({
@@ -11,13 +14,41 @@ const receiverFaults = z
   .transform(({ latency, ...rest }) => ({ ...rest, latencyUs: latency }))
   .describe('Faults the built-in receiver injects.');
 
+const DEFAULT_SIZE_BYTES = 512;
+
+const payloadSection = z
+  .strictObject({
+    sizeBytes: z
+      .number()
+      .int()
+      .min(128)
+      .max(1_048_576)
+      .optional()
+      .describe('Exact body size of the built-in body (default 512); with a template or file, bodies are padded with trailing spaces up to it only when given.'),
+    template: z.string().optional().describe('The body: a template over {{id}}, {{seq}}, {{timestamp}}, {{timestampMs}}, {{isoTime}}, {{uuid}}, {{env.NAME}}, {{row.FIELD}}, {{randInt A B}}, {{randString N}}.'),
+    file: z.string().min(1).optional().describe('Sample events: a .json file (one event), a .jsonl file (one per line) or a folder of .json files; relative to the scenario file.'),
+    order: z.enum(['sequential', 'random', 'circular']).default('sequential').describe('Which row each event uses: in order once (events past the last row are not sent), seeded random, or in order wrapping around.'),
+  })
+  .prefault({});
+
+const targetEntry = z.strictObject({
+  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'use letters, digits, "_" and "-" (it names metrics: webhook.<name>.latency)'),
+  url: z.string().regex(/^https?:\/\/[^\s/]+/, 'expected an http:// or https:// URL').transform((text) => new URL(text)),
+  weight: z.number().positive().default(1).describe('Share of events, relative to the other targets.'),
+  headers: headersText.optional(),
+  signing: signingSchema.optional(),
+});
+
 export const webhookSchema = z
   .strictObject({
-    target: builtinOrHttpUrl.prefault('builtin'),
-    secret: webhookSecret.optional(),
-    payload: z
-      .strictObject({ sizeBytes: z.number().int().min(128).max(1_048_576).default(512).describe('Exact body size in bytes.') })
-      .default({ sizeBytes: 512 }),
+    target: builtinOrHttpUrl.optional(),
+    targets: z.array(targetEntry).min(1).max(32).optional().describe('Several endpoints, exclusive with `target`: events split by weight (seeded).'),
+    secret: webhookSecret.optional().describe('Shorthand for `signing: { scheme: standard-webhooks, secret }`.'),
+    signing: signingSchema.optional(),
+    method: methodSchema,
+    headers: headersText.optional(),
+    expectStatus: expectStatusSchema,
+    payload: payloadSection,
     timeout: durationWithDefault('10s')
       .refine((us) => us > 0, 'must be longer than 0')
       .describe('A request with no complete response by then is a timeout error.'),
@@ -25,11 +56,60 @@ export const webhookSchema = z
     load: loadSchema,
   })
   .superRefine((webhook, ctx) => {
-    if (webhook.receiver && webhook.target !== 'builtin') {
+    if (webhook.targets && webhook.target !== undefined) ctx.addIssue({ code: 'custom', path: ['targets'], message: '`targets` and `target` exclude each other' });
+    if (webhook.receiver && webhook.target !== 'builtin' && webhook.target !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['receiver'], message: '`receiver` faults need `target: builtin`' });
     }
+    if (webhook.receiver && webhook.targets) ctx.addIssue({ code: 'custom', path: ['receiver'], message: '`receiver` faults need `target: builtin`, not `targets`' });
+    if (webhook.secret && webhook.signing) ctx.addIssue({ code: 'custom', path: ['secret'], message: '`secret` is shorthand for `signing`; give one of them' });
+    const names = webhook.targets?.map((target) => target.name) ?? [];
+    names.forEach((name, index) => {
+      if (names.indexOf(name) !== index) ctx.addIssue({ code: 'custom', path: ['targets', index, 'name'], message: `target name "${name}" is used twice` });
+    });
   })
-  .transform(({ timeout, ...rest }) => ({ ...rest, timeoutUs: timeout }));
+  .transform(({ timeout, secret, signing, headers, payload, targets, target, ...rest }, ctx) => {
+    const rows = payload.file !== undefined;
+    const options = { variables: WEBHOOK_VARIABLES, rows };
+    const parseHeaders = (text: Record<string, string> | undefined, path: PropertyKey[]): HeaderTemplate[] =>
+      Object.entries(text ?? {}).flatMap(([name, value]) => {
+        const template = parseTemplateAt(value, options, ctx, [...path, name]);
+        return template ? [{ name, template }] : [];
+      });
+    const template = payload.template === undefined ? undefined : parseTemplateAt(payload.template, options, ctx, ['payload', 'template']);
+    const resolvedSigning: SigningConfig | undefined = signing ?? (secret ? { scheme: 'standard-webhooks', secret } : undefined);
+    return {
+      ...rest,
+      target: target ?? (targets ? undefined : ('builtin' as const)),
+      ...(targets
+        ? {
+            targets: targets.map((entry, index) => ({
+              ...entry,
+              headers: parseHeaders(entry.headers, ['targets', index, 'headers']),
+              signing: entry.signing ?? resolvedSigning,
+            })),
+          }
+        : {}),
+      ...(resolvedSigning ? { signing: resolvedSigning } : {}),
+      headers: parseHeaders(headers, ['headers']),
+      payload: {
+        order: payload.order,
+        ...(payload.file !== undefined ? { file: payload.file } : {}),
+        ...(template ? { template } : {}),
+        sizeBytes: payload.sizeBytes ?? (template || rows ? undefined : DEFAULT_SIZE_BYTES),
+        /** Filled from `file` by the loader (relative to the scenario file). */
+        rows: undefined as unknown[] | undefined,
+      },
+      timeoutUs: timeout,
+    };
+  });
+
+/** One extra request header: its name and its parsed value. */
+export interface HeaderTemplate {
+  name: string;
+  template: Template;
+}
 
 export type WebhookConfig = z.output<typeof webhookSchema>;
+export type WebhookTargetConfig = NonNullable<WebhookConfig['targets']>[number];
+export type PayloadConfig = WebhookConfig['payload'];
 export type ReceiverFaults = z.output<typeof receiverFaults>;

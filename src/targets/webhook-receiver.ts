@@ -2,12 +2,15 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { nowUs, sleepMs } from '../metrics/clock.js';
 import { createHistogram, encodeHistogram, recordUs } from '../metrics/histogram.js';
 import { readEventStamp, seededRandom } from '../load/webhook/event-factory.js';
-import { decodeSecret, verifyWebhook } from '../load/webhook/signing.js';
+import { schemeOf, verifierFor } from '../load/webhook/signing/registry.js';
+import type { SigningConfig } from '../scenario/signing-schema.js';
 import { SeenIds } from './seen-ids.js';
 
 export interface ReceiverOptions {
-  /** Standard Webhooks secret; when set, requests without a valid signature get 401. */
+  /** Standard Webhooks secret (shorthand for `signing: { scheme: standard-webhooks, secret }`). */
   secret?: string | undefined;
+  /** When set, requests without a valid signature of this scheme get 401 (`receiver.badSignature`). */
+  signing?: SigningConfig | undefined;
   /** Added before answering, µs. */
   latencyUs?: number;
   /** Fraction of requests answered with `errorStatus`, chosen by a seeded random sequence. */
@@ -32,13 +35,15 @@ export interface WebhookReceiver {
 const MAX_BODY_BYTES = 2 * 1_048_576;
 
 /**
- * The built-in webhook receiver: verifies Standard Webhooks signatures in constant time, refuses
+ * The built-in webhook receiver: verifies signatures of any scheme pushbench sends (constant time), refuses
  * stale timestamps, records delivery latency (event's scheduled time -> arrival, one host's
  * monotonic clock) for the first receipt of each id, counts duplicates, and injects faults on demand.
  */
 export function buildWebhookReceiver(options: ReceiverOptions = {}): WebhookReceiver {
   const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES, keepAliveTimeout: 10_000 });
-  const key = options.secret ? decodeSecret(options.secret) : undefined;
+  const signing: SigningConfig | undefined = options.signing ?? (options.secret ? { scheme: 'standard-webhooks', secret: options.secret } : undefined);
+  const verify = signing ? verifierFor(signing) : undefined;
+  const idHeader = (signing ? schemeOf(signing.scheme).idHeader : undefined) ?? 'webhook-id';
   const latencyMs = (options.latencyUs ?? 0) / 1000;
   const errorRate = options.errorRate ?? 0;
   const errorStatus = options.errorStatus ?? 500;
@@ -48,18 +53,15 @@ export function buildWebhookReceiver(options: ReceiverOptions = {}): WebhookRece
   const counters = { received: 0, unique: 0, duplicates: 0, badSignature: 0, faultsInjected: 0, unparsable: 0 };
 
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => done(null, body));
+  // The body as received bytes (latin1: one char per byte), so signatures are checked over exactly what was sent.
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => done(null, (body as Buffer).toString('latin1')));
 
   const handle = async (request: FastifyRequest, reply: FastifyReply): Promise<string> => {
     const arrivedUs = nowUs();
     const body = typeof request.body === 'string' ? request.body : '';
-    const id = headerOf(request, 'webhook-id');
-    if (key) {
-      const check = verifyWebhook(
-        key,
-        { id, timestamp: headerOf(request, 'webhook-timestamp'), signature: headerOf(request, 'webhook-signature') },
-        body,
-      );
+    const id = headerOf(request, idHeader);
+    if (verify) {
+      const check = verify((name) => headerOf(request, name), body, Math.floor(Date.now() / 1000));
       if (check !== 'ok') {
         counters.badSignature++;
         return reply.code(401).send(`signature ${check}`);
@@ -80,8 +82,8 @@ export function buildWebhookReceiver(options: ReceiverOptions = {}): WebhookRece
     } else counters.duplicates++;
     return reply.code(200).send('ok');
   };
-  app.post('/', handle);
-  app.post('/*', handle);
+  app.route({ method: ['POST', 'PUT', 'PATCH'], url: '/', handler: handle });
+  app.route({ method: ['POST', 'PUT', 'PATCH'], url: '/*', handler: handle });
 
   return {
     app,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventFactory } from '../../src/load/webhook/event-factory.js';
-import { decodeSecret, signWebhook } from '../../src/load/webhook/signing.js';
+import { decodeSecret, signWebhook } from '../../src/load/webhook/signing/standard-webhooks.js';
 import { nowUs } from '../../src/metrics/clock.js';
 import { buildWebhookReceiver } from '../../src/targets/webhook-receiver.js';
 import { TEST_SECRET } from '../helpers/scenarios.js';

@@ -1,9 +1,12 @@
+import type { StatusRange } from '../../scenario/request-schema.js';
 import { ProtocolError } from './response-parser.js';
 
-/** How a failed request is counted: `webhook.errors.<class>`. */
-export type ErrorClass = 'timeout' | 'refused' | 'reset' | '4xx' | '5xx' | 'other';
+/** How a failed request is counted: `webhook.errors.<class>` (a status outside `expectStatus` counts by its class). */
+export type ErrorClass = 'timeout' | 'refused' | 'reset' | '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'other';
 
-export const ERROR_CLASSES: readonly ErrorClass[] = ['timeout', 'refused', 'reset', '4xx', '5xx', 'other'];
+export const ERROR_CLASSES: readonly ErrorClass[] = ['timeout', 'refused', 'reset', '1xx', '2xx', '3xx', '4xx', '5xx', 'other'];
+
+const ANY_2XX: readonly StatusRange[] = [{ fromStatus: 200, toStatus: 299 }];
 
 /** Classifies a socket-level failure (no usable response arrived). */
 export function classifySocketError(error: unknown): ErrorClass {
@@ -24,10 +27,9 @@ export function classifySocketError(error: unknown): ErrorClass {
   }
 }
 
-/** Classifies a completed response; undefined for 2xx (success). */
-export function classifyStatus(status: number): ErrorClass | undefined {
-  if (status >= 200 && status < 300) return undefined;
-  if (status >= 400 && status < 500) return '4xx';
-  if (status >= 500) return '5xx';
+/** Classifies a completed response; undefined when its status is expected (2xx by default). */
+export function classifyStatus(status: number, expected: readonly StatusRange[] = ANY_2XX): ErrorClass | undefined {
+  for (const range of expected) if (status >= range.fromStatus && status <= range.toStatus) return undefined;
+  if (status >= 100 && status < 600) return `${Math.floor(status / 100)}xx` as ErrorClass;
   return 'other';
 }

@@ -5,13 +5,14 @@ import { runPacer } from '../pacer.js';
 import { buildSchedule, constantSchedule } from '../schedule.js';
 import { globalIndex, shareOf, stripeSchedule, WHOLE_PLAN, type Stripe } from '../stripe.js';
 import { parseEndpoint } from './endpoint.js';
-import { EventFactory } from './event-factory.js';
-import { decodeSecret } from './signing.js';
+import { BodySource } from './body-source.js';
+import { RequestBuilder } from './request-builder.js';
+import { SenderSet } from './sender-set.js';
 import { WebhookSender } from './webhook-sender.js';
 
 export interface WebhookLoadOptions {
   config: WebhookConfig;
-  /** The URL actually used (the built-in receiver's when `target: builtin`). */
+  /** The URL actually used (the built-in receiver's when `target: builtin`); unused with `webhook.targets`. */
   targetUrl: string;
   seed: number;
   recorder: Recorder;
@@ -49,22 +50,34 @@ export async function runWebhookLoad(options: WebhookLoadOptions): Promise<Webho
   return config.load.model === 'open' ? runOpen(options, config.load) : runClosed(options, config.load);
 }
 
-/** A sender that records into a throwaway recorder while a warm-up runs, into the run's recorder otherwise. */
-function createSender(options: WebhookLoadOptions, maxConnections: number, onSettled?: () => void): WebhookSender {
-  const { config, seed, targetUrl } = options;
+/**
+ * The senders of a run, one per target, each with its own pool; they record into a throwaway
+ * recorder while a warm-up runs, into the run's recorder otherwise.
+ */
+function createSender(options: WebhookLoadOptions, maxConnections: number, onSettled?: () => void): SenderSet {
+  const { config, seed } = options;
   const recorder = hasWarmUp(options) ? new Recorder() : options.recorder;
-  return new WebhookSender({
-    endpoint: parseEndpoint(targetUrl),
-    maxConnections,
-    timeoutUs: config.timeoutUs,
-    events: new EventFactory(seed, config.payload.sizeBytes),
-    signingKey: config.secret ? decodeSecret(config.secret) : undefined,
-    recorder,
-    ...(onSettled ? { onSettled } : {}),
+  const bodies = new BodySource(config.payload, seed);
+  const targets = config.targets
+    ? config.targets.map((target) => ({ name: target.name, url: target.url.href, weight: target.weight, headers: [...config.headers, ...target.headers], signing: target.signing }))
+    : [{ name: undefined, url: options.targetUrl, weight: 1, headers: config.headers, signing: config.signing }];
+  const senders = targets.map((target) => {
+    const endpoint = parseEndpoint(target.url);
+    return new WebhookSender({
+      endpoint,
+      maxConnections,
+      timeoutUs: config.timeoutUs,
+      requests: new RequestBuilder({ method: config.method, endpoint, headers: target.headers, signing: target.signing, bodies, seed }),
+      expectStatus: config.expectStatus,
+      name: target.name,
+      recorder,
+      ...(onSettled ? { onSettled } : {}),
+    });
   });
+  return new SenderSet(senders, targets.map((target) => target.weight), seed);
 }
 
-async function drain(sender: WebhookSender, options: WebhookLoadOptions): Promise<void> {
+async function drain(sender: SenderSet, options: WebhookLoadOptions): Promise<void> {
   const timeoutMs = options.config.timeoutUs / 1000;
   await sender.drain(options.signal?.aborted ? ABORT_DRAIN_MS : timeoutMs + 1_000);
 }
@@ -73,7 +86,7 @@ async function drain(sender: WebhookSender, options: WebhookLoadOptions): Promis
  * Runs `warmup` worth of load into a throwaway recorder, waits for it to settle, lets the phase
  * reset the receiver, then points the sender at the real recorder. No-op without a warm-up.
  */
-async function warmUp(sender: WebhookSender, options: WebhookLoadOptions, drive: (durationUs: number) => Promise<void>): Promise<void> {
+async function warmUp(sender: SenderSet, options: WebhookLoadOptions, drive: (durationUs: number) => Promise<void>): Promise<void> {
   if (!hasWarmUp(options)) return;
   if (!options.signal?.aborted) {
     await drive(options.config.load.warmupUs);
@@ -138,7 +151,7 @@ async function runClosed(options: WebhookLoadOptions, load: ClosedLoadConfig): P
   let local = 0;
   let firstSeq = 0;
   const nextSeq = (): number => firstSeq + globalIndex(local++, stripe);
-  const sender: WebhookSender = createSender(options, Math.max(1, connections), () => {
+  const sender: SenderSet = createSender(options, Math.max(1, connections), () => {
     if (running) sender.submit(nextSeq(), nowUs());
   });
   /** Keeps every connection busy from `startUs` for `durationUs`. */

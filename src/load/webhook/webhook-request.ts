@@ -1,5 +1,5 @@
 import type { WebhookEvent } from './event-factory.js';
-import { signWebhook } from './signing.js';
+import { signWebhook } from './signing/standard-webhooks.js';
 
 /** The fixed part of every request to one path: request line, host, content type and length. */
 export function requestHead(path: string, hostHeader: string, sizeBytes: number): string {

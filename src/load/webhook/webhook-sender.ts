@@ -1,10 +1,10 @@
 import { nowUs } from '../../metrics/clock.js';
 import type { CounterHandle, MetricHandle, Recorder } from '../../metrics/recorder.js';
+import type { StatusRange } from '../../scenario/request-schema.js';
 import type { Endpoint } from './endpoint.js';
 import { classifyStatus } from './error-class.js';
-import type { EventFactory } from './event-factory.js';
 import { HttpPool, type HttpOutcome } from './http-pool.js';
-import { requestHead, webhookRequest } from './webhook-request.js';
+import type { RequestBuilder } from './request-builder.js';
 
 export interface WebhookSenderOptions {
   endpoint: Endpoint;
@@ -12,9 +12,11 @@ export interface WebhookSenderOptions {
   maxConnections: number;
   /** A request not answered this long after its intended start is a timeout (queued or sent). */
   timeoutUs: number;
-  events: EventFactory;
-  /** Standard Webhooks key; unsigned requests when absent. */
-  signingKey: Buffer | undefined;
+  requests: RequestBuilder;
+  /** Status codes that count as success. */
+  expectStatus: readonly StatusRange[];
+  /** A target name (`webhook.targets`): its samples also go to `webhook.<name>.*` beside the totals. */
+  name?: string | undefined;
   recorder: Recorder;
   /** Called each time a request settles (answered, failed, timed out). */
   onSettled?: () => void;
@@ -33,7 +35,6 @@ export class WebhookSender {
   private queueSeq: number[] = [];
   private queueIntendedUs: number[] = [];
   private queueHead = 0;
-  private readonly requestHead: string;
   private readonly queueSweeper: NodeJS.Timeout;
   private idleWaiter: (() => void) | undefined;
   private recorder!: Recorder;
@@ -42,10 +43,12 @@ export class WebhookSender {
   private okCounter!: CounterHandle;
   private bytesCounter!: CounterHandle;
   private queuedCounter!: CounterHandle;
+  private exhaustedCounter!: CounterHandle;
+  private targetLatency: MetricHandle | undefined;
+  private targetOk: CounterHandle | undefined;
 
   constructor(private readonly options: WebhookSenderOptions) {
-    const { endpoint, events } = options;
-    this.requestHead = requestHead(endpoint.path, endpoint.hostHeader, events.sizeBytes);
+    const { endpoint } = options;
     this.useRecorder(options.recorder);
     this.pool = new HttpPool({
       endpoint,
@@ -71,6 +74,10 @@ export class WebhookSender {
     this.okCounter = recorder.counterHandle('webhook.ok');
     this.bytesCounter = recorder.counterHandle('webhook.bytesSent');
     this.queuedCounter = recorder.counterHandle('webhook.queued');
+    this.exhaustedCounter = recorder.counterHandle('webhook.payload.exhausted');
+    const { name } = this.options;
+    this.targetLatency = name === undefined ? undefined : recorder.metric(`webhook.${name}.latency`);
+    this.targetOk = name === undefined ? undefined : recorder.counterHandle(`webhook.${name}.ok`);
     return previous;
   }
 
@@ -90,6 +97,10 @@ export class WebhookSender {
 
   /** Starts request `seq` now (or as soon as a socket is free); its latency counts from `intendedUs`. */
   submit(seq: number, intendedUs: number): void {
+    if (!this.options.requests.has(seq)) {
+      this.exhaustedCounter.add();
+      return;
+    }
     this.sentCounter.add();
     if (this.queueLength === 0 && this.pool.canStart()) this.write(seq, intendedUs);
     else {
@@ -137,20 +148,30 @@ export class WebhookSender {
   }
 
   private write(seq: number, intendedUs: number): void {
-    const request = webhookRequest(this.requestHead, this.options.events.build(seq, intendedUs), this.options.signingKey);
+    const request = this.options.requests.build(seq, intendedUs);
     this.bytesCounter.add(request.length);
     this.pool.start(seq, request, intendedUs);
   }
 
   private settle(outcome: HttpOutcome, intendedUs: number): void {
     if (outcome.kind === 'response') {
-      this.latency.record(nowUs() - intendedUs);
-      const errorClass = classifyStatus(outcome.status);
-      if (errorClass) this.recorder.count(`webhook.errors.${errorClass}`);
-      else this.okCounter.add();
-    } else this.recorder.count(`webhook.errors.${outcome.errorClass}`);
+      const latencyUs = nowUs() - intendedUs;
+      this.latency.record(latencyUs);
+      this.targetLatency?.record(latencyUs);
+      const errorClass = classifyStatus(outcome.status, this.options.expectStatus);
+      if (errorClass) this.countError(errorClass);
+      else {
+        this.okCounter.add();
+        this.targetOk?.add();
+      }
+    } else this.countError(outcome.errorClass);
     this.pump();
     this.settled();
+  }
+
+  private countError(errorClass: string, count = 1): void {
+    this.recorder.count(`webhook.errors.${errorClass}`, count);
+    if (this.options.name !== undefined) this.recorder.count(`webhook.${this.options.name}.errors.${errorClass}`, count);
   }
 
   /** Starts queued requests while the pool has room. */
@@ -186,7 +207,7 @@ export class WebhookSender {
       expired++;
     }
     if (expired === 0) return;
-    this.recorder.count('webhook.errors.timeout', expired);
+    this.countError('timeout', expired);
     for (let i = 0; i < expired; i++) this.settled();
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSecret, signWebhook, verifyWebhook } from '../../../src/load/webhook/signing.js';
+import { decodeSecret, signWebhook, verifyWebhook } from '../../../src/load/webhook/signing/standard-webhooks.js';
 
 // The Standard Webhooks specification's published test vector.
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';

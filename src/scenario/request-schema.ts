@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { templateField } from './fields.js';
+
+/** Variables a webhook body or header template may use (besides uuid, env.*, row.* and the helpers). */
+export const WEBHOOK_VARIABLES = ['id', 'seq', 'timestamp', 'timestampMs', 'isoTime'] as const;
+
+/** `webhook.headers` / `targets[].headers`: header name -> template text (parsed by the webhook section, which knows about rows). */
+export const headersText = z
+  .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'expected an HTTP header name'), z.string().regex(/^[^\r\n]*$/, 'a header value cannot span lines'))
+  .refine((headers) => !Object.keys(headers).some((name) => /^(content-length|transfer-encoding|connection|host)$/i.test(name)), {
+    message: 'content-length, transfer-encoding, connection and host are set by pushbench',
+  })
+  .describe('Extra request headers: name -> templated value (e.g. "Bearer {{env.TOKEN}}").');
+
+/** An inclusive range of accepted status codes. */
+export interface StatusRange {
+  fromStatus: number;
+  toStatus: number;
+}
+
+const statusEntry = z.union([
+  z.number().int().min(100).max(599).transform((status): StatusRange => ({ fromStatus: status, toStatus: status })),
+  z
+    .string()
+    .regex(/^[1-5]xx$/, 'expected a status code like 202 or a class like "2xx"')
+    .transform((text): StatusRange => ({ fromStatus: Number(text[0]) * 100, toStatus: Number(text[0]) * 100 + 99 })),
+]);
+
+export const expectStatusSchema = z
+  .array(statusEntry)
+  .min(1)
+  .prefault(['2xx'])
+  .describe('Status codes counted as success: codes (202) or classes ("2xx"); default ["2xx"]. Anything else counts in webhook.errors.<class>.');
+
+export const methodSchema = z.enum(['POST', 'PUT', 'PATCH']).default('POST');
+
+/** A template over the webhook variables; `rows` when the payload comes from a file. */
+export function webhookTemplate(rows: boolean) {
+  return templateField({ variables: WEBHOOK_VARIABLES, rows });
+}
