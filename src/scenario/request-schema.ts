@@ -24,7 +24,7 @@ const statusEntry = z.union([
     .string()
     .regex(/^[1-5]xx$/, 'expected a status code like 202 or a class like "2xx"')
     .transform((text): StatusRange => ({ fromStatus: Number(text[0]) * 100, toStatus: Number(text[0]) * 100 + 99 })),
-]);
+], { error: 'expected a status code like 202 or a class like "2xx"' });
 
 export const expectStatusSchema = z
   .array(statusEntry)
