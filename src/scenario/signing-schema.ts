@@ -56,11 +56,14 @@ const hmac = z
     value: signatureValue.prefault('{{signature}}').describe('The header value; `{{signature}}` is the digest.'),
     content: signatureContent.prefault('{{body}}').describe('What is signed: a template over {{timestamp}}, {{body}} and {{id}}.'),
     timestampHeader: z.string().regex(/^[A-Za-z0-9-]+$/, 'expected an HTTP header name').optional().describe('Sends the unix timestamp in this header.'),
+    idHeader: z.string().regex(/^[A-Za-z0-9-]+$/, 'expected an HTTP header name').optional().describe('Sends the event id in this header.'),
   })
   .superRefine((config, ctx) => {
-    const usesTimestamp = (template: Template): boolean => template.parts.some((part) => part.kind === 'var' && part.name === 'timestamp');
-    if (!config.timestampHeader && (usesTimestamp(config.content) || usesTimestamp(config.value))) {
-      ctx.addIssue({ code: 'custom', path: ['timestampHeader'], message: '{{timestamp}} in `content` or `value` needs a `timestampHeader` (the receiver must know it)' });
+    const uses = (template: Template, name: string): boolean => template.parts.some((part) => part.kind === 'var' && part.name === name);
+    for (const [name, header] of [['timestamp', 'timestampHeader'], ['id', 'idHeader']] as const) {
+      if (!config[header] && (uses(config.content, name) || uses(config.value, name))) {
+        ctx.addIssue({ code: 'custom', path: [header], message: `{{${name}}} in \`content\` or \`value\` needs an \`${header}\` (the receiver must know it)` });
+      }
     }
     if (!config.value.parts.some((part) => part.kind === 'var' && part.name === 'signature')) {
       ctx.addIssue({ code: 'custom', path: ['value'], message: '`value` must contain {{signature}}' });

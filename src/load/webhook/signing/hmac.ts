@@ -16,23 +16,27 @@ export const hmac: SigningScheme<HmacSigning> = {
   signer(config) {
     const digest = digestOf(config);
     const value = bindTemplate(config.value);
-    const timestampLine = config.timestampHeader ? (timestampSec: number) => `${config.timestampHeader}: ${timestampSec}\r\n` : () => '';
+    const { timestampHeader, idHeader } = config;
+    const extraLines = (id: string, timestampSec: number): string =>
+      (timestampHeader ? `${timestampHeader}: ${timestampSec}\r\n` : '') + (idHeader ? `${idHeader}: ${id}\r\n` : '');
     return ({ id, timestampSec, body }) =>
-      `${timestampLine(timestampSec)}${config.header}: ${value({ values: { signature: digest(id, timestampSec, body), timestamp: timestampSec, id }, random: NO_RANDOM })}\r\n`;
+      `${extraLines(id, timestampSec)}${config.header}: ${value({ values: { signature: digest(id, timestampSec, body), timestamp: timestampSec, id }, random: NO_RANDOM })}\r\n`;
   },
   verifier(config) {
     const digest = digestOf(config);
     const value = bindTemplate(config.value);
     const header = config.header.toLowerCase();
     const timestampHeader = config.timestampHeader?.toLowerCase();
+    const idHeader = config.idHeader?.toLowerCase();
     return (headers, body, nowSec) => {
       const given = headers(header);
       const timestamp = timestampHeader ? headers(timestampHeader) : undefined;
-      if (!given || (timestampHeader && !timestamp)) return 'missing';
+      const id = idHeader ? headers(idHeader) : '';
+      if (!given || (timestampHeader && !timestamp) || id === undefined) return 'missing';
       if (timestampHeader && isStale(timestamp, nowSec)) return 'stale';
-      // Without a timestamp header the content cannot use {{timestamp}} (the schema refuses it).
+      // Without a timestamp (id) header the templates cannot use {{timestamp}} ({{id}}): the schema refuses it.
       const timestampSec = timestamp ? Number(timestamp) : 0;
-      const expected = value({ values: { signature: digest('', timestampSec, body), timestamp: timestampSec, id: '' }, random: NO_RANDOM });
+      const expected = value({ values: { signature: digest(id, timestampSec, body), timestamp: timestampSec, id }, random: NO_RANDOM });
       return sameText(given, expected) ? 'ok' : 'mismatch';
     };
   },
