@@ -33,6 +33,8 @@ export interface WebhookReceiver {
 }
 
 const MAX_BODY_BYTES = 2 * 1_048_576;
+/** The first `"id": "..."` of a JSON body: the event id of Stripe-shaped and most templated events, for schemes with no id header. */
+const FIRST_JSON_ID = /"id"\s*:\s*"([^"\\]{1,200})"/;
 
 /**
  * The built-in webhook receiver: verifies signatures of any scheme pushbench sends (constant time), refuses
@@ -74,7 +76,7 @@ export function buildWebhookReceiver(options: ReceiverOptions = {}): WebhookRece
     }
     counters.received++;
     const stamp = readEventStamp(body);
-    const eventId = id ?? stamp?.id;
+    const eventId = id ?? stamp?.id ?? FIRST_JSON_ID.exec(body)?.[1];
     if (eventId === undefined) counters.unparsable++;
     else if (seen.add(eventId)) {
       counters.unique++;

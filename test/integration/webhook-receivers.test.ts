@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/run/run-scenario.js';
+import { loadScenario, resolveScenarioPath } from '../../src/scenario/load-scenario.js';
 import { pushbench } from '../helpers/cli.js';
 import { scenarioFrom, TEST_SECRET } from '../helpers/scenarios.js';
 import { startServer, type TestServer } from '../helpers/servers.js';
@@ -103,6 +104,14 @@ webhook:
     expect(counters['receiver.badSignature']).toBe(0);
   });
 
+  it.each(['stripe-receiver', 'github-receiver'])('the shipped scenario %s runs as shipped (shortened): every request verified and accepted', async (name) => {
+    const { counters } = await runScenario(await loadScenario(resolveScenarioPath(name), { duration: '1s' }));
+    expect(counters['webhook.sent']).toBeGreaterThan(100);
+    expect(counters['webhook.ok']).toBe(counters['webhook.sent']);
+    expect(counters['receiver.unique']).toBe(counters['webhook.sent']);
+    expect(counters['receiver.badSignature']).toBe(0);
+  });
+
   it('values from the environment and signing secrets reach no output: result.json, report, Markdown, JUnit, stdout, stderr', async () => {
     const server = await countingServer();
     const token = 'tok_FROM_ENV_9f8e7d6c5b';
@@ -128,7 +137,8 @@ thresholds:
       const run = await pushbench(['run', file, '--out', out, '--junit', join(dir, 'junit.xml'), '--markdown', join(dir, 'summary.md')], {
         env: { PB_TEST_TOKEN: token, PB_TEST_SECRET: secret, PB_TEST_TENANT: tenant },
       });
-      expect(run.code, run.stderr + run.stdout).toBe(0);
+      // A busy machine may make this short run invalid (late sends, exit 3); what is checked here is what its outputs show.
+      expect(run.code === 0 || (run.code === 3 && /validity\s+INVALID/.test(run.stdout)), run.stderr + run.stdout).toBe(true);
       expect(server.firstHeaders()).toMatchObject({ authorization: `Bearer ${token}`, 'x-tenant': tenant });
       const outputs = [run.stdout, run.stderr, readFileSync(join(dir, 'junit.xml'), 'utf8'), readFileSync(join(dir, 'summary.md'), 'utf8')];
       for (const name of readdirSync(out)) outputs.push(readFileSync(join(out, name), 'utf8'));

@@ -23,6 +23,11 @@ describe('loadScenario', () => {
     expect(burst.source).toMatchObject({ webhook: { load: { duration: '20s' } } });
     const closed = await loadScenario(resolveScenarioPath('webhook-closed'));
     expect(closed.config.webhook?.load).toEqual({ model: 'closed', connections: 64, durationUs: 10_000_000, warmupUs: 0 });
+    const stripe = await loadScenario(resolveScenarioPath('stripe-receiver'));
+    expect(stripe.config.webhook).toMatchObject({ target: 'builtin', signing: { scheme: 'stripe' }, expectStatus: [{ fromStatus: 200, toStatus: 299 }] });
+    expect(stripe.config.webhook?.payload.template?.parts.length).toBeGreaterThan(1);
+    const github = await loadScenario(resolveScenarioPath('github-receiver'));
+    expect(github.config.webhook).toMatchObject({ target: 'builtin', signing: { scheme: 'github', event: 'push' }, method: 'POST' });
   });
 
   it('accepts JSON scenarios', () => {
