@@ -41,7 +41,7 @@ export async function runWebhookPhase(webhook: WebhookConfig, context: PhaseCont
     try {
       load = await runWebhookLoad({
         config: webhook,
-        targetUrl: receiver?.url ?? (webhook.target instanceof URL ? webhook.target.href : ''),
+        targetUrl: receiver?.url ?? targetsText(webhook),
         seed: context.seed,
         recorder,
         stripe: context.stripe,
@@ -69,9 +69,15 @@ export async function runWebhookPhase(webhook: WebhookConfig, context: PhaseCont
           attempted: recorder.counter('webhook.sent'),
           succeeded: recorder.counter('webhook.ok'),
           failurePrefix: 'webhook.errors.',
-          where: receiver?.url ?? (webhook.target as URL).href,
+          where: receiver?.url ?? targetsText(webhook),
         });
     if (failed) outcome.reasons!.push(failed);
+    const exhausted = recorder.counter('webhook.payload.exhausted');
+    if (exhausted > 0) {
+      outcome.warnings.push(
+        `${exhausted} events were not sent: payload.file has ${webhook.payload.rows?.length ?? 0} rows and order "sequential" uses each once (use "circular" or "random" to reuse them)`,
+      );
+    }
     const queued = recorder.counter('webhook.queued');
     if (load.dispatched > 0 && queued / load.dispatched > QUEUED_WARNING_SHARE) {
       outcome.warnings.push(
@@ -89,4 +95,10 @@ export async function runWebhookPhase(webhook: WebhookConfig, context: PhaseCont
   } finally {
     receiver?.kill();
   }
+}
+
+/** The URL requests went to, or every target's (`webhook.targets`), for messages. */
+function targetsText(webhook: WebhookConfig): string {
+  if (webhook.targets) return webhook.targets.map((target) => target.url.href).join(', ');
+  return webhook.target instanceof URL ? webhook.target.href : String(webhook.target);
 }
