@@ -7,6 +7,8 @@
  *    with autocannon sending the same headers as a signed webhook (fixed values), against the same
  *    server. Reports req/s and generator CPU per request per round, medians and both ratios.
  * 2. Open model at 20,000 req/s for 10 s against the same server: asked vs achieved rate.
+ * 3. Request building cost (bench/request-cost.ts): µs per request of templating and of each
+ *    signing scheme, beside today's default request.
  *
  * Every process here is a child of this script and ends with it. Only 127.0.0.1 is loaded.
  */
@@ -15,6 +17,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { printRequestCost } from './request-cost.js';
 
 const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '8' } } });
@@ -151,4 +154,5 @@ console.log(`sent ${open.counters['webhook.sent']}  ok ${open.counters['webhook.
 console.log(`latency p50 ${fmtUs(open.latency.p50)}  p90 ${fmtUs(open.latency.p90)}  p99 ${fmtUs(open.latency.p99)}  max ${fmtUs(open.latency.max)}`);
 for (const reason of open.validity.reasons) console.log(`  invalid: ${reason}`);
 server.stop();
+printRequestCost();
 process.exit(0);
