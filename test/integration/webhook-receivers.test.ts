@@ -6,7 +6,7 @@ import { runScenario } from '../../src/run/run-scenario.js';
 import { loadScenario, resolveScenarioPath } from '../../src/scenario/load-scenario.js';
 import { pushbench } from '../helpers/cli.js';
 import { scenarioFrom, TEST_SECRET } from '../helpers/scenarios.js';
-import { startServer, type TestServer } from '../helpers/servers.js';
+import { closedPort, startServer, type TestServer } from '../helpers/servers.js';
 
 /** A real server that counts what it saw and keeps the headers of the first request. */
 async function countingServer(status = 200): Promise<TestServer & { seen: () => number; firstHeaders: () => Record<string, unknown> | undefined; methods: Set<string> }> {
@@ -58,6 +58,22 @@ webhook:
     } finally {
       await Promise.all([primary.close(), secondary.close()]);
     }
+  });
+
+  it('several targets that all refuse: the run is invalid, its reason naming every target URL', async () => {
+    const [a, b] = [await closedPort(), await closedPort()];
+    const { validity, counters } = await runScenario(
+      scenarioFrom(`
+name: all-refused
+webhook:
+  targets: [{ name: a, url: "http://127.0.0.1:${a}/hook" }, { name: b, url: "http://127.0.0.1:${b}/hook" }]
+  load: { model: open, rate: 100, duration: 500ms }
+`),
+    );
+    expect(counters['webhook.errors.refused']).toBe(50);
+    expect((counters['webhook.a.errors.refused'] ?? 0) + (counters['webhook.b.errors.refused'] ?? 0)).toBe(50);
+    expect(validity.ok).toBe(false);
+    expect(validity.reasons).toContain(`no request succeeded: 50 refused by http://127.0.0.1:${a}/hook, http://127.0.0.1:${b}/hook (is it running?)`);
   });
 
   it('a status outside expectStatus is an error counted by its class, per target too', async () => {
