@@ -23,3 +23,4 @@ export { buildWebhookReceiver, type ReceiverOptions } from './targets/webhook-re
 export { signWebhook, verifyWebhook, decodeSecret } from './load/webhook/signing/standard-webhooks.js';
 export { InputError, RunError } from './errors.js';
 export { ExitCode } from './cli/exit-codes.js';
+export { schemeNames, signerFor, verifierFor } from './load/webhook/signing/registry.js';

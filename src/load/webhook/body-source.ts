@@ -4,13 +4,13 @@ import { variablesUsed } from '../../template/template.js';
 import { EventFactory } from './event-factory.js';
 
 /** The values of one event that bodies, headers and signatures share. */
-export interface EventValues {
+export type EventValues = {
   id: string;
   seq: number;
   timestamp: number;
   timestampMs: number;
   isoTime: string;
-}
+};
 
 /** Template stream of the seeded random draws, apart from other uses of the seed. */
 const RENDER_STREAM = 1;
@@ -55,7 +55,7 @@ export class BodySource {
     const row = this.rowIndex(values.seq);
     const text =
       this.render !== undefined
-        ? this.render({ values: values as unknown as Record<string, string | number>, row: this.rowOf(values.seq), random: seededRandom(this.seed, RENDER_STREAM, values.seq) })
+        ? this.render({ values, row: this.rowOf(values.seq), random: seededRandom(this.seed, RENDER_STREAM, values.seq) })
         : this.rowTexts![row!]!;
     const sizeBytes = this.payload.sizeBytes;
     if (sizeBytes === undefined) return text;

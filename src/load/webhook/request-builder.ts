@@ -53,7 +53,7 @@ export class RequestBuilder {
     const body = encodeLatin1(this.shape.bodies.body(values, intendedUs));
     let request = this.head + `content-length: ${body.length}\r\n`;
     for (const header of this.headers) {
-      request += header.render ? header.line + encodeLatin1(header.render({ values: values as unknown as Record<string, string | number>, row: this.shape.bodies.rowOf(seq), random: seededRandom(this.shape.seed, HEADER_STREAM, seq) })) + '\r\n' : header.line;
+      request += header.render ? header.line + encodeLatin1(header.render({ values, row: this.shape.bodies.rowOf(seq), random: seededRandom(this.shape.seed, HEADER_STREAM, seq) })) + '\r\n' : header.line;
     }
     request += this.signer ? this.signer({ id, timestampSec, body }) : `webhook-id: ${id}\r\nwebhook-timestamp: ${timestampSec}\r\n`;
     return request + '\r\n' + body;
