@@ -31,8 +31,14 @@ const payloadSection = z
   })
   .prefault({});
 
+/** Names of the totals' own metrics and counters under `webhook.`: a target named so would mix with them. */
+const RESERVED_TARGET_NAMES = ['ok', 'errors', 'sent', 'latency', 'delivery', 'payload', 'queued', 'scheduled', 'unfinished', 'connections', 'bytesSent'];
+
 const targetEntry = z.strictObject({
-  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'use letters, digits, "_" and "-" (it names metrics: webhook.<name>.latency)'),
+  name: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'use letters, digits, "_" and "-" (it names metrics: webhook.<name>.latency)')
+    .refine((name) => !RESERVED_TARGET_NAMES.includes(name), { message: `a target cannot be named ${RESERVED_TARGET_NAMES.join(', ')} (names of webhook.* totals)` }),
   url: z.string().regex(/^https?:\/\/[^\s/]+/, 'expected an http:// or https:// URL').transform((text) => new URL(text)),
   weight: z.number().positive().default(1).describe('Share of events, relative to the other targets.'),
   headers: headersText.optional(),

@@ -95,6 +95,7 @@ describe('request shape', () => {
     expect(request.headers['x-request-seq']).toBe('5');
     expect(request.headers['content-type']).toBe('application/cloudevents+json');
     expect(() => webhookOf('  method: GET')).toThrow(/webhook\.method/);
+    expect(() => webhookOf('  targets: [{ name: errors, url: "http://127.0.0.1:9/" }]')).toThrow(/target cannot be named/);
   });
 
   it('expectStatus takes codes and classes; other statuses count by their class', () => {
