@@ -30,9 +30,27 @@ export const webhookSecret = z
   .transform((secret) => rememberSecret(secret))
   .describe('Standard Webhooks signing secret (whsec_<base64 key>). Omit to send unsigned requests.');
 
+/**
+ * An http(s) URL, which may read the environment (`http://127.0.0.1:{{env.PORT}}/hook`), resolved
+ * once at load and parsed.
+ */
+export const httpUrl = z
+  .string()
+  .regex(/^https?:\/\/[^\s/]+/, 'expected an http:// or https:// URL')
+  .transform((text, ctx) => {
+    const template = parseTemplateAt(text, { variables: [] }, ctx, []);
+    if (!template) return z.NEVER;
+    if (!template.parts.every((part) => part.kind === 'text' || part.kind === 'env')) {
+      ctx.addIssue({ code: 'custom', message: 'a URL may only use {{env.NAME}}' });
+      return z.NEVER;
+    }
+    return template.parts.map((part) => (part.kind === 'text' ? part.text : part.kind === 'env' ? part.value : '')).join('');
+  })
+  .pipe(z.string().regex(/^https?:\/\/[^\s/]+/, 'expected an http:// or https:// URL').transform(toUrl));
+
 /** "builtin" or an http(s) URL, parsed. */
 export const builtinOrHttpUrl = z
-  .union([z.literal('builtin'), z.string().regex(/^https?:\/\/[^\s/]+/).transform(toUrl)], { error: 'expected "builtin" or an http:// or https:// URL' })
+  .union([z.literal('builtin'), httpUrl], { error: 'expected "builtin" or an http:// or https:// URL' })
   .describe('"builtin" starts the built-in receiver on 127.0.0.1 for the run; otherwise the URL events are POSTed to.');
 
 /** "builtin" or a ws(s) URL, parsed. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Template } from '../template/template.js';
-import { builtinOrHttpUrl, durationWithDefault, parseTemplateAt, webhookSecret } from './fields.js';
+import { builtinOrHttpUrl, durationWithDefault, httpUrl, parseTemplateAt, webhookSecret } from './fields.js';
 import { loadSchema } from './load-schema.js';
 import { expectStatusSchema, headersText, methodSchema, WEBHOOK_VARIABLES } from './request-schema.js';
 import { signingSchema, type SigningConfig } from './signing-schema.js';
@@ -39,7 +39,7 @@ const targetEntry = z.strictObject({
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'use letters, digits, "_" and "-" (it names metrics: webhook.<name>.latency)')
     .refine((name) => !RESERVED_TARGET_NAMES.includes(name), { message: `a target cannot be named ${RESERVED_TARGET_NAMES.join(', ')} (names of webhook.* totals)` }),
-  url: z.string().regex(/^https?:\/\/[^\s/]+/, 'expected an http:// or https:// URL').transform((text) => new URL(text)),
+  url: httpUrl,
   weight: z.number().positive().default(1).describe('Share of events, relative to the other targets.'),
   headers: headersText.optional(),
   signing: signingSchema.optional(),

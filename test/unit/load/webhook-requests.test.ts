@@ -98,6 +98,13 @@ describe('request shape', () => {
     expect(() => webhookOf('  targets: [{ name: errors, url: "http://127.0.0.1:9/" }]')).toThrow(/target cannot be named/);
   });
 
+  it('target URLs may read the environment, once at load', () => {
+    process.env.PUSHBENCH_TEST_PORT = '4242';
+    const { config } = scenarioFrom('name: u\nwebhook:\n  target: "http://127.0.0.1:{{env.PUSHBENCH_TEST_PORT}}/hook"\n  load: { model: open, rate: 1, duration: 1s }\n');
+    expect((config.webhook!.target as URL).href).toBe('http://127.0.0.1:4242/hook');
+    expect(() => scenarioFrom('name: u\nwebhook:\n  target: "http://127.0.0.1:9/{{seq}}"\n  load: { model: open, rate: 1, duration: 1s }\n')).toThrow(/webhook\.target/);
+  });
+
   it('expectStatus takes codes and classes; other statuses count by their class', () => {
     expect(webhookOf('').expectStatus).toEqual([{ fromStatus: 200, toStatus: 299 }]);
     const expected = webhookOf('  expectStatus: [202, "3xx"]').expectStatus;
