@@ -2,7 +2,9 @@ import { nowUs } from '../metrics/clock.js';
 import { createHistogram, encodeHistogram, recordUs, type Histogram } from '../metrics/histogram.js';
 import { seededRandom } from '../load/webhook/event-factory.js';
 import type { Endpoint } from '../load/webhook/endpoint.js';
-import { requestHead, webhookRequest } from '../load/webhook/webhook-request.js';
+import { BodySource } from '../load/webhook/body-source.js';
+import { RequestBuilder } from '../load/webhook/request-builder.js';
+import type { SigningConfig } from '../scenario/signing-schema.js';
 import { DueQueue } from './due-queue.js';
 import { PairState } from './pair-state.js';
 import { judgeAttempt, type AttemptOutcome, type RetryPolicy } from './retry-schedule.js';
@@ -23,7 +25,8 @@ export interface WebhookDelivererOptions {
   startUs: number;
   /** The receivers' host:port; subscriber i's endpoint is `/sub/<i>`. */
   endpoint: Endpoint;
-  signingKey: Buffer | undefined;
+  /** How requests are signed (Standard Webhooks with the scenario's secret); unsigned when absent. */
+  signing: SigningConfig | undefined;
   maxInFlight: number;
   timeoutUs: number;
   retry: RetryPolicy;
@@ -58,7 +61,8 @@ export class WebhookDeliverer {
   private readyHead = 0;
   private readonly random: () => number;
   private readonly sendDelay: Histogram = createHistogram();
-  private readonly requestHeads: string[];
+  /** One request builder per subscriber endpoint (`/sub/<i>`); they share the stream's bodies. */
+  private readonly requests: RequestBuilder[];
   private readonly backlogLimit: number;
   private readonly ticker: NodeJS.Timeout;
   private attempts = 0;
@@ -74,9 +78,11 @@ export class WebhookDeliverer {
     this.disabled = new Uint8Array(stream.subscribers);
     this.random = seededRandom(options.seed ^ 0x7e7e7);
     this.backlogLimit = BACKLOG_LIMIT_FACTOR * options.maxInFlight;
-    this.requestHeads = Array.from(
+    const bodies = new BodySource({ order: 'sequential', sizeBytes: stream.spec.sizeBytes, rows: undefined }, stream.spec.seed);
+    this.requests = Array.from(
       { length: stream.subscribers },
-      (_, index) => requestHead(`/sub/${index}`, endpoint.hostHeader, stream.spec.sizeBytes),
+      (_, index) =>
+        new RequestBuilder({ method: 'POST', endpoint: { ...endpoint, path: `/sub/${index}` }, headers: [], signing: options.signing, bodies, seed: stream.spec.seed }),
     );
     this.pool = new HttpPool({
       endpoint,
@@ -172,11 +178,11 @@ export class WebhookDeliverer {
   }
 
   private attempt(pair: number): void {
-    const { stream, startUs, signingKey } = this.options;
+    const { stream, startUs } = this.options;
     const seq = Math.floor(pair / stream.subscribers);
     const subscriber = pair - seq * stream.subscribers;
     const scheduledUs = stream.scheduledUs(seq, startUs);
-    const request = webhookRequest(this.requestHeads[subscriber]!, stream.factory.build(seq, scheduledUs), signingKey);
+    const request = this.requests[subscriber]!.build(seq, scheduledUs);
     this.attempts++;
     if (this.attemptsByPair[pair]!++ === 0) recordUs(this.sendDelay, nowUs() - scheduledUs);
     this.pool.start(pair, request);

@@ -1,7 +1,6 @@
 import { nowUs } from '../metrics/clock.js';
 import { runPacer } from '../load/pacer.js';
 import { parseEndpoint } from '../load/webhook/endpoint.js';
-import { decodeSecret } from '../load/webhook/signing/standard-webhooks.js';
 import type { DeliveryConfig } from '../scenario/schema.js';
 import { startDeliveryChild, type DeliveryChild } from './child-handle.js';
 import { joinLedger } from './ledger.js';
@@ -43,7 +42,7 @@ export async function runWebhookTransport(delivery: DeliveryConfig, options: Tra
       stream,
       startUs,
       endpoint: parseEndpoint(`http://127.0.0.1:${receivers.port}/`),
-      signingKey: delivery.webhook.secret ? decodeSecret(delivery.webhook.secret) : undefined,
+      signing: delivery.webhook.secret ? { scheme: 'standard-webhooks', secret: delivery.webhook.secret } : undefined,
       maxInFlight: delivery.webhook.maxInFlight,
       timeoutUs: delivery.webhook.timeoutUs,
       retry: delivery.webhook.retry,
