@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { loadScenario, resolveScenarioPath } from '../../src/scenario/load-scenario.js';
 import { pushbench } from '../helpers/cli.js';
-import { scenarioFrom, TEST_SECRET } from '../helpers/scenarios.js';
+import { scenarioFrom, SIGNING_PER_SCHEME } from '../helpers/scenarios.js';
 import { closedPort, startServer, type TestServer } from '../helpers/servers.js';
 
 /** A real server that counts what it saw and keeps the headers of the first request. */
@@ -96,15 +96,7 @@ webhook:
     }
   });
 
-  it.each([
-    `{ scheme: standard-webhooks, secret: ${TEST_SECRET} }`,
-    `{ scheme: svix, secret: ${TEST_SECRET} }`,
-    '{ scheme: stripe, secret: whsec_stripe_test_123 }',
-    '{ scheme: github, secret: gh-secret-123 }',
-    '{ scheme: shopify, secret: shpss_0123456789 }',
-    '{ scheme: slack, secret: slack-signing-1 }',
-    "{ scheme: hmac, secret: s3cret, header: X-Sig, value: 'v1={{signature}}', content: '{{id}}.{{timestamp}}.{{body}}', timestampHeader: X-Ts, idHeader: X-Id }",
-  ])('the built-in receiver verifies %s: every templated request accepted', async (signing) => {
+  it.each(SIGNING_PER_SCHEME)('the built-in receiver verifies %s: every templated request accepted', async (signing) => {
     const { counters } = await runScenario(
       scenarioFrom(`
 name: scheme

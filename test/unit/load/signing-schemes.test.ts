@@ -11,7 +11,7 @@ import { schemeNames, verifierFor } from '../../../src/load/webhook/signing/regi
 import { shopifyBase64 } from '../../../src/load/webhook/signing/shopify.js';
 import { slackHex } from '../../../src/load/webhook/signing/slack.js';
 import type { SigningConfig } from '../../../src/scenario/signing-schema.js';
-import { scenarioFrom, TEST_SECRET } from '../../helpers/scenarios.js';
+import { scenarioFrom, SIGNING_PER_SCHEME, TEST_SECRET } from '../../helpers/scenarios.js';
 import { parseWireRequest } from '../../helpers/wire-request.js';
 
 /** A signed request as pushbench sends it, for the scheme in `signing` (YAML), with a templated JSON body. */
@@ -92,15 +92,7 @@ describe('signing schemes, verified by each provider\'s own library', () => {
     expect(wire.headers['x-signature']).toBe(`sha512=${expected}`);
   });
 
-  it.each([
-    `{ scheme: standard-webhooks, secret: ${TEST_SECRET} }`,
-    `{ scheme: svix, secret: ${TEST_SECRET} }`,
-    '{ scheme: stripe, secret: whsec_abc123456 }',
-    '{ scheme: github, secret: gh-secret-123 }',
-    '{ scheme: shopify, secret: shpss_0123456789 }',
-    '{ scheme: slack, secret: slack-secret-1 }',
-    "{ scheme: hmac, secret: s3cret, header: X-Sig, content: '{{timestamp}}:{{body}}', timestampHeader: X-Ts }",
-  ])('the built-in receiver\'s verifier accepts %s and refuses a changed body', (signing) => {
+  it.each(SIGNING_PER_SCHEME)('the built-in receiver\'s verifier accepts %s and refuses a changed body', (signing) => {
     const { wire, signing: config } = signedRequest(signing);
     const verify = verifierFor(config as SigningConfig);
     const nowSec = Math.floor(Date.now() / 1000);
