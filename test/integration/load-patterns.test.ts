@@ -46,9 +46,9 @@ webhook:
     // Expected per second: 200 + 200 x 0.8 x (cos(2πk/4) - cos(2π(k+1)/4)) x 4/(2π): about 302, 302, 98, 98.
     const perSecond = sentPerSecond(result.timeline);
     const expected = [0, 1, 2, 3].map((k) => 200 + ((200 * 0.8 * 4) / (2 * Math.PI)) * (Math.cos((Math.PI * k) / 2) - Math.cos((Math.PI * (k + 1)) / 2)));
-    // The timeline's seconds roll on a timer that a busy machine delays by tens of ms, moving a few
-    // sends across a boundary (never in or out of the run): a tolerance of 10% of the peak.
-    expected.forEach((count, second) => expect(Math.abs((perSecond.get(second) ?? 0) - count)).toBeLessThanOrEqual(30));
+    // The timeline's seconds roll on a timer that a busy machine delays by up to ~150 ms, moving some
+    // sends across a boundary (never in or out of the run): a tolerance of a sixth of the peak.
+    expected.forEach((count, second) => expect(Math.abs((perSecond.get(second) ?? 0) - count)).toBeLessThanOrEqual(50));
     expect(Math.min(perSecond.get(0) ?? 0, perSecond.get(1) ?? 0)).toBeGreaterThan(2 * Math.max(perSecond.get(2) ?? 0, perSecond.get(3) ?? 0));
   });
 });
