@@ -1,6 +1,6 @@
 import { nowUs } from '../metrics/clock.js';
 import { createHistogram, encodeHistogram, recordUs, type Histogram } from '../metrics/histogram.js';
-import { seededRandom } from '../load/webhook/event-factory.js';
+import { mulberry32 } from '../template/render.js';
 import type { Endpoint } from '../load/webhook/endpoint.js';
 import { BodySource } from '../load/webhook/body-source.js';
 import { RequestBuilder } from '../load/webhook/request-builder.js';
@@ -76,7 +76,7 @@ export class WebhookDeliverer {
     this.states = new Uint8Array(stream.pairs);
     this.attemptsByPair = new Uint8Array(stream.pairs);
     this.disabled = new Uint8Array(stream.subscribers);
-    this.random = seededRandom(options.seed ^ 0x7e7e7);
+    this.random = mulberry32(options.seed ^ 0x7e7e7);
     this.backlogLimit = BACKLOG_LIMIT_FACTOR * options.maxInFlight;
     const bodies = new BodySource({ order: 'sequential', sizeBytes: stream.spec.sizeBytes, rows: undefined }, stream.spec.seed);
     this.requests = Array.from(

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { nowUs } from '../metrics/clock.js';
-import { readEventStamp, seededRandom } from '../load/webhook/event-factory.js';
+import { readEventStamp } from '../load/webhook/event-factory.js';
+import { mulberry32 } from '../template/render.js';
 import { decodeSecret, verifyWebhook } from '../load/webhook/signing/standard-webhooks.js';
 import { scheduleOutage, type OutageWindow } from './outage.js';
 import { ReceiptBook, type ReceiptSnapshot } from './receipt-book.js';
@@ -68,7 +69,7 @@ export class WebhookSubscribers {
     const stream = new EventStream(options.stream);
     this.book = new ReceiptBook(stream.events, stream.subscribers);
     this.key = options.secret ? decodeSecret(options.secret) : undefined;
-    this.random = seededRandom(options.seed ^ 0x5eed);
+    this.random = mulberry32(options.seed ^ 0x5eed);
     const { errors } = options;
     let sum = 0;
     this.thresholds = [errors['500'], errors['429'], errors['410'], errors.reset, errors.hang].map((fraction) => (sum += fraction));

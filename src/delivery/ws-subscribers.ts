@@ -3,7 +3,8 @@ import type { Socket } from 'node:net';
 import { WebSocket, type RawData } from 'ws';
 import { RunError } from '../errors.js';
 import { nowUs } from '../metrics/clock.js';
-import { readEventStamp, seededRandom } from '../load/webhook/event-factory.js';
+import { readEventStamp } from '../load/webhook/event-factory.js';
+import { mulberry32 } from '../template/render.js';
 import { ReceiptBook, type ReceiptSnapshot } from './receipt-book.js';
 import type { EventStream } from './stream.js';
 import { END_OF_STREAM } from './ws-publisher.js';
@@ -72,7 +73,7 @@ export class WsSubscribers {
   constructor(private readonly options: WsSubscribersOptions) {
     const { stream } = options;
     this.book = new ReceiptBook(stream.events, stream.subscribers);
-    this.random = seededRandom(options.seed ^ 0x50b5);
+    this.random = mulberry32(options.seed ^ 0x50b5);
     this.subscribers = Array.from({ length: stream.subscribers }, (_, index) => ({
       owner: this,
       index,

@@ -1,7 +1,8 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { nowUs, sleepMs } from '../metrics/clock.js';
 import { createHistogram, encodeHistogram, recordUs } from '../metrics/histogram.js';
-import { readEventStamp, seededRandom } from '../load/webhook/event-factory.js';
+import { readEventStamp } from '../load/webhook/event-factory.js';
+import { mulberry32 } from '../template/render.js';
 import { schemeOf, verifierFor } from '../load/webhook/signing/registry.js';
 import type { SigningConfig } from '../scenario/signing-schema.js';
 import { SeenIds } from './seen-ids.js';
@@ -49,7 +50,7 @@ export function buildWebhookReceiver(options: ReceiverOptions = {}): WebhookRece
   const latencyMs = (options.latencyUs ?? 0) / 1000;
   const errorRate = options.errorRate ?? 0;
   const errorStatus = options.errorStatus ?? 500;
-  const random = seededRandom((options.seed ?? 1) ^ 0x5eed);
+  const random = mulberry32((options.seed ?? 1) ^ 0x5eed);
   const delivery = createHistogram();
   let seen = new SeenIds();
   const counters = { received: 0, unique: 0, duplicates: 0, badSignature: 0, faultsInjected: 0, unparsable: 0 };

@@ -88,7 +88,12 @@ export function seededUuid(random: () => number): string {
  * numbers, whatever order events are rendered in, in whichever process.
  */
 export function seededRandom(seed: number, stream = 0, index = 0): () => number {
-  let state = (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(stream + 1, 0xc2b2ae35) ^ Math.imul(index + 1, 0x27d4eb2f)) >>> 0;
+  return mulberry32(Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(stream + 1, 0xc2b2ae35) ^ Math.imul(index + 1, 0x27d4eb2f));
+}
+
+/** mulberry32: a tiny seeded PRNG, uniform in [0, 1); the same state gives the same numbers. */
+export function mulberry32(initialState: number): () => number {
+  let state = initialState >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../template/render.js';
 /** One webhook event as it goes on the wire. */
 export interface WebhookEvent {
   id: string;
@@ -6,17 +7,6 @@ export interface WebhookEvent {
 
 const PAD_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
-/** mulberry32: a tiny seeded PRNG, enough for reproducible padding and ids. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Builds the events of a run: ids `evt_<seed hex>_<seq>`, a JSON body of exactly `sizeBytes` bytes
@@ -32,7 +22,7 @@ export class EventFactory {
     readonly sizeBytes: number,
   ) {
     this.idPrefix = `evt_${(seed >>> 0).toString(16).padStart(8, '0')}_`;
-    const random = seededRandom(seed);
+    const random = mulberry32(seed);
     let padding = '';
     for (let i = 0; i < sizeBytes; i++) padding += PAD_ALPHABET[Math.floor(random() * PAD_ALPHABET.length)];
     this.padding = padding;

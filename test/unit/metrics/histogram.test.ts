@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createHistogram, decodeHistogram, mergeEncoded, recordUs, summarizeHistogram } from '../../../src/metrics/histogram.js';
-import { seededRandom } from '../../../src/load/webhook/event-factory.js';
+import { mulberry32 } from '../../../src/template/render.js';
 
 describe('latency histograms', () => {
   it('keep every percentile within one bucket of the exact value (3 significant digits: 2/1024 relative)', () => {
-    const random = seededRandom(3);
+    const random = mulberry32(3);
     for (let trial = 0; trial < 20; trial++) {
       const values = Array.from({ length: 2_000 }, () => 1 + Math.floor(random() ** 3 * 5_000_000));
       const histogram = createHistogram();
@@ -24,7 +24,7 @@ describe('latency histograms', () => {
   it('merge exactly: the merge of encoded parts equals one histogram of all samples', () => {
     const whole = createHistogram();
     const parts = [createHistogram(), createHistogram(), createHistogram()];
-    const random = seededRandom(9);
+    const random = mulberry32(9);
     for (let i = 0; i < 30_000; i++) {
       const value = Math.floor(random() * 1_000_000);
       recordUs(whole, value);
