@@ -91,7 +91,7 @@ export async function runWebsocketPhase(whole: WebsocketConfig, context: PhaseCo
     const rampedUs = nowUs() - rampStartUs;
     const holdStartUs = nowUs();
     await startBroadcasts(config, servers, holdUs, reasons, warnings);
-    const triggers = await startTriggeredBroadcasts(config, shards, holdUs, recorder, context.seed, reasons, warnings);
+    const triggers = await startTriggeredBroadcasts(config, shards, holdUs, recorder, context.seed, context.stripe, reasons, warnings);
     await sleepMs(Math.max(0, holdUs - (nowUs() - holdStartUs)) / 1000, signal);
     triggers?.stop();
     await triggers?.done;
@@ -179,6 +179,7 @@ async function startTriggeredBroadcasts(
   holdUs: number,
   recorder: Recorder,
   seed: number,
+  stripe: Stripe,
   reasons: string[],
   warnings: string[],
 ): Promise<TriggerLoop | undefined> {
@@ -192,7 +193,9 @@ async function startTriggeredBroadcasts(
         .catch((error: unknown) => void reasons.push(`${shard.link.role} (pid ${shard.link.pid}) did not take the broadcast schedule: ${(error as Error).message}`)),
     ),
   );
-  return startTriggerLoop(config.broadcast, plan.firstAtUs, plan.count, recorder, seed);
+  // With --shard I/N every shard times and counts what its connections receive, but only shard 0
+  // calls the trigger: one broadcast k for the whole plan, as one unsharded run would send.
+  return stripe.index === 0 ? startTriggerLoop(config.broadcast, plan.firstAtUs, plan.count, recorder, seed) : undefined;
 }
 
 /** Waits for every start; if one failed, kills the ones that started and rethrows. */
