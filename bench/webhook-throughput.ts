@@ -6,7 +6,11 @@
  *    server, alternated in one run with `autocannon -c 64 -m POST` (unsigned 512-byte body) and
  *    with autocannon sending the same headers as a signed webhook (fixed values), against the same
  *    server. Reports req/s and generator CPU per request per round, medians and both ratios.
- * 2. Open model at 20,000 req/s for 10 s against the same server: asked vs achieved rate.
+ * 2. Open model at 2,000/s and 20,000/s for --open-seconds (10) against the same server, each
+ *    alternated with `autocannon -c 128 -R <rate>` (unsigned, same body): the generator process's
+ *    CPU (user + system, from /usr/bin/time; a webhook run against a URL spawns no child) and its
+ *    ratio to autocannon's, asked vs achieved rate, generator.sendLag p99 and the measured timer
+ *    resolution that decides what counts as a late send.
  * 3. Request building cost (bench/request-cost.ts): µs per request of templating and of each
  *    signing scheme, beside today's default request.
  *
@@ -20,9 +24,10 @@ import { parseArgs } from 'node:util';
 import { printRequestCost } from './request-cost.js';
 
 const root = resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '8' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '8' }, 'open-seconds': { type: 'string', default: '10' } } });
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
+const openSeconds = Number(values['open-seconds']);
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const work = mkdtempSync(join(tmpdir(), 'pushbench-bench-'));
 const children = new Set<ChildProcess>();
@@ -77,22 +82,38 @@ const WEBHOOK_SHAPED_HEADERS = [
   'webhook-signature=v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
 ].flatMap((header) => ['-H', header]);
 
-async function autocannon(url: string, durationSec: number, headers: string[] = []): Promise<Throughput> {
+interface AutocannonRun extends Throughput {
+  cpuSeconds: number;
+}
+
+/** autocannon, closed (64 connections) or with `rate`, paced by `-R` over 128 connections like pushbench's open model. */
+async function autocannon(url: string, durationSec: number, headers: string[] = [], rate?: number): Promise<AutocannonRun> {
   const body = 'a'.repeat(512);
   const bin = join(root, 'node_modules/autocannon/autocannon.js');
   const cpuFile = join(work, 'autocannon.cpu');
-  const { output } = run(process.execPath, [bin, '-c', '64', '-d', String(durationSec), '-m', 'POST', '-b', body, ...headers, '--json', url], { cpuFile });
+  const pacing = rate === undefined ? ['-c', '64'] : ['-c', '128', '-R', String(rate)];
+  const { output } = run(process.execPath, [bin, ...pacing, '-d', String(durationSec), '-m', 'POST', '-b', body, ...headers, '--json', url], { cpuFile });
   const report = JSON.parse(await output) as { requests: { total: number }; duration: number; non2xx: number; errors: number };
   if (report.non2xx > 0 || report.errors > 0) console.warn(`autocannon: ${report.non2xx} non-2xx, ${report.errors} errors`);
-  return { reqPerSec: report.requests.total / report.duration, cpuUsPerRequest: (cpuSeconds(cpuFile) * 1e6) / report.requests.total };
+  const cpu = cpuSeconds(cpuFile);
+  return { reqPerSec: report.requests.total / report.duration, cpuUsPerRequest: (cpu * 1e6) / report.requests.total, cpuSeconds: cpu };
 }
 
 interface PushbenchRun {
   okPerSec: number;
   cpuUsPerRequest: number;
+  cpuSeconds: number;
   counters: Record<string, number>;
   latency: Record<string, number>;
-  validity: { ok: boolean; reasons: string[]; lateSendFraction: number; askedRatePerSec?: number; achievedRatePerSec?: number };
+  sendLag?: Record<string, number>;
+  validity: {
+    ok: boolean;
+    reasons: string[];
+    lateSendFraction: number;
+    lateSendThresholdUs?: number;
+    askedRatePerSec?: number;
+    achievedRatePerSec?: number;
+  };
 }
 
 async function pushbench(name: string, load: string, url: string, durationSec: number): Promise<PushbenchRun> {
@@ -104,11 +125,14 @@ async function pushbench(name: string, load: string, url: string, durationSec: n
   await output;
   const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
   const ok = result.counters['webhook.ok'] ?? 0;
+  const cpu = cpuSeconds(cpuFile);
   return {
     okPerSec: ok / durationSec,
-    cpuUsPerRequest: (cpuSeconds(cpuFile) * 1e6) / Math.max(ok, 1),
+    cpuUsPerRequest: (cpu * 1e6) / Math.max(ok, 1),
+    cpuSeconds: cpu,
     counters: result.counters,
     latency: result.metrics['webhook.latency'],
+    sendLag: result.metrics['generator.sendLag'],
     validity: result.validity,
   };
 }
@@ -146,13 +170,25 @@ const medianOf = (list: Throughput[]): Throughput => ({
 });
 console.log(row('median', medianOf(theirs), medianOf(theirsShaped), medianOf(ours)));
 
-console.log('\nopen model, 20000 req/s constant for 10 s after a 2 s warm-up, signed 512-byte events');
-const open = await pushbench('open-20k', '{ model: open, rate: 20000, duration: 1s, warmup: 2s }', server.url, 10);
-const { askedRatePerSec = 0, achievedRatePerSec = 0 } = open.validity;
-console.log(`asked ${askedRatePerSec.toFixed(1)}/s  achieved ${achievedRatePerSec.toFixed(1)}/s (${((achievedRatePerSec / askedRatePerSec) * 100).toFixed(2)}%)`);
-console.log(`sent ${open.counters['webhook.sent']}  ok ${open.counters['webhook.ok']}  ok/s ${open.okPerSec.toFixed(1)}  late sends ${(open.validity.lateSendFraction * 100).toFixed(2)}%  valid ${open.validity.ok}`);
-console.log(`latency p50 ${fmtUs(open.latency.p50)}  p90 ${fmtUs(open.latency.p90)}  p99 ${fmtUs(open.latency.p99)}  max ${fmtUs(open.latency.max)}`);
-for (const reason of open.validity.reasons) console.log(`  invalid: ${reason}`);
+console.log(`\nopen model, ${openSeconds}s per run, 128 connections, 512-byte bodies (pushbench signed, autocannon -R unsigned), alternated`);
+console.log('rate/s   autocannon -R           pushbench open model                                      CPU ratio   targets');
+console.log('         achieved/s  CPU s       achieved/s  of asked  CPU s   sendLag p99  late>  late %  valid   (ours/ac)   rate±1% lag<=2ms CPU<=1.0x');
+for (const rate of [2_000, 20_000]) {
+  const peer = await autocannon(server.url, openSeconds, [], rate);
+  const open = await pushbench(`open-${rate}`, `{ model: open, rate: ${rate}, duration: 1s }`, server.url, openSeconds);
+  const { askedRatePerSec = 0, achievedRatePerSec = 0, lateSendFraction, lateSendThresholdUs } = open.validity;
+  const ofAsked = achievedRatePerSec / Math.max(askedRatePerSec, 1);
+  const lagP99 = open.sendLag?.p99;
+  const cpuRatio = open.cpuSeconds / peer.cpuSeconds;
+  const verdict = (met: boolean): string => (met ? 'met' : 'MISSED');
+  console.log(
+    `${String(rate).padEnd(8)} ${peer.reqPerSec.toFixed(0).padStart(10)} ${peer.cpuSeconds.toFixed(2).padStart(6)}       ` +
+      `${achievedRatePerSec.toFixed(0).padStart(10)} ${(ofAsked * 100).toFixed(2).padStart(7)}% ${open.cpuSeconds.toFixed(2).padStart(6)} ` +
+      `${fmtUs(lagP99).padStart(11)} ${fmtUs(lateSendThresholdUs).padStart(6)} ${(lateSendFraction * 100).toFixed(2).padStart(6)}  ${String(open.validity.ok).padEnd(6)}  ` +
+      `${cpuRatio.toFixed(3).padStart(9)}   ${verdict(Math.abs(ofAsked - 1) <= 0.01).padEnd(7)} ${verdict(lagP99 !== undefined && lagP99 <= 2000).padEnd(8)} ${verdict(cpuRatio <= 1)}`,
+  );
+  for (const reason of open.validity.reasons) console.log(`  invalid: ${reason}`);
+}
 server.stop();
 printRequestCost();
 process.exit(0);
