@@ -5,6 +5,7 @@ import { classifyConnectError } from './connect-error.js';
 import { connectArgs, conversationClosed, conversationOpened, conversationReceived, startConversation } from './conversation.js';
 import type { ConversationSpec } from './conversation-spec.js';
 import { DeltaCounters } from './delta-counters.js';
+import { parseUpgradeTarget, upgrade, type UpgradeTarget } from './lean-upgrade.js';
 import { BROADCAST_KIND, broadcastIntendedUs, broadcastSequence, ECHO_KIND, echoIntendedUs, MIN_FRAME_BYTES } from './frames.js';
 
 export interface SwarmOptions {
@@ -159,17 +160,41 @@ function rampTick(): void {
   if (swarm.started < swarm.options.connections && !swarm.closing) swarm.rampTimer = setTimeout(rampTick, RAMP_TICK_MS);
 }
 
+/** Targets parsed once for the lean upgrade (undefined: wss://, left to ws's own client). */
+const upgradeTargets = new Map<string, UpgradeTarget | undefined>();
+
+function upgradeTarget(url: string): UpgradeTarget | undefined {
+  if (!upgradeTargets.has(url)) upgradeTargets.set(url, parseUpgradeTarget(url));
+  return upgradeTargets.get(url);
+}
+
+/** One WebSocket to `url`: the lean upgrade for ws://, ws's client for wss://. */
+function openWebSocket(url: string, headers: Record<string, string> | undefined, subprotocols: string[], options: SwarmOptions): WebSocket {
+  // A conversation renders its query per connection, so its URLs are parsed each time.
+  const target = headers ? parseUpgradeTarget(url) : upgradeTarget(url);
+  if (target) {
+    return upgrade(target, {
+      ...(headers ? { headers } : {}),
+      subprotocols,
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      timeoutMs: options.connectTimeoutMs,
+      maxPayloadBytes: MAX_PAYLOAD_BYTES,
+    });
+  }
+  return new WebSocket(url, subprotocols, {
+    perMessageDeflate: false,
+    handshakeTimeout: options.connectTimeoutMs,
+    maxPayload: MAX_PAYLOAD_BYTES,
+    ...(headers ? { headers } : {}),
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+  });
+}
+
 function connect(swarm: SwarmState, index: number): void {
   const { options } = swarm;
   const target = options.targets[index % options.targets.length]!;
   const talk = options.conversation ? connectArgs(target, index) : undefined;
-  const socket = new WebSocket(talk?.url ?? target, talk?.protocols ?? [], {
-    perMessageDeflate: false,
-    handshakeTimeout: options.connectTimeoutMs,
-    maxPayload: MAX_PAYLOAD_BYTES,
-    ...(talk ? { headers: talk.headers } : {}),
-    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
-  });
+  const socket = openWebSocket(talk?.url ?? target, talk?.headers, talk?.protocols ?? [], options);
   swarm.connecting.set(socket, nowUs());
   if (talk) swarm.indexOf.set(socket, index);
   socket.on('open', onOpen);
