@@ -1,15 +1,18 @@
 /**
  * Benchmark for issue 3's performance targets, rerunnable:
- *   npm run bench:ws        (or: npx tsx bench/ws-connections.ts [--connections 100000] [--hold 60s]
- *                            [--messages] [--broadcast-connections 20000] [--broadcast-hold 20s] [--baseline 15000])
+ *   npm run bench:ws        (or: npx tsx bench/ws-connections.ts [--connections 100000] [--connect-rate 100000]
+ *                            [--hold 15s] [--messages] [--broadcast-connections 20000] [--broadcast-hold 20s]
+ *                            [--baseline <connections>])
  *
- * 1. scenarios/ws-connections.yaml (100k connections at 5,000/s) with --connections and --hold
- *    applied: peak concurrent connections, dropped, connect rate during the ramp and connect p99,
- *    client RSS per held connection. Its echo and broadcast only with --messages: at 100k they are
- *    300k frames/s each way, more than 2 cores carry (see the README, WebSocket scenarios).
- * 2. Broadcast to --broadcast-connections once a second (no echo): p99 time to the last recipient.
- * 3. Baseline: one plain `ws` client process opening --baseline connections to one plain `ws` server
- *    (bench/ws-plain.ts), RSS growth per connection measured the same way (after a full GC).
+ * 1. scenarios/ws-connections.yaml with --connections, --connect-rate (default: faster than this
+ *    box connects, so the in-flight bound sets the pace) and --hold applied: peak concurrent
+ *    connections, dropped, connect rate during the ramp and connect p99, client RSS per held
+ *    connection, client CPU per connect, event-loop stalls. Echo and broadcast only with --messages.
+ * 2. Baseline, right after in the same run: plain `ws` (bench/ws-plain.ts) with as many client and
+ *    server processes as pushbench used, --baseline connections (default: --connections) spread
+ *    over them, each client opening as fast as it can (1,000 in flight, as a pushbench shard).
+ * 3. Broadcast to --broadcast-connections once a second (no echo): p99 time to the last recipient.
+ * Ends with one side-by-side table: every figure, pushbench vs plain ws (or vs its target), and the ratio.
  *
  * Runs from dist/ (npm run build first; bench:ws does), so the shards are plain JavaScript. Every
  * process is a child of this script and ends with it. Only 127.0.0.1 is loaded.
@@ -27,10 +30,11 @@ const { parseScenarioBytes, runScenario } = (await import(resolve(root, 'dist/in
 const { values } = parseArgs({
   options: {
     connections: { type: 'string', default: '100000' },
-    hold: { type: 'string', default: '60s' },
+    hold: { type: 'string', default: '15s' },
+    'connect-rate': { type: 'string', default: '100000' },
     'broadcast-connections': { type: 'string', default: '20000' },
     'broadcast-hold': { type: 'string', default: '20s' },
-    baseline: { type: 'string', default: '15000' },
+    baseline: { type: 'string' },
     messages: { type: 'boolean', default: false },
   },
 });
@@ -78,38 +82,85 @@ function report(result: RunResult): void {
   process.stdout.write(lines.map((line) => `  ${line}`).join('\n') + '\n');
 }
 
-/** Plain `ws`: one server process, one client process opening `count` connections; its JSON line. */
-async function plainBaseline(count: number): Promise<string> {
+interface PlainLine {
+  opened: number;
+  seconds: number;
+  connectsPerSec: number;
+  bytesPerConnection: number;
+  userCpuMs: number;
+  systemCpuMs: number;
+}
+
+/** Plain `ws`: `processes` server processes and as many clients (client i to server i), `count` connections in all. */
+async function plainBaseline(count: number, processes: number): Promise<{ opened: number; connectsPerSec: number; cpuUsPerConnect: number; bytesPerConnection: number }> {
   const node = (args: string[]) => spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/ws-plain.ts', ...args], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
-  const server = node(['server']);
+  const firstLine = (child: ReturnType<typeof node>) => new Promise<string>((resolveLine) => child.stdout.once('data', (chunk: Buffer) => resolveLine(chunk.toString().trim())));
+  const servers = Array.from({ length: processes }, () => node(['server']));
   try {
-    const port = await new Promise<string>((resolvePort) => server.stdout.once('data', (chunk: Buffer) => resolvePort(chunk.toString().trim())));
-    const client = node(['client', `ws://127.0.0.1:${port}/`, String(count)]);
-    const line = await new Promise<string>((resolveLine) => client.stdout.once('data', (chunk: Buffer) => resolveLine(chunk.toString().trim())));
-    client.stdin.end();
-    return line;
+    const ports = await Promise.all(servers.map(firstLine));
+    const clients = ports.map((port, i) => node(['client', `ws://127.0.0.1:${port}/`, String(Math.floor(count / processes) + (i < count % processes ? 1 : 0))]));
+    const lines = (await Promise.all(clients.map(firstLine))).map((line) => JSON.parse(line) as PlainLine);
+    clients.forEach((client) => client.stdin.end());
+    const opened = lines.reduce((sum, line) => sum + line.opened, 0);
+    return {
+      opened,
+      connectsPerSec: opened / Math.max(...lines.map((line) => line.seconds)),
+      cpuUsPerConnect: (lines.reduce((sum, line) => sum + line.userCpuMs + line.systemCpuMs, 0) * 1000) / Math.max(opened, 1),
+      bytesPerConnection: lines.reduce((sum, line) => sum + line.bytesPerConnection * line.opened, 0) / Math.max(opened, 1),
+    };
   } finally {
-    server.stdin.end();
+    servers.forEach((server) => server.stdin.end());
   }
+}
+
+const table: string[][] = [['figure', 'pushbench', 'peer', 'ratio', 'target']];
+const ratio = (ours: number | undefined, theirs: number | undefined): string => (ours === undefined || theirs === undefined || theirs === 0 ? '-' : `${(ours / theirs).toFixed(3)}x`);
+function printTable(): void {
+  const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
+  process.stdout.write(`\n${table.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')).join('\n')}\n`);
 }
 
 const scenario = parse(readFileSync(resolve(root, 'scenarios/ws-connections.yaml'), 'utf8')) as { websocket: Record<string, unknown> };
 const connections = Number(values.connections);
-process.stdout.write(`pushbench bench:ws  (node ${process.version}, ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} load before)\n`);
+const connectRate = Number(values['connect-rate']);
+process.stdout.write(`pushbench bench:ws  (node ${process.version}, ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} load before; other work on this box adds noise, only same-run ratios mean anything)\n`);
 const { echo, broadcast, ...connectAndHold } = scenario.websocket;
-process.stdout.write(`\n1. ws-connections: ${connections} connections, hold ${values.hold}${values.messages ? ', echo 1/s, broadcast every 1 s' : ', no messages'}\n`);
-report(await runWs('ws-connections', { ...connectAndHold, ...(values.messages ? { echo, broadcast } : {}), connections, hold: values.hold }));
+process.stdout.write(`\n1. ws-connections: ${connections} connections asked at ${connectRate}/s, hold ${values.hold}${values.messages ? ', echo 1/s, broadcast every 1 s' : ', no messages'}\n`);
+const held = await runWs('ws-connections', { ...connectAndHold, ...(values.messages ? { echo, broadcast } : {}), connections, connectRate, hold: values.hold });
+report(held);
+const clientShards = (held.validity.shards ?? []).filter((shard) => shard.role.startsWith('ws-client-'));
+const opened = held.counters['ws.connections.opened'] ?? 0;
+const clientCpuUsPerConnect = (clientShards.reduce((sum, shard) => sum + shard.cpuMs, 0) * 1000) / Math.max(opened, 1);
+const worstStallUs = Math.max(0, ...clientShards.map((shard) => shard.eventLoopDelayMaxUs));
 
-const broadcastConnections = Number(values['broadcast-connections']);
-process.stdout.write(`\n2. broadcast to ${broadcastConnections} connections once a second (200 bytes), hold ${values['broadcast-hold']}\n`);
-report(
-  await runWs('ws-broadcast', {
-    target: 'builtin',
-    connections: broadcastConnections,
-    connectRate: 5_000,
-    hold: values['broadcast-hold'],
-    broadcast: { every: '1s', sizeBytes: 200 },
-  }),
+const baselineCount = Number(values.baseline ?? connections);
+const processes = Math.max(1, clientShards.length);
+process.stdout.write(`\n2. plain ws baseline: ${processes} client + ${processes} server processes, ${baselineCount} connections, as fast as they go\n`);
+const plain = await plainBaseline(baselineCount, processes);
+process.stdout.write(`  ${JSON.stringify(plain)}\n`);
+table.push(
+  [`connect rate at ${connections} (/s)`, held.validity.connectRatePerSec?.toFixed(0) ?? '-', `${plain.connectsPerSec.toFixed(0)} (plain ws)`, ratio(held.validity.connectRatePerSec, plain.connectsPerSec), '>= 1.0x'],
+  ['client CPU per connect (us)', clientCpuUsPerConnect.toFixed(0), `${plain.cpuUsPerConnect.toFixed(0)} (plain ws)`, ratio(clientCpuUsPerConnect, plain.cpuUsPerConnect), 'lower is better'],
+  ['client memory per held conn (KB)', kb(held.validity.clientBytesPerConnection), `${kb(plain.bytesPerConnection)} (plain ws)`, ratio(held.validity.clientBytesPerConnection, plain.bytesPerConnection), '-'],
+  ['opened / dropped', `${opened} / ${sumOf(held.counters, 'ws.connections.dropped.')}`, `${plain.opened} / -`, ratio(opened, plain.opened), '0 dropped'],
+  ['worst client event-loop stall (ms)', ms(worstStallUs), '100.0 ms (limit)', ratio(worstStallUs, 100_000), '<= 1.0x'],
+  ['run valid', String(held.validity.ok), '-', '-', 'true'],
 );
 
-process.stdout.write(`\n3. plain ws baseline: one client process, ${values.baseline} connections\n  ${await plainBaseline(Number(values.baseline))}\n`);
+const broadcastConnections = Number(values['broadcast-connections']);
+process.stdout.write(`\n3. broadcast to ${broadcastConnections} connections once a second (200 bytes), hold ${values['broadcast-hold']}\n`);
+const fanOut = await runWs('ws-broadcast', {
+  target: 'builtin',
+  connections: broadcastConnections,
+  connectRate: 5_000,
+  hold: values['broadcast-hold'],
+  broadcast: { every: '1s', sizeBytes: 200 },
+});
+report(fanOut);
+const lastP99 = fanOut.metrics['ws.broadcast.last']?.p99;
+table.push(
+  [`broadcast to last of ${broadcastConnections}, p99`, ms(lastP99), '250.0 ms (target)', ratio(lastP99, 250_000), '<= 1.0x'],
+  ['broadcast missing', String(fanOut.counters['ws.broadcast.missing'] ?? '-'), '0', '-', '0'],
+  ['broadcast run valid', String(fanOut.validity.ok), '-', '-', 'true'],
+);
+printTable();
