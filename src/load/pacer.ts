@@ -20,7 +20,8 @@ export interface PacerOutcome {
  * time, whatever the target does. It never spins: it sends every arrival that is due, in one batch,
  * then sleeps on a timer until the next one is due (as wrk2 and k6 do). Latency counts from the
  * intended time, so a batch sent up to a timer tick late hides nothing; how late each send started
- * goes to `sendLag`, and a send later than the measured timer resolution counts as late. A batch cut
+ * goes to `sendLag`, and a send whose batch woke up later than the measured timer resolution after it
+ * was due counts as late (the pacer fell behind). A batch cut
  * at MAX_BATCH (the pacer is behind) continues on the next turn. Ends when the schedule does or
  * `signal` aborts.
  */
@@ -42,12 +43,14 @@ export async function runPacer(
     const step = (): void => {
       if (signal?.aborted || nextOffset === undefined) return finish();
       let now = nowUs();
+      const wokeUs = now;
       let batch = 0;
       while (nextOffset !== undefined && startUs + nextOffset <= now && batch < MAX_BATCH && !signal?.aborted) {
         const intendedUs = startUs + nextOffset;
-        const lagUs = now - intendedUs;
-        if (lagUs > lateThresholdUs) lateSends++;
-        sendLag?.record(lagUs);
+        // Late means the pacer woke up more than one timer resolution after the send was due (it fell
+        // behind); the time the batch itself takes is in sendLag and in the latency, not in "late".
+        if (wokeUs - intendedUs > lateThresholdUs) lateSends++;
+        sendLag?.record(now - intendedUs);
         dispatch(index, intendedUs);
         index++;
         batch++;

@@ -8,8 +8,9 @@ let measured: Promise<number> | undefined;
 
 /**
  * How late a send may start, on this machine, before it counts as late: the timer granularity plus
- * the 99th percentile of how far a 1 ms timer overshoots here (measured once per process, ~50 ms).
- * A pacer that sleeps on timers is never more punctual than that; later means it fell behind.
+ * the 99th percentile of how far a 1 ms timer overshoots here (40 samples, once per process, ~50 ms,
+ * while the run starts up; a busy start-up makes it more lenient, and sendLag keeps every lag). A
+ * pacer that sleeps on timers is never more punctual than that; later means it fell behind.
  */
 export function lateSendThresholdUs(): Promise<number> {
   measured ??= measure();
