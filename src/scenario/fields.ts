@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseTemplate, TemplateError, type ParseTemplateOptions, type Template } from '../template/template.js';
+import { isConstant, parseTemplate, TemplateError, type ParseTemplateOptions, type Template } from '../template/template.js';
 import { rememberSecret } from '../template/secrets.js';
 import { DURATION_PATTERN, parseDurationUs } from './duration.js';
 
@@ -40,7 +40,7 @@ export const httpUrl = z
   .transform((text, ctx) => {
     const template = parseTemplateAt(text, { variables: [] }, ctx, []);
     if (!template) return z.NEVER;
-    if (!template.parts.every((part) => part.kind === 'text' || part.kind === 'env')) {
+    if (!isConstant(template)) {
       ctx.addIssue({ code: 'custom', message: 'a URL may only use {{env.NAME}}' });
       return z.NEVER;
     }

@@ -1,4 +1,4 @@
-import type { Template, TemplatePart } from './template.js';
+import { isConstant, type Template, type TemplatePart } from './template.js';
 
 /**
  * What one render of a template reads: the use's variables by name, the current feed row, and a
@@ -19,7 +19,7 @@ const HEX = '0123456789abcdef';
 
 /** Turns a parsed template into a render function: a closure per part, joined by concatenation. */
 export function bindTemplate(template: Template): RenderFn {
-  if (template.parts.every((part) => part.kind === 'text' || part.kind === 'env')) {
+  if (isConstant(template)) {
     const constant = template.parts.map((part) => (part.kind === 'text' ? part.text : part.kind === 'env' ? part.value : '')).join('');
     return () => constant;
   }

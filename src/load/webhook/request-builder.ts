@@ -1,6 +1,7 @@
 import type { SigningConfig } from '../../scenario/signing-schema.js';
 import type { HeaderTemplate } from '../../scenario/webhook-schema.js';
 import { bindTemplate, seededRandom, type RenderFn } from '../../template/render.js';
+import { isConstant, variablesUsed } from '../../template/template.js';
 import type { BodySource, EventValues } from './body-source.js';
 import type { Endpoint } from './endpoint.js';
 import { signerFor } from './signing/registry.js';
@@ -28,16 +29,17 @@ export class RequestBuilder {
   private readonly headers: { line: string; render: RenderFn | undefined }[];
   private readonly signer: Signer | undefined;
   private readonly usesIsoTime: boolean;
+  private readonly templatedHeaders: boolean;
 
   constructor(private readonly shape: RequestShape) {
     const userSetsType = shape.headers.some((header) => header.name.toLowerCase() === 'content-type');
     this.head = `${shape.method} ${shape.endpoint.path} HTTP/1.1\r\nhost: ${shape.endpoint.hostHeader}\r\n${userSetsType ? '' : 'content-type: application/json\r\n'}`;
-    this.headers = shape.headers.map(({ name, template }) => {
-      const constant = template.parts.every((part) => part.kind === 'text' || part.kind === 'env');
-      return constant ? { line: `${name}: ${encodeLatin1(bindTemplate(template)({ values: {}, random: () => 0 }))}\r\n`, render: undefined } : { line: `${name}: `, render: bindTemplate(template) };
-    });
+    this.headers = shape.headers.map(({ name, template }) =>
+      isConstant(template) ? { line: `${name}: ${encodeLatin1(bindTemplate(template)({ values: {}, random: () => 0 }))}\r\n`, render: undefined } : { line: `${name}: `, render: bindTemplate(template) },
+    );
     this.signer = shape.signing ? signerFor(shape.signing) : undefined;
-    this.usesIsoTime = shape.bodies.usesIsoTime || shape.headers.some((header) => header.template.parts.some((part) => part.kind === 'var' && part.name === 'isoTime'));
+    this.usesIsoTime = shape.bodies.usesIsoTime || shape.headers.some((header) => variablesUsed(header.template).has('isoTime'));
+    this.templatedHeaders = this.headers.some((header) => header.render !== undefined);
   }
 
   /** False when the payload has no row left for event `seq` (`order: sequential`). */
@@ -52,8 +54,10 @@ export class RequestBuilder {
     const values: EventValues = { id, seq, timestamp: timestampSec, timestampMs: nowMs, isoTime: this.usesIsoTime ? new Date(nowMs).toISOString() : '' };
     const body = encodeLatin1(this.shape.bodies.body(values, intendedUs));
     let request = this.head + `content-length: ${body.length}\r\n`;
+    // One render input per request for every templated header (none when all headers are constant).
+    const input = this.templatedHeaders ? { values, row: this.shape.bodies.rowOf(seq), random: seededRandom(this.shape.seed, HEADER_STREAM, seq) } : undefined;
     for (const header of this.headers) {
-      request += header.render ? header.line + encodeLatin1(header.render({ values, row: this.shape.bodies.rowOf(seq), random: seededRandom(this.shape.seed, HEADER_STREAM, seq) })) + '\r\n' : header.line;
+      request += header.render ? header.line + encodeLatin1(header.render(input!)) + '\r\n' : header.line;
     }
     request += this.signer ? this.signer({ id, timestampSec, body }) : `webhook-id: ${id}\r\nwebhook-timestamp: ${timestampSec}\r\n`;
     return request + '\r\n' + body;

@@ -57,6 +57,8 @@ interface State {
   requestTicker: RateTicker | undefined;
   sweeper: NodeJS.Timeout;
   broadcastSchedule: { firstAtUs: number; everyUs: number } | undefined;
+  /** Target URL -> the adapter's decoration of it. */
+  decorated: Map<string, string>;
 }
 
 const SWEEP_INTERVAL_MS = 50;
@@ -121,6 +123,7 @@ export function startConversation(spec: ConversationSpec, hooks: ConversationHoo
     requestTicker: undefined,
     sweeper: setInterval(sweep, SWEEP_INTERVAL_MS),
     broadcastSchedule: undefined,
+    decorated: new Map(),
   };
 }
 
@@ -137,13 +140,29 @@ export function conversationMeasurements(): ConversationMeasurements | undefined
 /** URL, subprotocols and headers of connection `index` (templates rendered with {{conn}}). */
 export function connectArgs(target: string, index: number): { url: string; protocols: string[]; headers: Record<string, string> } {
   const conversation = state!;
-  const url = new URL(target);
-  conversation.adapter.decorateUrl(url);
+  const base = decoratedTarget(conversation, target);
   const input = { values: { conn: index }, random: seededRandom(conversation.spec.seed, CONNECT_STREAM, index) };
-  for (const [name, render] of conversation.query) url.searchParams.set(name, render(input));
+  let url = base;
+  if (conversation.query.length > 0) {
+    const withQuery = new URL(base);
+    for (const [name, render] of conversation.query) withQuery.searchParams.set(name, render(input));
+    url = withQuery.href;
+  }
   const headers: Record<string, string> = {};
   for (const [name, render] of conversation.headers) headers[name] = render(input);
-  return { url: url.href, protocols: conversation.spec.subprotocols, headers };
+  return { url, protocols: conversation.spec.subprotocols, headers };
+}
+
+/** A target as the adapter decorates it, once per target (not once per connection). */
+function decoratedTarget(conversation: State, target: string): string {
+  let decorated = conversation.decorated.get(target);
+  if (decorated === undefined) {
+    const url = new URL(target);
+    conversation.adapter.decorateUrl(url);
+    decorated = url.href;
+    conversation.decorated.set(target, decorated);
+  }
+  return decorated;
 }
 
 /** The upgrade of `socket` (connection `index`) completed: the protocol handshake starts. */
