@@ -63,7 +63,8 @@ function errorHeadline(counters: Record<string, number>): string {
   const requestErrors = sum('webhook.errors.');
   if (sent > 0 && requestErrors > 0) parts.push(`${requestErrors} of ${sent} requests failed (${percent(requestErrors, sent)})`);
   const failed = sum('ws.connections.failed.');
-  const attempted = (counters['ws.connections.opened'] ?? 0) + failed;
+  // A failed handshake was upgraded first: it is in `opened` already.
+  const attempted = (counters['ws.connections.opened'] ?? 0) + failed - (counters['ws.connections.failed.handshake'] ?? 0);
   if (attempted > 0 && failed > 0) parts.push(`${failed} of ${attempted} connections failed (${percent(failed, attempted)})`);
   const dropped = sum('ws.connections.dropped.');
   if (dropped > 0) parts.push(`${dropped} connections dropped`);
