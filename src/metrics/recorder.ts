@@ -32,6 +32,7 @@ interface CounterState {
   thisSecond: number;
 }
 
+/** A sample is recorded once, into `thisSecond`, which is added into `total` when its second ends (HDR buckets add exactly). */
 interface MetricState {
   total: Histogram;
   thisSecond: Histogram;
@@ -66,16 +67,13 @@ export class Recorder {
     const state = this.stateOf(name);
     return {
       record(valueUs: number): void {
-        recordUs(state.total, valueUs);
         recordUs(state.thisSecond, valueUs);
       },
     };
   }
 
   record(name: string, valueUs: number): void {
-    const state = this.stateOf(name);
-    recordUs(state.total, valueUs);
-    recordUs(state.thisSecond, valueUs);
+    recordUs(this.stateOf(name).thisSecond, valueUs);
   }
 
   count(name: string, by = 1): void {
@@ -137,7 +135,7 @@ export class Recorder {
    * timeline's second 0 is the first measured second. Does nothing once samples exist.
    */
   restartIfEmpty(): void {
-    for (const state of this.metrics.values()) if (state.total.totalCount > 0) return;
+    for (const state of this.metrics.values()) if (state.total.totalCount > 0 || state.thisSecond.totalCount > 0) return;
     for (const state of this.counters.values()) if (state.total !== 0) return;
     this.runStartUs = nowUs();
     this.timeline.length = 0;
@@ -223,6 +221,7 @@ export class Recorder {
       if (state.thisSecond.totalCount > 0) {
         point.p50Us[name] = state.thisSecond.getValueAtPercentile(50);
         point.p99Us[name] = state.thisSecond.getValueAtPercentile(99);
+        state.total.add(state.thisSecond);
         state.thisSecond.reset();
       }
     }

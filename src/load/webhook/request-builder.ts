@@ -17,7 +17,6 @@ export interface RequestShape {
 }
 
 const HEADER_STREAM = 3;
-const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
  * Builds complete HTTP/1.1 requests for a run: request line, host, content type and length, the
@@ -66,5 +65,6 @@ export class RequestBuilder {
 
 /** UTF-8 bytes of `text` as a latin1 string (ASCII text is returned as it is). */
 function encodeLatin1(text: string): string {
-  return NON_ASCII.test(text) ? Buffer.from(text, 'utf8').toString('latin1') : text;
+  // As many UTF-8 bytes as chars means ASCII only (cheaper than a regex scan of every body).
+  return Buffer.byteLength(text, 'utf8') === text.length ? text : Buffer.from(text, 'utf8').toString('latin1');
 }

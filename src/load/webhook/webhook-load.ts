@@ -1,7 +1,7 @@
 import { nowUs, sleepMs } from '../../metrics/clock.js';
 import { Recorder } from '../../metrics/recorder.js';
 import type { ClosedLoadConfig, OpenLoadConfig, WebhookConfig } from '../../scenario/schema.js';
-import { runPacer } from '../pacer.js';
+import { PacerPoke, runPacer } from '../pacer.js';
 import { buildSchedule, constantSchedule } from '../schedule.js';
 import { globalIndex, shareOf, stripeSchedule, WHOLE_PLAN, type Stripe } from '../stripe.js';
 import { parseEndpoint } from './endpoint.js';
@@ -110,11 +110,13 @@ async function runOpen(options: WebhookLoadOptions, load: OpenLoadConfig): Promi
   const stripe = options.stripe ?? WHOLE_PLAN;
   // Each shard's pacer runs the global schedule and fires only its stripe; seqs are global indexes, so event ids stay unique.
   const schedule = stripeSchedule(buildSchedule(load), stripe);
-  const sender = createSender(options, Math.max(1, shareOf(load.connections, stripe).count));
+  // A response read wakes the loop anyway: send what fell due meanwhile rather than wait for the timer.
+  const poke = new PacerPoke();
+  const sender = createSender(options, Math.max(1, shareOf(load.connections, stripe).count), () => poke.poke());
   await sender.warmUp(WARM_CONNECTIONS, WARM_UP_MAX_MS);
   await warmUp(sender, options, async (durationUs) => {
     const warmSchedule = stripeSchedule(constantSchedule(load.startRatePerSec, durationUs), stripe);
-    await runPacer(warmSchedule, nowUs() + 1_000, (index, intendedUs) => sender.submit(WARM_UP_FIRST_SEQ + globalIndex(index, stripe), intendedUs), options.signal);
+    await runPacer(warmSchedule, nowUs() + 1_000, (index, intendedUs) => sender.submit(WARM_UP_FIRST_SEQ + globalIndex(index, stripe), intendedUs), options.signal, undefined, poke);
   });
   const startUs = await scheduleStart(options);
   // `webhook.scheduled` per second is the asked rate the report sets against sent and ok.
@@ -123,7 +125,7 @@ async function runOpen(options: WebhookLoadOptions, load: OpenLoadConfig): Promi
     scheduled.add();
     sender.submit(globalIndex(index, stripe), intendedUs);
   };
-  const pace = await runPacer(schedule, startUs, dispatch, options.signal, options.recorder.metric('generator.sendLag'));
+  const pace = await runPacer(schedule, startUs, dispatch, options.signal, options.recorder.metric('generator.sendLag'), poke);
   // A pacer that fell behind dispatched its last request after the schedule's end: that stretches the
   // window and lowers the achieved rate, as it should.
   const activeUs = options.signal?.aborted ? nowUs() - startUs : Math.max(schedule.durationUs, pace.lastDispatchUs - startUs);

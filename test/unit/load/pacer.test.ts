@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { nowUs } from '../../../src/metrics/clock.js';
-import { runPacer } from '../../../src/load/pacer.js';
+import { PacerPoke, runPacer } from '../../../src/load/pacer.js';
 import { constantSchedule, piecewiseLinearSchedule } from '../../../src/schedule/schedule.js';
 import { lateSendThresholdUs } from '../../../src/load/timer-resolution.js';
 
@@ -50,5 +50,35 @@ describe('pacer (timers only, batches of what is due)', () => {
     expect(outcome.dispatched).toBe(50);
     expect(outcome.lateThresholdUs).toBe(await lateSendThresholdUs());
     expect(outcome.lateThresholdUs).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('a poke between timers sends only overdue arrivals, each once and never early', async () => {
+    const schedule = constantSchedule(5_000, 200_000);
+    const startUs = nowUs() + 1_000;
+    const poke = new PacerPoke();
+    const seen: number[] = [];
+    const early: number[] = [];
+    let pokes = 0;
+    // A stand-in for response reads: something wakes the loop every ~0.2 ms and pokes the pacer.
+    const poker = setInterval(() => {
+      pokes++;
+      poke.poke();
+    }, 0.2);
+    try {
+      const outcome = await runPacer(schedule, startUs, (index, intendedUs) => {
+        const now = nowUs();
+        if (now < intendedUs) early.push(index);
+        seen.push(index);
+      }, undefined, undefined, poke);
+      expect(outcome.dispatched).toBe(1_000);
+    } finally {
+      clearInterval(poker);
+    }
+    expect(pokes).toBeGreaterThan(0);
+    expect(seen).toEqual(Array.from({ length: 1_000 }, (_unused, index) => index));
+    expect(early).toEqual([]);
+    // Once the schedule is done, a poke does nothing.
+    poke.poke();
+    expect(seen).toHaveLength(1_000);
   });
 });

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { StandardWebhooksSigning } from '../../../scenario/signing-schema.js';
 import { isStale, type HeaderLookup, type SignatureCheck, type SigningScheme } from './scheme.js';
 
@@ -8,8 +8,9 @@ export function decodeSecret(secret: string): Buffer {
 }
 
 /** The `webhook-signature` value: `v1,` + base64 HMAC-SHA256 of `id.timestamp.body`. */
-export function signWebhook(key: Buffer, id: string, timestampSec: number, body: string): string {
-  return 'v1,' + createHmac('sha256', key).update(`${id}.${timestampSec}.`).update(body, 'latin1').digest('base64');
+export function signWebhook(key: Buffer | KeyObject, id: string, timestampSec: number, body: string): string {
+  // id and timestamp are ASCII, so one latin1 update covers the whole signed content.
+  return 'v1,' + createHmac('sha256', key).update(`${id}.${timestampSec}.${body}`, 'latin1').digest('base64');
 }
 
 /**
@@ -44,7 +45,7 @@ export function standardWebhooksScheme(name: 'standard-webhooks' | 'svix', prefi
     name,
     idHeader,
     signer(config) {
-      const key = decodeSecret(config.secret);
+      const key = createSecretKey(decodeSecret(config.secret));
       return ({ id, timestampSec, body }) =>
         `${idHeader}: ${id}\r\n${timestampHeader}: ${timestampSec}\r\n${signatureHeader}: ${signWebhook(key, id, timestampSec, body)}\r\n`;
     },
