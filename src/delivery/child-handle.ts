@@ -1,5 +1,5 @@
 import { ChildLink } from '../process/child-link.js';
-import { siblingEntry } from '../process/child-process.js';
+import { childEntry } from '../process/child-process.js';
 import type { ProcessStats } from '../result/run-result.js';
 
 /** The messages every delivery child understands. */
@@ -29,9 +29,9 @@ export interface DeliveryChild<Report> {
 const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 10_000;
 
-/** Forks `entry` (a module next to this one), hands it `options`, and waits until it listens. */
+/** Forks `entry` (a module in src/delivery/), hands it `options`, and waits until it listens. */
 export async function startDeliveryChild<Options, Report>(entry: string, role: string, options: Options): Promise<DeliveryChild<Report>> {
-  const link = new ChildLink(role, siblingEntry(import.meta.url, entry));
+  const link = new ChildLink(role, childEntry(`delivery/${entry}`));
   let port: number;
   try {
     port = (await link.request<{ type: 'ready'; port: number }>({ type: 'start', options } satisfies ParentMessage<Options>, 'ready', START_TIMEOUT_MS)).port;

@@ -30,9 +30,14 @@ export function forkChild(entry: URL, args: string[] = []): ChildProcess {
   return child;
 }
 
-/** Entry for a module URL: `./x.js` next to `base`, or `./x.ts` when `base` is a TypeScript source. */
-export function siblingEntry(base: string, name: string): URL {
-  return new URL(`./${name}${base.endsWith('.ts') ? '.ts' : '.js'}`, base);
+/**
+ * The entry module of a child process, by its path under src/ (or dist/), e.g.
+ * `targets/receiver-process`: `.ts` when running from sources, `.js` when built. Resolved from this
+ * module's own place one folder below the root, which is also where the bundled CLI
+ * (dist/cli/main.js) sits, so it holds bundled or not.
+ */
+export function childEntry(pathFromRoot: string): URL {
+  return new URL(`../${pathFromRoot}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 }
 
 /** Waits for the first IPC message of type `type`, failing if the child exits or `timeoutMs` passes. */

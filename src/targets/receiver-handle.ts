@@ -1,5 +1,5 @@
 import { ChildLink } from '../process/child-link.js';
-import { siblingEntry } from '../process/child-process.js';
+import { childEntry } from '../process/child-process.js';
 import type { ProcessStats } from '../result/run-result.js';
 import type { ReceiverOptions, ReceiverSnapshot } from './webhook-receiver.js';
 
@@ -27,7 +27,7 @@ const START_TIMEOUT_MS = 15_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 
 export async function startReceiverProcess(options: ReceiverOptions, port = 0): Promise<ReceiverProcess> {
-  const link = new ChildLink('receiver', siblingEntry(import.meta.url, 'receiver-process'));
+  const link = new ChildLink('receiver', childEntry('targets/receiver-process'));
   let readyPort: number;
   try {
     readyPort = (await link.request<{ type: 'ready'; port: number }>({ type: 'start', options, port }, 'ready', START_TIMEOUT_MS)).port;

@@ -1,7 +1,7 @@
 import { forwardTicks, type TickMessage } from '../load/websocket/tick-message.js';
 import { ChildLink } from '../process/child-link.js';
 import type { ProcessHealth } from '../metrics/process-monitor.js';
-import { siblingEntry } from '../process/child-process.js';
+import { childEntry } from '../process/child-process.js';
 import type { WsServerOptions } from './ws-server.js';
 
 export interface WsServerStats {
@@ -34,7 +34,7 @@ export interface WsServerProcess {
 }
 
 export async function startWsServerProcess(role: string, options: WsServerOptions, onTick: (tick: TickMessage) => void): Promise<WsServerProcess> {
-  const link = new ChildLink(role, siblingEntry(import.meta.url, 'ws-server-process'), forwardTicks(onTick));
+  const link = new ChildLink(role, childEntry('targets/ws-server-process'), forwardTicks(onTick));
   let port: number;
   try {
     port = (await link.request<{ type: 'ready'; port: number }>({ type: 'start', options }, 'ready', START_TIMEOUT_MS)).port;

@@ -1,4 +1,4 @@
-import { siblingEntry } from '../../process/child-process.js';
+import { childEntry } from '../../process/child-process.js';
 import { ChildLink } from '../../process/child-link.js';
 import { forwardTicks, type TickMessage } from './tick-message.js';
 import type { ShardRamped, ShardResult, ShardStart } from './shard-messages.js';
@@ -20,7 +20,7 @@ export interface ShardProcess {
 
 /** Forks a shard and waits until it has loaded, so that shards started together ramp together. */
 export async function startShardProcess(role: string, onTick: (tick: TickMessage) => void): Promise<ShardProcess> {
-  const link = new ChildLink(role, siblingEntry(import.meta.url, 'client-shard-process'), forwardTicks(onTick));
+  const link = new ChildLink(role, childEntry('load/websocket/client-shard-process'), forwardTicks(onTick));
   try {
     await link.request({ type: 'hello' }, 'loaded', LOAD_TIMEOUT_MS);
   } catch (error) {

@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/cli.js';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(command: string, args: string[], cwd: string): Promise<Run> {
+  return new Promise((resolveRun) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GITHUB_STEP_SUMMARY: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolveRun({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * The shipped CLI is one esbuild bundle per process entry (`npm run bundle`), not the tsc output:
+ * it starts in half the CPU. Built here into a scratch root (package.json, scenarios and
+ * node_modules linked from the repository), exactly as `npm run build` writes dist/, then run for
+ * real: the built-in receiver, ws server and client shards are themselves bundles it must find.
+ */
+describe('bundled CLI (dist/cli/main.js as shipped)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'pushbench-bundle-'));
+  const cli = join(root, 'dist/cli/main.js');
+
+  beforeAll(async () => {
+    for (const name of ['package.json', 'scenarios', 'node_modules']) symlinkSync(join(ROOT, name), join(root, name));
+    const built = await run('npm', ['run', 'bundle', '--', `--outdir=${join(root, 'dist')}`], ROOT);
+    expect(built.code, built.stderr).toBe(0);
+  }, 60_000);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('validates, runs webhook load against its built-in receiver, and holds WebSockets through its own shards and server', async () => {
+    const validated = await run(process.execPath, [cli, 'validate', 'webhook-burst'], root);
+    expect(validated.code, validated.stderr).toBe(0);
+    expect(validated.stdout).toMatch(/webhook-burst\.yaml: ok/);
+
+    const webhookOut = join(root, 'webhook');
+    const webhook = await run(process.execPath, [cli, 'run', 'webhook-burst', '--duration', '1s', '--out', webhookOut], root);
+    expect(webhook.code, webhook.stderr).toBe(0);
+    const webhookResult = JSON.parse(readFileSync(join(webhookOut, 'result.json'), 'utf8'));
+    expect(webhookResult.counters['webhook.ok']).toBeGreaterThan(0);
+    expect(webhookResult.counters['receiver.received']).toBe(webhookResult.counters['webhook.ok']);
+
+    const wsOut = join(root, 'ws');
+    const ws = await run(process.execPath, [cli, 'run', 'ws-small', '--duration', '1s', '--out', wsOut], root);
+    expect(ws.code, ws.stderr).toBe(0);
+    const wsResult = JSON.parse(readFileSync(join(wsOut, 'result.json'), 'utf8'));
+    expect(wsResult.counters['ws.connections.opened']).toBeGreaterThan(0);
+    expect(readFileSync(join(wsOut, 'report.html'), 'utf8')).toMatch(/<html/);
+  }, 90_000);
+});
