@@ -2,7 +2,7 @@
  * Benchmark for issue 3's performance targets, rerunnable:
  *   npm run bench:ws        (or: npx tsx bench/ws-connections.ts [--connections 100000] [--connect-rate 100000]
  *                            [--hold 15s] [--messages] [--broadcast-connections 20000] [--broadcast-hold 20s]
- *                            [--baseline <connections>] [--skip-baseline] [--skip-broadcast])
+ *                            [--baseline <connections>] [--skip-baseline] [--skip-broadcast] [--only-broadcast])
  *
  * 1. scenarios/ws-connections.yaml with --connections, --connect-rate (default: faster than this
  *    box connects, so the in-flight bound sets the pace) and --hold applied: peak concurrent
@@ -38,6 +38,7 @@ const { values } = parseArgs({
     messages: { type: 'boolean', default: false },
     'skip-baseline': { type: 'boolean', default: false },
     'skip-broadcast': { type: 'boolean', default: false },
+    'only-broadcast': { type: 'boolean', default: false },
   },
 });
 
@@ -126,6 +127,7 @@ const scenario = parse(readFileSync(resolve(root, 'scenarios/ws-connections.yaml
 const connections = Number(values.connections);
 const connectRate = Number(values['connect-rate']);
 process.stdout.write(`pushbench bench:ws  (node ${process.version}, ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} load before; other work on this box adds noise, only same-run ratios mean anything)\n`);
+if (!values['only-broadcast']) {
 const { echo, broadcast, ...connectAndHold } = scenario.websocket;
 process.stdout.write(`\n1. ws-connections: ${connections} connections asked at ${connectRate}/s, hold ${values.hold}${values.messages ? ', echo 1/s, broadcast every 1 s' : ', no messages'}\n`);
 const held = await runWs('ws-connections', { ...connectAndHold, ...(values.messages ? { echo, broadcast } : {}), connections, connectRate, hold: values.hold });
@@ -157,6 +159,7 @@ table.push(
   ['run time (s)', (held.durationMs / 1000).toFixed(1), '-', '-', '-'],
   ['run valid', String(held.validity.ok), '-', '-', 'true'],
 );
+}
 
 if (!values['skip-broadcast']) {
 const broadcastConnections = Number(values['broadcast-connections']);

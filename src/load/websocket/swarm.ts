@@ -6,6 +6,7 @@ import { connectArgs, conversationClosed, conversationOpened, conversationReceiv
 import type { ConversationSpec } from './conversation-spec.js';
 import { DeltaCounters } from './delta-counters.js';
 import { parseUpgradeTarget, upgrade, type UpgradeTarget } from './lean-upgrade.js';
+import { readBinaryFramesFast } from './fast-frames.js';
 import { BROADCAST_KIND, broadcastIntendedUs, broadcastSequence, ECHO_KIND, echoIntendedUs, MIN_FRAME_BYTES } from './frames.js';
 
 export interface SwarmOptions {
@@ -73,6 +74,8 @@ function onOpen(this: WebSocket): void {
     conversationOpened(this, index, now); // held once its handshake and steps succeed
     return;
   }
+  // Built-in frames (broadcasts, echoes) skip ws's Receiver; anything else still goes through it.
+  readBinaryFramesFast(this, onMessage, MAX_PAYLOAD_BYTES);
   swarm.open.add(this);
   settle(swarm);
 }
