@@ -1,6 +1,6 @@
 import { shareOf, type Stripe } from '../load/stripe.js';
 import { LiveTotals } from '../load/websocket/live-totals.js';
-import { connectionsPerProcess, isLoopbackLiteral, planShards, processCount } from '../load/websocket/shard-plan.js';
+import { connectionsPerProcess, isLoopbackLiteral, planShards, serverProcessCount } from '../load/websocket/shard-plan.js';
 import { startShardProcess, type ShardProcess } from '../load/websocket/shard-handle.js';
 import type { ShardResult } from '../load/websocket/shard-messages.js';
 import { addCounterDeltas, mergeShardResults } from '../load/websocket/shard-results.js';
@@ -44,7 +44,7 @@ export async function runWebsocketPhase(whole: WebsocketConfig, context: PhaseCo
     if (config.push && config.target !== 'builtin' && !isLoopbackLiteral(config.target.href)) {
       warnings.push(`ws.push latency compares the server's clock with this host's (${config.target.host} is not loopback): it is only as good as the two clocks' sync`);
     }
-    if (config.target === 'builtin') servers.push(...(await startServers(config, processCount(config.connections, perProcess), live)));
+    if (config.target === 'builtin') servers.push(...(await startServers(config, serverProcessCount(config.connections, perProcess), live)));
     const targets = config.target === 'builtin' ? servers.map((server) => server.url) : [config.target.href];
     const plans = planShards(
       {

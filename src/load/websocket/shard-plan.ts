@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { SwarmOptions } from './swarm.js';
 
 /**
@@ -7,11 +8,22 @@ import type { SwarmOptions } from './swarm.js';
  */
 export const MAX_CONNECTIONS_PER_PROCESS = 15_000;
 /**
- * One source address gets ~28k ephemeral ports per destination. Below this many connections per
- * destination, shards connect from the default address: binding a source address first makes the
- * kernel search for a free port on every connect (measured here: 7x the system CPU, connects/s / 2.3).
+ * Most connections one source address should make to one destination (connect) or hold at all
+ * (bind to a source address first). The kernel picks a local port from one parity of the ephemeral
+ * range first and scans all of that half before it tries the other, so once ~half the range is
+ * taken every further connect scans ~14k ports (range 32768-60999 here): bench:ws at 500k ran at
+ * 6,000/s up to 480k (34 server ports x 14.1k), then at ~220/s with the load average at 50.
+ * 85% of half the range, read from the kernel (12,000 where it cannot be read).
  */
-export const CONNECTIONS_PER_SOURCE_ADDRESS = 25_000;
+export function connectionsPerLocalAddress(): number {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isInteger(low) && Number.isInteger(high) && high! > low!) return Math.max(1_000, Math.floor(((high! - low! + 1) / 2) * 0.85));
+  } catch {
+    // not Linux: keep the default
+  }
+  return 12_000;
+}
 /**
  * Connects in flight per shard: this many seconds of its connect rate (bounded below and above).
  * 0.25 s let 1,000 upgrades complete in one poll phase on a busy box: client event loops stalled
@@ -30,6 +42,14 @@ export function processCount(connections: number, perProcess: number): number {
   return Math.max(1, Math.ceil(connections / perProcess));
 }
 
+/**
+ * Built-in server processes for `connections`: each listens on its own port, and every client
+ * connects from 127.0.0.1, so one port takes no more than one source address should make to it.
+ */
+export function serverProcessCount(connections: number, perProcess: number, perLocalAddress = connectionsPerLocalAddress()): number {
+  return processCount(connections, Math.min(perProcess, perLocalAddress));
+}
+
 export interface SwarmPlanInput {
   targets: string[];
   connections: number;
@@ -39,16 +59,20 @@ export interface SwarmPlanInput {
   connectTimeoutMs: number;
   /** Loopback targets only: spread shards over source addresses 127.0.0.2, 127.0.0.3, ... when one target gets more connections than one address can hold. */
   loopback: boolean;
+  /** connectionsPerLocalAddress(), given by tests. */
+  perLocalAddress?: number;
 }
 
 /**
  * Splits the connections into equal contiguous ranges, one per shard, each with its share of the
- * connect rate, and — when one target gets more than one source address can hold (100k connections
- * to one URL) — its own source address.
+ * connect rate, and — when one target gets more than one source address should make to it (100k
+ * connections to one URL) — its own source address.
  */
 export function planShards(input: SwarmPlanInput, perProcess: number): SwarmOptions[] {
-  const count = processCount(input.connections, perProcess);
-  const spreadSources = input.loopback && input.connections / input.targets.length > CONNECTIONS_PER_SOURCE_ADDRESS;
+  const perLocalAddress = input.perLocalAddress ?? connectionsPerLocalAddress();
+  const spreadSources = input.loopback && input.connections / input.targets.length > perLocalAddress;
+  // A shard bound to its own source address holds no more than that address should.
+  const count = processCount(input.connections, spreadSources ? Math.min(perProcess, perLocalAddress) : perProcess);
   const plans: SwarmOptions[] = [];
   let first = input.firstConnection ?? 0;
   for (let index = 0; index < count; index++) {

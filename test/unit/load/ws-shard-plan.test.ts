@@ -1,25 +1,37 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isLoopbackLiteral, planShards, processCount, sourceAddress } from '../../../src/load/websocket/shard-plan.js';
+import { connectionsPerLocalAddress, isLoopbackLiteral, planShards, processCount, serverProcessCount, sourceAddress } from '../../../src/load/websocket/shard-plan.js';
 import { classifyConnectError } from '../../../src/load/websocket/connect-error.js';
 import { broadcastIntendedUs, broadcastPayload, broadcastSequence, echoIntendedUs, echoPayload, serverBinaryFrame, stampEcho } from '../../../src/load/websocket/frames.js';
 
 describe('websocket shard plan', () => {
-  it('splits 100,000 connections to one URL into 7 contiguous shards under 15,000, each with its rate share and own source address', () => {
-    const plans = planShards({ targets: ['ws://127.0.0.1:1/'], connections: 100_000, connectRatePerSec: 5_000, connectTimeoutMs: 10_000, loopback: true }, 15_000);
-    expect(plans).toHaveLength(7);
-    expect(plans.map((plan) => plan.connections)).toEqual([14_286, 14_286, 14_286, 14_286, 14_286, 14_285, 14_285]);
+  it('splits 100,000 connections to one URL into contiguous shards of at most what one source address should make, each with its rate share and own source address', () => {
+    const plans = planShards({ targets: ['ws://127.0.0.1:1/'], connections: 100_000, connectRatePerSec: 5_000, connectTimeoutMs: 10_000, loopback: true, perLocalAddress: 12_000 }, 15_000);
+    expect(plans).toHaveLength(9);
+    expect(plans.map((plan) => plan.connections)).toEqual([11_112, 11_111, 11_111, 11_111, 11_111, 11_111, 11_111, 11_111, 11_111]);
     expect(plans.reduce((sum, plan) => sum + plan.connections, 0)).toBe(100_000);
-    expect(plans.map((plan) => plan.firstConnection)).toEqual([0, 14_286, 28_572, 42_858, 57_144, 71_430, 85_715]);
+    expect(plans.map((plan) => plan.firstConnection)).toEqual([0, 11_112, 22_223, 33_334, 44_445, 55_556, 66_667, 77_778, 88_889]);
     expect(plans.reduce((sum, plan) => sum + plan.connectRatePerSec, 0)).toBeCloseTo(5_000, 6);
-    expect(plans.map((plan) => plan.localAddress)).toEqual(['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.7', '127.0.0.8']);
-    expect(plans[0]?.maxConnectsInFlight).toBe(36); // 0.05 s of its 714.3/s
+    expect(plans.map((plan) => plan.localAddress)).toEqual(Array.from({ length: 9 }, (_unused, index) => `127.0.0.${2 + index}`));
+    expect(plans[0]?.maxConnectsInFlight).toBe(28); // 0.05 s of its 555.6/s
     expect(processCount(100_000, 15_000)).toBe(7);
     expect(processCount(15_000, 15_000)).toBe(1);
   });
 
+  it('built-in servers: one port takes no more connections than one source address should make to it', () => {
+    expect(serverProcessCount(500_000, 15_000, 11_998)).toBe(42);
+    expect(500_000 / 42).toBeLessThan(11_998);
+    expect(serverProcessCount(100_000, 15_000, 11_998)).toBe(9);
+    expect(serverProcessCount(1_000, 15_000, 11_998)).toBe(1);
+    expect(serverProcessCount(100, 10, 11_998)).toBe(10); // PUSHBENCH_WS_PER_PROCESS still caps it
+    // 85% of half the kernel's ephemeral range (32768-60999 here gives 11,998).
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    expect(connectionsPerLocalAddress()).toBe(Math.floor(((high! - low! + 1) / 2) * 0.85));
+  });
+
   it('connections spread over several targets (the built-in servers) keep the default source address', () => {
-    const targets = Array.from({ length: 7 }, (_unused, index) => `ws://127.0.0.1:${9000 + index}/`);
-    const plans = planShards({ targets, connections: 100_000, connectRatePerSec: 5_000, connectTimeoutMs: 10_000, loopback: true }, 15_000);
+    const targets = Array.from({ length: 9 }, (_unused, index) => `ws://127.0.0.1:${9000 + index}/`);
+    const plans = planShards({ targets, connections: 100_000, connectRatePerSec: 5_000, connectTimeoutMs: 10_000, loopback: true, perLocalAddress: 12_000 }, 15_000);
     expect(plans.map((plan) => plan.localAddress)).toEqual(Array.from({ length: 7 }, () => undefined));
   });
 
