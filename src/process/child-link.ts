@@ -51,14 +51,27 @@ export class ChildLink {
 
   /** Like `request`, for the last message: the child is expected to exit after replying, and is killed if it lingers. */
   async finish<T extends { type: string }>(message: object, replyType: T['type'], timeoutMs: number): Promise<T> {
-    this.finishing = true;
     try {
-      return await this.request<T>(message, replyType, timeoutMs);
+      return await this.lastRequest<T>(message, replyType, timeoutMs);
     } finally {
-      const killer = setTimeout(() => this.kill(), EXIT_GRACE_MS);
-      await this.exited;
-      clearTimeout(killer);
+      await this.ended();
     }
+  }
+
+  /**
+   * The last request: its reply is final, and the child exits after it by itself (tearing down
+   * what it holds), so an exit from then on is no crash. Wait for that with `ended()`.
+   */
+  lastRequest<T extends { type: string }>(message: object, replyType: T['type'], timeoutMs: number): Promise<T> {
+    this.finishing = true;
+    return this.request<T>(message, replyType, timeoutMs);
+  }
+
+  /** Resolves once the child has exited, killing it if it is still there after a short grace. */
+  async ended(): Promise<void> {
+    const killer = setTimeout(() => this.kill(), EXIT_GRACE_MS);
+    await this.exited;
+    clearTimeout(killer);
   }
 
   /** How the child ended when nobody asked it to ("SIGKILL", "code 1"), or undefined while it behaves. */

@@ -53,12 +53,15 @@ export function waitForMessage<T extends { type: string }>(child: ChildProcess, 
     function done(error: Error | undefined, message?: T): void {
       clearTimeout(timer);
       child.off('message', onMessage);
-      child.off('exit', onExit);
+      child.off('close', onExit);
       if (error) reject(error);
       else resolve(message!);
     }
     child.on('message', onMessage);
-    child.on('exit', onExit);
+    // 'close', not 'exit': a child that replies and exits at once (stats, then exit) may be seen to
+    // exit before its last message is read on a busy machine; 'close' comes after the IPC channel has
+    // delivered everything.
+    child.on('close', onExit);
   });
 }
 

@@ -112,7 +112,8 @@ export async function runWebsocketPhase(whole: WebsocketConfig, context: PhaseCo
     clearInterval(progressTimer);
     shards.forEach((_shard, index) => live.clientOpenNow(index, 0));
     mergeShardResults(recorder, results.map((entry) => entry.result));
-    const serverStats = await stopServers(servers, recorder, reasons);
+    // Every shard has reported and is tearing its connections down; the servers report meanwhile.
+    const [serverStats] = await Promise.all([stopServers(servers, recorder, reasons), ...shards.map((shard) => shard.link.ended())]);
     return websocketOutcome({ config, recorder, children: [...shards, ...servers], results, serverStats, heldByServer, reasons, warnings, openedInRamp, rampedUs, interrupted: signal?.aborted ?? false });
   } finally {
     clearInterval(progressTimer);

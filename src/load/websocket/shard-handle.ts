@@ -12,7 +12,7 @@ export interface ShardProcess {
   link: ChildLink;
   /** Starts connecting; resolves when every connection of the shard has opened or failed. */
   start(shard: ShardStart, rampTimeoutMs: number): Promise<ShardRamped>;
-  /** Drains, returns the shard's numbers, then the shard terminates its connections and exits. */
+  /** Drains and returns the shard's numbers; then the shard terminates its connections and exits by itself (`link.ended()`). */
   finish(): Promise<ShardResult>;
   /** Triggered broadcasts: broadcast k is triggered at firstAtUs + k x everyUs; the shard matches and times them. */
   scheduleBroadcasts(firstAtUs: number, everyUs: number, count: number): Promise<void>;
@@ -30,7 +30,7 @@ export async function startShardProcess(role: string, onTick: (tick: TickMessage
   return {
     link,
     start: (shard, rampTimeoutMs) => link.request<ShardRamped>({ type: 'start', shard }, 'ramped', rampTimeoutMs),
-    finish: () => link.finish<ShardResult>({ type: 'finish' }, 'result', FINISH_TIMEOUT_MS),
+    finish: () => link.lastRequest<ShardResult>({ type: 'finish' }, 'result', FINISH_TIMEOUT_MS),
     scheduleBroadcasts: async (firstAtUs, everyUs, count) => {
       await link.request({ type: 'broadcast-schedule', firstAtUs, everyUs, count }, 'broadcast-scheduled', LOAD_TIMEOUT_MS);
     },

@@ -48,6 +48,9 @@ interface SwarmState extends SwarmMeasurements {
   settled: number;
   rampStartUs: number;
   rampTimer: NodeJS.Timeout | undefined;
+  /** Connects allowed in flight now: maxConnectsInFlight, halved while this process's event loop lags. */
+  window: number;
+  lastRampTickUs: number;
   onRamped: () => void;
   /** Set when the shard closes its connections: closes after this are not drops. */
   closing: boolean;
@@ -57,6 +60,15 @@ interface SwarmState extends SwarmMeasurements {
 }
 
 const RAMP_TICK_MS = 5;
+/**
+ * A ramp tick this late means the process waits for a CPU (more shards and servers than cores, all
+ * busy): its timestamps, connect times included, would carry that wait. The shard halves its
+ * connects in flight, and grows them back by one a tick once ticks are on time, so the ramp runs as
+ * fast as the box allows and no faster (the achieved connect rate says how fast that was).
+ */
+const LAG_BACK_OFF_US = 25_000;
+const LAG_RECOVER_US = 5_000;
+const MIN_WINDOW = 4;
 const MAX_PAYLOAD_BYTES = 1 << 20;
 
 let state: SwarmState | undefined;
@@ -151,7 +163,7 @@ function pump(swarm: SwarmState): void {
   const { options } = swarm;
   const elapsedSec = (nowUs() - swarm.rampStartUs) / 1e6;
   const due = Math.min(options.connections, Math.floor(elapsedSec * options.connectRatePerSec) + 1);
-  while (swarm.started < due && swarm.connecting.size < options.maxConnectsInFlight && !swarm.closing) {
+  while (swarm.started < due && swarm.connecting.size < swarm.window && !swarm.closing) {
     connect(swarm, options.firstConnection + swarm.started);
     swarm.started++;
   }
@@ -159,6 +171,13 @@ function pump(swarm: SwarmState): void {
 
 function rampTick(): void {
   const swarm = state!;
+  const now = nowUs();
+  const lagUs = now - swarm.lastRampTickUs - RAMP_TICK_MS * 1_000;
+  swarm.lastRampTickUs = now;
+  if (lagUs > LAG_BACK_OFF_US) {
+    swarm.window = Math.max(MIN_WINDOW, Math.floor(swarm.window / 2));
+    swarm.counters.add('ws.connect.backoffs');
+  } else if (lagUs < LAG_RECOVER_US && swarm.window < swarm.options.maxConnectsInFlight) swarm.window++;
   pump(swarm);
   if (swarm.started < swarm.options.connections && !swarm.closing) swarm.rampTimer = setTimeout(rampTick, RAMP_TICK_MS);
 }
@@ -223,6 +242,8 @@ export function rampUp(options: SwarmOptions): Promise<void> {
       settled: 0,
       rampStartUs: nowUs(),
       rampTimer: undefined,
+      window: options.maxConnectsInFlight,
+      lastRampTickUs: nowUs() - RAMP_TICK_MS * 1_000,
       onRamped: resolve,
       closing: false,
       lastMessageUs: 0,
