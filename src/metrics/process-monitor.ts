@@ -10,7 +10,11 @@ export interface ProcessHealth {
   maxRssBytes: number;
 }
 
-const RESOLUTION_MS = 10;
+/**
+ * The delay monitor's timer period. Each process wakes up this often to sample its own loop: at
+ * 500k connections 76 processes share 2 cores, and a 10 ms period cost them ~7,600 wake-ups a second.
+ */
+const RESOLUTION_MS = 20;
 /** The histogram holds whole timer intervals (resolution + delay); the delay is what is past the resolution. */
 const toDelayUs = (intervalNs: number): number => Math.max(0, Math.round(intervalNs / 1000) - RESOLUTION_MS * 1000);
 

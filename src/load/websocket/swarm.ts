@@ -59,7 +59,8 @@ interface SwarmState extends SwarmMeasurements {
   indexOf: Map<WebSocket, number>;
 }
 
-const RAMP_TICK_MS = 5;
+/** Connects also start as each one settles; the tick starts those due while none settles (34 shards at 500k: every wake-up counts). */
+const RAMP_TICK_MS = 10;
 /**
  * A ramp tick this late means the process waits for a CPU (more shards and servers than cores, all
  * busy): its timestamps, connect times included, would carry that wait. The shard halves its
