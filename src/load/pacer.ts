@@ -107,6 +107,8 @@ export async function runPacer(
       const dueUs = startUs + nextOffset;
       if (timer !== undefined && timerForUs <= dueUs) return;
       clearTimeout(timer);
+      timer = undefined;
+      timerForUs = Infinity;
       const waitUs = dueUs - nowUs();
       if (waitUs <= 0) return scheduleImmediate(); // due already (the batch took that long)
       timerForUs = dueUs;
