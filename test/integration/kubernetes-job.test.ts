@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseResult } from '../../src/result/read-result.js';
 import { pushbench } from '../helpers/cli.js';
+import { invalidForLateSendsOnly } from '../helpers/late-only.js';
 import { expandArgs, jobContainer, renderedManifests } from '../helpers/kubernetes.js';
 
 const SHARDS = 3;
@@ -41,15 +42,21 @@ describe('the Kubernetes Indexed Job, simulated', () => {
         return pushbench(local(expandArgs(shardContainer.args, podEnv)), { env: podEnv });
       }),
     );
-    for (const pod of pods) expect(pod.code, pod.stderr).toBe(0);
-    for (let index = 0; index < SHARDS; index++) expect(existsSync(join(dir, 'results', 'sim', `shard-${index}`, 'result.json'))).toBe(true);
+    // 3 synchronized shards (and their receivers) on 2 cores: a shard may be invalid for late sends alone.
+    for (const [index, pod] of pods.entries()) {
+      const shardPath = join(dir, 'results', 'sim', `shard-${index}`, 'result.json');
+      expect(existsSync(shardPath)).toBe(true);
+      if (pod.code === 3) expect(invalidForLateSendsOnly(parseResult(await readFile(shardPath, 'utf8'), shardPath)), pod.stdout).toBe(true);
+      else expect(pod.code, pod.stderr).toBe(0);
+    }
 
     const mergeContainer = jobContainer(mergeJob);
     const mergeEnv = Object.fromEntries(mergeContainer.env.map(({ name, value }) => [name, value]));
     const merge = await pushbench(local(expandArgs(mergeContainer.args, mergeEnv)));
-    expect(merge.code, merge.stderr).toBe(0);
     const mergedPath = join(dir, 'results', 'sim', 'merged', 'result.json');
     const merged = parseResult(await readFile(mergedPath, 'utf8'), mergedPath);
+    if (merge.code === 3) expect(invalidForLateSendsOnly(merged), merge.stdout).toBe(true);
+    else expect(merge.code, merge.stderr).toBe(0);
     expect(merged.merged).toMatchObject({ count: SHARDS, missing: [] });
     expect(merged.merged!.shards.map((shard) => shard.index)).toEqual([0, 1, 2]);
     expect(merged.counters['webhook.sent']).toBe(300);
