@@ -57,8 +57,6 @@ export async function runPacer(
     let nextOffset = schedule.offsetUs(0);
     let lastDispatchUs = startUs;
     let timer: NodeJS.Timeout | undefined;
-    /** The intended time the armed timer wakes up for. */
-    let timerForUs = Infinity;
     let immediate = false;
     let finished = false;
     const finish = (): void => {
@@ -101,23 +99,19 @@ export async function runPacer(
       setImmediate(onImmediate);
     };
 
-    /** Keeps one timer armed for the next due arrival (an earlier armed one is kept: it re-arms when it fires). */
+    /**
+     * Keeps one timer armed for the next due arrival. Arrivals only move forward, so a timer still
+     * armed (a poke sent what it was for) wakes no later than needed: it re-arms when it fires.
+     */
     const arm = (): void => {
-      if (immediate || nextOffset === undefined) return;
-      const dueUs = startUs + nextOffset;
-      if (timer !== undefined && timerForUs <= dueUs) return;
-      clearTimeout(timer);
-      timer = undefined;
-      timerForUs = Infinity;
-      const waitUs = dueUs - nowUs();
+      if (immediate || timer !== undefined || nextOffset === undefined) return;
+      const waitUs = startUs + nextOffset - nowUs();
       if (waitUs <= 0) return scheduleImmediate(); // due already (the batch took that long)
-      timerForUs = dueUs;
       timer = setTimeout(onTimer, Math.ceil(waitUs / 1_000));
     };
 
     function onTimer(): void {
       timer = undefined;
-      timerForUs = Infinity;
       if (sendDue()) arm();
     }
 

@@ -1,6 +1,6 @@
 import { shareOf, type Stripe } from '../load/stripe.js';
 import { LiveTotals } from '../load/websocket/live-totals.js';
-import { connectionsPerProcess, isLoopbackLiteral, planShards, serverProcessCount } from '../load/websocket/shard-plan.js';
+import { connectionsPerLocalAddress, connectionsPerProcess, isLoopbackLiteral, planShards, serverProcessCount } from '../load/websocket/shard-plan.js';
 import { startShardProcess, type ShardProcess } from '../load/websocket/shard-handle.js';
 import type { ShardResult } from '../load/websocket/shard-messages.js';
 import { addCounterDeltas, mergeShardResults } from '../load/websocket/shard-results.js';
@@ -30,6 +30,7 @@ export async function runWebsocketPhase(whole: WebsocketConfig, context: PhaseCo
   const { recorder, signal } = context;
   const { config, firstConnection } = shardPart(whole, context.stripe);
   const perProcess = connectionsPerProcess();
+  const perLocalAddress = connectionsPerLocalAddress();
   const live = new LiveTotals(recorder);
   const reasons: string[] = [];
   const warnings: string[] = [];
@@ -44,7 +45,7 @@ export async function runWebsocketPhase(whole: WebsocketConfig, context: PhaseCo
     if (config.push && config.target !== 'builtin' && !isLoopbackLiteral(config.target.href)) {
       warnings.push(`ws.push latency compares the server's clock with this host's (${config.target.host} is not loopback): it is only as good as the two clocks' sync`);
     }
-    if (config.target === 'builtin') servers.push(...(await startServers(config, serverProcessCount(config.connections, perProcess), live)));
+    if (config.target === 'builtin') servers.push(...(await startServers(config, serverProcessCount(config.connections, perProcess, perLocalAddress), live)));
     const targets = config.target === 'builtin' ? servers.map((server) => server.url) : [config.target.href];
     const plans = planShards(
       {
@@ -54,6 +55,7 @@ export async function runWebsocketPhase(whole: WebsocketConfig, context: PhaseCo
         connectRatePerSec: config.connectRatePerSec,
         connectTimeoutMs: config.connectTimeoutUs / 1000,
         loopback: targets.every(isLoopbackLiteral),
+        perLocalAddress,
       },
       perProcess,
     ).map((plan) => (conversation ? { ...plan, conversation } : plan));

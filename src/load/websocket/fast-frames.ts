@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
+import { FIN_BINARY, LENGTH_16, LENGTH_64 } from './frames.js';
 
 /**
  * A shortcut past ws's Receiver for the frames a swarm reads most: whole, unmasked, final binary
@@ -14,10 +15,7 @@ import { WebSocket } from 'ws';
  * test/integration/fast-frames.test.ts.
  */
 
-const FIN_BINARY = 0x82;
 const MASK_BIT = 0x80;
-const LENGTH_16 = 126;
-const LENGTH_64 = 127;
 const RECEIVER_GET_INFO = 0;
 
 /** The parts of ws's Receiver that tell whether it is between frames. */

@@ -43,9 +43,15 @@ export function broadcastIntendedUs(data: Buffer): number {
   return data.readDoubleLE(BROADCAST_TIME_OFFSET);
 }
 
+/** First byte of a final binary frame (FIN + opcode 2). */
+export const FIN_BINARY = 0x82;
+/** Second-byte length values that mean "16-bit length follows" and "64-bit length follows". */
+export const LENGTH_16 = 126;
+export const LENGTH_64 = 127;
+
 /** A whole unmasked binary frame (header + payload) a server can write to every socket as is. */
 export function serverBinaryFrame(payload: Buffer): Buffer {
   const length = payload.length;
-  const header = length < 126 ? Buffer.from([0x82, length]) : Buffer.from([0x82, 126, length >> 8, length & 0xff]);
+  const header = length < LENGTH_16 ? Buffer.from([FIN_BINARY, length]) : Buffer.from([FIN_BINARY, LENGTH_16, length >> 8, length & 0xff]);
   return Buffer.concat([header, payload]);
 }

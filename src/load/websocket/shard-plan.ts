@@ -46,7 +46,7 @@ export function processCount(connections: number, perProcess: number): number {
  * Built-in server processes for `connections`: each listens on its own port, and every client
  * connects from 127.0.0.1, so one port takes no more than one source address should make to it.
  */
-export function serverProcessCount(connections: number, perProcess: number, perLocalAddress = connectionsPerLocalAddress()): number {
+export function serverProcessCount(connections: number, perProcess: number, perLocalAddress: number): number {
   return processCount(connections, Math.min(perProcess, perLocalAddress));
 }
 
@@ -59,8 +59,8 @@ export interface SwarmPlanInput {
   connectTimeoutMs: number;
   /** Loopback targets only: spread shards over source addresses 127.0.0.2, 127.0.0.3, ... when one target gets more connections than one address can hold. */
   loopback: boolean;
-  /** connectionsPerLocalAddress(), given by tests. */
-  perLocalAddress?: number;
+  /** connectionsPerLocalAddress() of this machine. */
+  perLocalAddress: number;
 }
 
 /**
@@ -69,7 +69,7 @@ export interface SwarmPlanInput {
  * connections to one URL) — its own source address.
  */
 export function planShards(input: SwarmPlanInput, perProcess: number): SwarmOptions[] {
-  const perLocalAddress = input.perLocalAddress ?? connectionsPerLocalAddress();
+  const { perLocalAddress } = input;
   const spreadSources = input.loopback && input.connections / input.targets.length > perLocalAddress;
   // A shard bound to its own source address holds no more than that address should.
   const count = processCount(input.connections, spreadSources ? Math.min(perProcess, perLocalAddress) : perProcess);

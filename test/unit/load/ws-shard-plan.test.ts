@@ -40,7 +40,7 @@ describe('websocket shard plan', () => {
     expect(sourceAddress(250)).toBe('127.0.1.2');
     expect(isLoopbackLiteral('ws://127.0.0.1:8080/x')).toBe(true);
     expect(isLoopbackLiteral('ws://localhost:8080/')).toBe(false);
-    const plans = planShards({ targets: ['ws://localhost:1/'], connections: 30_000, connectRatePerSec: 10, connectTimeoutMs: 1, loopback: false }, 15_000);
+    const plans = planShards({ targets: ['ws://localhost:1/'], connections: 30_000, connectRatePerSec: 10, connectTimeoutMs: 1, loopback: false, perLocalAddress: 12_000 }, 15_000);
     expect(plans[0]?.localAddress).toBeUndefined();
   });
 
