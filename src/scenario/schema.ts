@@ -3,6 +3,7 @@ import { deliverySchema } from './delivery-schema.js';
 import { thresholdsSchema } from './thresholds-schema.js';
 import { webhookSchema } from './webhook-schema.js';
 import { websocketSchema } from './websocket-schema.js';
+import { sseSchema } from './sse-schema.js';
 
 /**
  * The one definition of a scenario file. scenarios/schema.json is generated from it
@@ -22,12 +23,13 @@ export const scenarioSchema = z
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(1).describe('Seeds event ids and payloads, so runs are reproducible.'),
     webhook: webhookSchema.optional(),
     websocket: websocketSchema.optional(),
+    sse: sseSchema.optional(),
     delivery: deliverySchema.optional(),
     thresholds: thresholdsSchema.optional(),
   })
   .superRefine((scenario, ctx) => {
-    if (!scenario.webhook && !scenario.websocket && !scenario.delivery) {
-      ctx.addIssue({ code: 'custom', path: [], message: 'a scenario needs a `webhook`, a `websocket` or a `delivery` section' });
+    if (!scenario.webhook && !scenario.websocket && !scenario.sse && !scenario.delivery) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'a scenario needs a `webhook`, a `websocket`, an `sse` or a `delivery` section' });
     }
   });
 
@@ -35,6 +37,7 @@ export const scenarioSchema = z
 export type ScenarioConfig = z.output<typeof scenarioSchema>;
 export type { WebhookConfig } from './webhook-schema.js';
 export type { WebsocketConfig } from './websocket-schema.js';
+export type { SseConfig } from './sse-schema.js';
 export type { DeliveryConfig, DeliveryTransport } from './delivery-schema.js';
 export { DELIVERY_TRANSPORTS } from './delivery-schema.js';
 export type { LoadConfig, OpenLoadConfig, ClosedLoadConfig } from './load-schema.js';

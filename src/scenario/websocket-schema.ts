@@ -61,7 +61,7 @@ const requestSpec = z
   })
   .transform(({ rate, timeout, ...rest }) => ({ ...rest, ratePerConnection: rate, timeoutUs: timeout }));
 
-const pushSpec = z
+export const pushSpec = z
   .strictObject({
     match: matchObject.optional(),
     event: z.string().min(1).optional(),
