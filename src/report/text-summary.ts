@@ -36,6 +36,7 @@ export function renderTextSummary(result: RunResult, resultPath?: string): strin
     );
   }
   lines.push(...websocketLines(counters, result.validity));
+  lines.push(...sseLines(counters, result.validity));
   lines.push(...renderDeliveryTable(result));
   const validity = result.validity;
   if (validity.askedRatePerSec !== undefined && validity.achievedRatePerSec !== undefined) {
@@ -73,7 +74,7 @@ function errorHeadline(counters: Record<string, number>): string {
 
 /** The WebSocket block: connections on both sides, messages, broadcasts, client memory per connection. */
 function websocketLines(counters: Record<string, number>, validity: RunResult['validity']): string[] {
-  if (counters['ws.connections.opened'] === undefined && !validity.shards) return [];
+  if (counters['ws.connections.opened'] === undefined && !validity.shards?.some((shard) => shard.role.startsWith('ws-'))) return [];
   const sum = (prefix: string): Array<[string, number]> => Object.entries(counters).filter(([name]) => name.startsWith(prefix)).map(([name, value]) => [name.slice(prefix.length), value]);
   const detail = (entries: Array<[string, number]>): string => {
     const total = entries.reduce((all, [, value]) => all + value, 0);
@@ -106,6 +107,27 @@ function websocketLines(counters: Record<string, number>, validity: RunResult['v
   const rate = validity.connectRatePerSec === undefined ? '-' : `${validity.connectRatePerSec.toFixed(0)}/s`;
   lines.push(`             client memory ${memory} per held connection  connect rate ${rate} during the ramp  processes ${validity.shards?.length ?? 0}`);
   if ((counters['ws.processes.crashed'] ?? 0) > 0) lines.push(`             crashed processes ${counters['ws.processes.crashed']}`);
+  return lines;
+}
+
+/** The SSE block: streams, events, reconnects and resumes, push sequencing, client memory per stream. */
+function sseLines(counters: Record<string, number>, validity: RunResult['validity']): string[] {
+  if (counters['sse.connections.opened'] === undefined) return [];
+  const failures = Object.entries(counters).filter(([name, value]) => name.startsWith('sse.connections.failed.') && value > 0);
+  const failed = failures.reduce((sum, [, value]) => sum + value, 0);
+  const detail = failures.length > 0 ? ` (${failures.map(([name, value]) => `${name.slice('sse.connections.failed.'.length)} ${value}`).join(', ')})` : '';
+  const lines = [
+    `  sse        opened ${counters['sse.connections.opened']}  peak ${counters['sse.connections.peak'] ?? 0}  failed ${failed}${detail}  dropped ${counters['sse.connections.dropped'] ?? 0}`,
+    `             events ${counters['sse.events.received'] ?? 0}  reconnects ${counters['sse.reconnects'] ?? 0} (resumed ${counters['sse.resumed'] ?? 0})  gaps ${counters['sse.push.gaps'] ?? 0}  duplicates ${counters['sse.push.duplicates'] ?? 0}  reordered ${counters['sse.push.reordered'] ?? 0}`,
+  ];
+  if (counters['sse.server.streams.opened'] !== undefined) {
+    lines.push(
+      `             server: streams ${counters['sse.server.streams.opened']}  events sent ${counters['sse.server.events.sent'] ?? 0}  replayed ${counters['sse.server.events.replayed'] ?? 0}  not replayed ${counters['sse.server.events.notReplayed'] ?? 0}`,
+    );
+  }
+  const memory = validity.clientBytesPerConnection === undefined ? '-' : `${(validity.clientBytesPerConnection / 1024).toFixed(1)} KB`;
+  const rate = validity.connectRatePerSec === undefined ? '-' : `${validity.connectRatePerSec.toFixed(0)}/s`;
+  lines.push(`             client memory ${memory} per held stream  connect rate ${rate} during the ramp  processes ${validity.shards?.length ?? 0}`);
   return lines;
 }
 

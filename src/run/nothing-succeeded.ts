@@ -16,11 +16,11 @@ const HINTS: Readonly<Record<string, string>> = {
  */
 export function nothingSucceededReason(
   recorder: Recorder,
-  options: { what: 'request' | 'connection'; attempted: number; succeeded: number; failurePrefix: string; where: string },
+  options: { what: 'request' | 'connection' | 'stream'; attempted: number; succeeded: number; failurePrefix: string; where: string },
 ): string | undefined {
   const { what, attempted, succeeded, failurePrefix, where } = options;
   if (succeeded > 0) return undefined;
-  const verb = what === 'request' ? 'no request succeeded' : 'no connection opened';
+  const verb = what === 'request' ? 'no request succeeded' : `no ${what} opened`;
   if (attempted === 0) return redactKnownSecrets(`${verb}: nothing was ${what === 'request' ? 'sent' : 'attempted'} to ${where}`);
   const classes = recorder
     .counterEntries(failurePrefix)

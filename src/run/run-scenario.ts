@@ -17,6 +17,7 @@ import { StartGate } from './start-gate.js';
 import { runWebhookPhase } from './webhook-phase.js';
 import { runWebsocketPhase } from './websocket-phase.js';
 import { runDeliveryPhase } from './delivery-phase.js';
+import { runSsePhase } from './sse-phase.js';
 
 export interface RunOptions {
   /** Abort to end the run early (Ctrl-C): in-flight work drains briefly and the result is still returned. */
@@ -62,6 +63,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
   const outcomes: PhaseOutcome[] = [];
   if (config.webhook) outcomes.push(await runWebhookPhase(config.webhook, context));
   if (config.websocket) outcomes.push(await runWebsocketPhase(config.websocket, context));
+  if (config.sse) outcomes.push(await runSsePhase(config.sse, context));
   if (config.delivery) outcomes.push(await runDeliveryPhase(config.delivery, context));
   if (outcomes.length === 0) throw new RunError(`${scenario.file}: nothing to run`);
   const output = recorder.close();
@@ -106,6 +108,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
 export function plannedWindowUs(config: ScenarioConfig): number {
   if (config.webhook) return config.webhook.load.durationUs;
   if (config.delivery) return config.delivery.events.durationUs;
+  if (config.sse && !config.websocket) return Math.round((config.sse.connections / config.sse.connectRatePerSec) * 1e6) + config.sse.holdUs;
   const websocket = config.websocket!;
   return Math.round((websocket.connections / websocket.connectRatePerSec) * 1e6) + websocket.holdUs;
 }

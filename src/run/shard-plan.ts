@@ -44,6 +44,9 @@ export function unshardableReason(config: ScenarioConfig, count: number): string
   if (config.websocket && config.websocket.connections < count) {
     return `websocket.connections (${config.websocket.connections}) is fewer than the ${count} shards: every shard needs at least one connection`;
   }
+  if (config.sse && config.sse.connections < count) {
+    return `sse.connections (${config.sse.connections}) is fewer than the ${count} shards: every shard needs at least one stream`;
+  }
   if (config.websocket?.broadcast?.kind === 'triggered' && count > 1) {
     return 'a triggered broadcast cannot be split over shards yet: its latency counts from the trigger time, which only the process that calls the trigger knows';
   }

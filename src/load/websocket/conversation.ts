@@ -9,6 +9,7 @@ import { fieldAt, matchesSubset } from './json-match.js';
 import type { AdapterConnection, Incoming, WsProtocolAdapter } from './protocols/protocol.js';
 import { protocolAdapter } from './protocols/registry.js';
 import { startRateTicker, type RateTicker } from './rate-ticker.js';
+import { trackSequenceAs } from '../push-sequence.js';
 
 /**
  * A client shard's conversations with a real server, one per connection: the protocol handshake
@@ -345,29 +346,11 @@ function matchPush(conn: ConnState, incoming: Incoming): void {
   if (push.seqPath) trackSequence(conn, Number(fieldAt(incoming.json, push.seqPath)), counters);
 }
 
-/**
- * Per-connection sequence numbers: the first one seen is the baseline; a jump remembers each number
- * skipped as a gap; a skipped number arriving later is reordered (and no longer a gap); a number at
- * or below the highest seen that was not skipped is a duplicate.
- */
+const WS_PUSH_SEQUENCE = { gaps: 'ws.push.gaps', duplicates: 'ws.push.duplicates', reordered: 'ws.push.reordered' };
+
+/** Per-connection push sequencing (see trackSequenceAs) in the `ws.push.*` counters. */
 export function trackSequence(conn: Pick<ConnState, 'pushMaxSeq' | 'pushMissing'>, seq: number, counters: Pick<DeltaCounters, 'add'>): void {
-  if (!Number.isInteger(seq)) return;
-  if (Number.isNaN(conn.pushMaxSeq)) {
-    conn.pushMaxSeq = seq;
-    return;
-  }
-  if (seq > conn.pushMaxSeq) {
-    const skipped = seq - conn.pushMaxSeq - 1;
-    if (skipped > 0) {
-      conn.pushMissing ??= new Set();
-      for (let missing = conn.pushMaxSeq + 1; missing < seq && conn.pushMissing.size < 10_000; missing++) conn.pushMissing.add(missing);
-      counters.add('ws.push.gaps', skipped);
-    }
-    conn.pushMaxSeq = seq;
-  } else if (conn.pushMissing?.delete(seq)) {
-    counters.add('ws.push.reordered');
-    counters.add('ws.push.gaps', -1);
-  } else counters.add('ws.push.duplicates');
+  trackSequenceAs(conn, seq, counters, WS_PUSH_SEQUENCE);
 }
 
 /** Broadcast k is triggered at firstAtUs + k x everyUs (monotonic µs, shared by the host's processes). */

@@ -16,7 +16,12 @@ export class LiveTotals {
   private readonly serverOpen = new Map<number, number>();
   private readonly clientConnecting = new Map<number, number>();
 
-  constructor(private readonly recorder: Recorder) {}
+  constructor(
+    private readonly recorder: Recorder,
+    /** The gauges' names (the SSE phase passes its own). */
+    private readonly clientGauge = CLIENT_OPEN_GAUGE,
+    private readonly serverGauge = SERVER_OPEN_GAUGE,
+  ) {}
 
   clientTick(shard: number, tick: TickMessage): void {
     addCounterDeltas(this.recorder, tick.counters);
@@ -26,13 +31,13 @@ export class LiveTotals {
 
   clientOpenNow(shard: number, open: number): void {
     this.clientOpen.set(shard, open);
-    this.recorder.gauge(CLIENT_OPEN_GAUGE, sum(this.clientOpen));
+    this.recorder.gauge(this.clientGauge, sum(this.clientOpen));
   }
 
   serverTick(server: number, tick: Pick<TickMessage, 'open' | 'counters'>): void {
     addCounterDeltas(this.recorder, tick.counters);
     this.serverOpen.set(server, tick.open);
-    this.recorder.gauge(SERVER_OPEN_GAUGE, sum(this.serverOpen));
+    this.recorder.gauge(this.serverGauge, sum(this.serverOpen));
   }
 
   openClientConnections(): number {

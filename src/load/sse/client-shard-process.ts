@@ -1,0 +1,102 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { encodeHistogram, type Histogram } from '../../metrics/histogram.js';
+import { nowUs, sleepMs } from '../../metrics/clock.js';
+import { startProcessMonitor } from '../../metrics/process-monitor.js';
+import type { SseShardParentMessage, SseShardResult } from './shard-messages.js';
+import { destroyAll, lastEventUs, openStreamCount, opensInFlight, openStreams, stopOpening, streamMeasurements, streamsWaiting } from './sse-streams.js';
+
+/**
+ * Child-process entry of one SSE client shard: "start" opens its streams (reporting "ramped" once
+ * every first open settled), "finish" drains (reopens in flight, events still arriving), sends back
+ * its histograms (encoded, for an exact merge) and counters, then destroys every stream and exits.
+ * Once a second it reports open streams and counter increments (the websocket shards' tick). It
+ * exits when the parent goes away and ignores SIGINT: the parent decides how the run ends.
+ */
+const TICK_MS = 1_000;
+/** Traffic must be quiet this long before the shard reports (events in flight). */
+const QUIET_US = 100_000;
+const DRAIN_TIMEOUT_MS = 3_000;
+
+process.on('disconnect', () => process.exit(0));
+process.on('SIGINT', () => {});
+
+const monitor = startProcessMonitor();
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+collectGarbage();
+const baselineRssBytes = process.memoryUsage.rss();
+let ticker: NodeJS.Timeout | undefined;
+let drainLimitMs = DRAIN_TIMEOUT_MS;
+
+process.on('message', (message: SseShardParentMessage) => {
+  void handle(message).catch((error: unknown) => {
+    process.send?.({ type: 'error', message: (error as Error).message });
+  });
+});
+
+function tick(): void {
+  process.send?.({ type: 'tick', open: openStreamCount(), connecting: opensInFlight(), counters: streamMeasurements().counters.takeDelta() });
+}
+
+async function handle(message: SseShardParentMessage): Promise<void> {
+  if (message.type === 'hello') {
+    process.send?.({ type: 'loaded' });
+    return;
+  }
+  if (message.type === 'start') {
+    ticker = setInterval(tick, TICK_MS);
+    // A stream cut late in the hold reopens after its retry time: the drain waits for that too.
+    drainLimitMs = DRAIN_TIMEOUT_MS + message.plan.reconnect.retryUs / 1000 + message.plan.connectTimeoutMs;
+    await openStreams(message.plan);
+    process.send?.({ type: 'ramped', open: openStreamCount(), opened: streamMeasurements().counters.total('sse.connections.opened') });
+    return;
+  }
+  await drain();
+  collectGarbage();
+  const heldConnections = openStreamCount();
+  const heldRssBytes = process.memoryUsage.rss();
+  stopOpening();
+  clearInterval(ticker);
+  // The result first: destroying 15,000 streams must never stand between the numbers and the parent.
+  process.send?.(shardResult(heldConnections, heldRssBytes), () => {
+    destroyAll();
+    process.exit(0);
+  });
+}
+
+/** Waits until no stream is between a drop and its reopen and events have been quiet a moment, or the limit. */
+async function drain(): Promise<void> {
+  const deadlineUs = nowUs() + drainLimitMs * 1000;
+  while (nowUs() < deadlineUs) {
+    if (streamsWaiting() === 0 && opensInFlight() === 0 && nowUs() - lastEventUs() >= QUIET_US) return;
+    await sleepMs(10);
+  }
+}
+
+function shardResult(heldConnections: number, heldRssBytes: number): SseShardResult {
+  const measured = streamMeasurements();
+  const usage = process.resourceUsage();
+  return {
+    type: 'result',
+    counters: measured.counters.takeDelta(),
+    histograms: encodeNonEmpty({
+      'sse.connect': measured.connect,
+      'sse.firstEvent': measured.firstEvent,
+      'sse.push': measured.push,
+      'sse.reconnect': measured.reconnect,
+    }),
+    heldConnections,
+    heldRssBytes,
+    baselineRssBytes,
+    health: monitor.stop(),
+    cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+    maxRssBytes: usage.maxRSS * 1024,
+  };
+}
+
+function encodeNonEmpty(histograms: Record<string, Histogram>): Record<string, string> {
+  const encoded: Record<string, string> = {};
+  for (const [name, histogram] of Object.entries(histograms)) if (histogram.totalCount > 0) encoded[name] = encodeHistogram(histogram);
+  return encoded;
+}
