@@ -30,6 +30,11 @@ function listening(server: Server | TcpServer, sockets: Set<Socket>): Promise<Te
   });
 }
 
+/** An HTTP server handing every request to `handler` at once, its body unread (libraries that watch the request's own 'end'/'close'). */
+export function startRawServer(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<TestServer> {
+  return listening(createHttpServer(handler), new Set<Socket>());
+}
+
 /** An HTTP server answering every request through `handler` once its body has been read. */
 export function startServer(handler: (request: IncomingMessage, response: ServerResponse, body: string) => void): Promise<TestServer> {
   const sockets = new Set<Socket>();
