@@ -1,0 +1,181 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { liveChildren } from '../../src/process/child-process.js';
+import { runScenario } from '../../src/run/run-scenario.js';
+import { pushbench } from '../helpers/cli.js';
+import { closedPort, startServer } from '../helpers/servers.js';
+import { scenarioFrom } from '../helpers/scenarios.js';
+
+afterEach(() => {
+  delete process.env.PUSHBENCH_WS_PER_PROCESS;
+  expect(liveChildren()).toBe(0);
+});
+
+/** Reasons other than a client loop stalled by this shared 2-core box. */
+function realReasons(reasons: string[]): string[] {
+  return reasons.filter((reason) => !/event loop stalled/.test(reason));
+}
+
+describe('sse runs against the built-in SSE target (real child processes on 127.0.0.1:0)', () => {
+  it('120 streams over 2 client shards and 2 servers, cut at dropAt, resumed from a history that holds the cut: 0 gaps, counts equal the servers\'', async () => {
+    process.env.PUSHBENCH_WS_PER_PROCESS = '60';
+    const result = await runScenario(
+      scenarioFrom(`
+name: sse-resume
+sse:
+  connections: 120
+  connectRate: 600
+  hold: 3s
+  broadcast: { every: 200ms, sizeBytes: 150 }
+  reconnect: { retry: 300ms }
+  faults: { dropAt: 1100ms, history: 50 }
+`),
+    );
+    const { counters, metrics, validity } = result;
+    expect(counters['sse.connections.opened']).toBe(120);
+    expect(counters['sse.connections.peak']).toBe(120);
+    expect(counters['sse.server.streams.cut']).toBe(120);
+    expect(counters['sse.connections.dropped']).toBe(120);
+    expect(counters['sse.reconnects']).toBe(120);
+    expect(counters['sse.resumed']).toBe(120);
+    expect(counters['sse.server.resumed']).toBe(120);
+    expect(counters['sse.server.streams.opened']).toBe(240);
+    // Two servers send broadcasts k = 0 .. 13 (3 s hold, every 200 ms, the last half an interval before its end).
+    expect(counters['sse.server.broadcasts']).toBe(2 * 14);
+    expect(counters['sse.server.events.replayed']).toBeGreaterThan(0);
+    expect(counters['sse.server.events.notReplayed'] ?? 0).toBe(0);
+    expect(counters['sse.server.events.sent']).toBe(120 * 14);
+    expect(counters['sse.events.received']).toBe(counters['sse.server.events.sent']);
+    expect(counters['sse.push.gaps']).toBe(0);
+    expect(counters['sse.push.duplicates']).toBe(0);
+    expect(counters['sse.push.reordered']).toBe(0);
+    expect(metrics['sse.connect']?.count).toBe(120);
+    expect(metrics['sse.reconnect']?.count).toBe(120);
+    expect(metrics['sse.push']?.count).toBe(120 * 14);
+    expect(validity.shards?.map((shard) => [shard.role, shard.connections])).toEqual([
+      ['sse-client-0', 60],
+      ['sse-client-1', 60],
+      ['sse-server-0', 60],
+      ['sse-server-1', 60],
+    ]);
+    expect(validity.clientBytesPerConnection).toBeGreaterThan(0);
+    expect(realReasons(validity.reasons)).toEqual([]);
+  }, 40_000);
+
+  it('history 0: what a stream misses during the cut is lost, and its gaps equal the server\'s own count of events not replayed', async () => {
+    const result = await runScenario(
+      scenarioFrom(`
+name: sse-lossy
+sse:
+  connections: 50
+  connectRate: 500
+  hold: 3s
+  broadcast: { every: 100ms, sizeBytes: 100 }
+  reconnect: { retry: 400ms }
+  faults: { dropAt: 1s, history: 0 }
+`),
+    );
+    const { counters } = result;
+    expect(counters['sse.connections.opened']).toBe(50);
+    expect(counters['sse.reconnects']).toBe(50);
+    expect(counters['sse.server.events.replayed'] ?? 0).toBe(0);
+    expect(counters['sse.server.events.notReplayed']).toBeGreaterThanOrEqual(50 * 3);
+    expect(counters['sse.push.gaps']).toBe(counters['sse.server.events.notReplayed']);
+    expect(counters['sse.events.received']).toBe(counters['sse.server.events.sent']);
+    expect(counters['sse.push.gaps']! + counters['sse.events.received']!).toBe(50 * counters['sse.server.broadcasts']!);
+  }, 30_000);
+});
+
+describe('sse against servers that do not stream', () => {
+  it('a non-200 or a Content-Type other than text/event-stream fails the stream for good: no reconnect, one request each', async () => {
+    let requests = 0;
+    const server = await startServer((request, response) => {
+      requests++;
+      const conn = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('conn'));
+      if (conn % 2 === 0) {
+        response.writeHead(503, { 'content-type': 'text/event-stream' });
+        response.end();
+      } else {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        response.end('<html></html>');
+      }
+    });
+    try {
+      const result = await runScenario(
+        scenarioFrom(`
+name: sse-not-streaming
+sse:
+  target: ${server.url}
+  connections: 10
+  connectRate: 100
+  hold: 500ms
+  connect: { query: { conn: '{{conn}}' } }
+`),
+      );
+      expect(requests).toBe(10);
+      expect(result.counters['sse.connections.failed.http503']).toBe(5);
+      expect(result.counters['sse.connections.failed.contentType']).toBe(5);
+      expect(result.counters['sse.connections.opened']).toBe(0);
+      expect(result.counters['sse.reconnects']).toBe(0);
+      expect(result.validity.ok).toBe(false);
+      expect(result.validity.reasons).toContain(`no stream opened: 5 http503, 5 contentType by ${server.url}`);
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+
+  it('an LLM-style POST stream: templated body and headers per stream, tokens counted, the stream ends and is not reopened with reconnect off', async () => {
+    const bodies: string[] = [];
+    const auth = new Set<string>();
+    const server = await startServer((request, response, body) => {
+      bodies.push(body);
+      auth.add(String(request.headers.authorization));
+      response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+      for (let token = 0; token < 5; token++) response.write(`event: token\ndata: {"seq":${token},"sentAt":${Date.now()},"text":"t${token}"}\n\n`);
+      response.end('event: done\ndata: [DONE]\n\n');
+    });
+    try {
+      const result = await runScenario(
+        scenarioFrom(`
+name: sse-llm
+sse:
+  target: ${server.url}
+  connections: 8
+  connectRate: 80
+  hold: 500ms
+  method: POST
+  body: { model: tiny, prompt: 'stream {{conn}}', stream: true }
+  connect: { headers: { authorization: 'Bearer token-{{conn}}' } }
+  reconnect: { enabled: false }
+  push: { event: token, sentAt: sentAt, seq: seq }
+`),
+      );
+      const { counters, metrics } = result;
+      expect(bodies.map((body) => JSON.parse(body).prompt).sort()).toEqual(Array.from({ length: 8 }, (_unused, conn) => `stream ${conn}`).sort());
+      expect(auth.size).toBe(8);
+      expect(counters['sse.connections.opened']).toBe(8);
+      expect(counters['sse.events.received']).toBe(8 * 6);
+      expect(counters['sse.push.received']).toBe(8 * 5);
+      expect(metrics['sse.push']?.count).toBe(8 * 5);
+      expect(metrics['sse.firstEvent']?.count).toBe(8);
+      expect(counters['sse.connections.dropped']).toBe(8);
+      expect(counters['sse.reconnects']).toBe(0);
+      expect(counters['sse.push.gaps']).toBe(0);
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+
+  it('nothing measured: every stream refused -> exit 3, one line naming the URL and the cause', async () => {
+    const port = await closedPort();
+    const dir = mkdtempSync(join(tmpdir(), 'pushbench-sse-'));
+    const file = join(dir, 'scenario.yaml');
+    writeFileSync(file, `name: sse-refused\nsse:\n  target: http://127.0.0.1:${port}/events\n  connections: 5\n  connectRate: 50\n  hold: 200ms\n`);
+    const run = await pushbench(['run', file, '--out', join(dir, 'out')]);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain(`no stream opened: 5 refused by http://127.0.0.1:${port}/events (is it running?)`);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  }, 30_000);
+});
