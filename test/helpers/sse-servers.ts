@@ -22,6 +22,8 @@ export interface SseLibraryServer extends TestServer {
   counts: SseServerCounts;
   /** Resolves when the last broadcast has gone out. */
   done: Promise<void>;
+  /** Called with each stream request's URL (path and query). */
+  onRequest?: (url: string) => void;
 }
 
 export interface BroadcastPlan {
@@ -119,18 +121,24 @@ export async function startBetterSseServer(plan: BroadcastPlan): Promise<SseLibr
       }
     },
   );
-  const server = await startServer((request, response) => {
-    counts.opened++;
+  const server: SseLibraryServer = {
+    ...(await startServer((request, response) => {
+      server.onRequest?.(request.url ?? '/');
+      counts.opened++;
     if (request.headers['last-event-id'] !== undefined) counts.resumed++;
-    void createSession(request, response, { keepAlive: null, retry: null, serializer: (data) => String(data) }).then((session) => {
-      responses.set(session, response);
-      session.once('disconnected', () => {
-        responses.delete(session);
-        channel.deregister(session);
+      void createSession(request, response, { keepAlive: null, retry: null, serializer: (data) => String(data) }).then((session) => {
+        responses.set(session, response);
+        session.once('disconnected', () => {
+          responses.delete(session);
+          channel.deregister(session);
+        });
+        channel.register(session);
+        loop.maybeStart();
       });
-      channel.register(session);
-      loop.maybeStart();
-    });
-  });
-  return { ...server, url: `http://127.0.0.1:${server.port}/events`, counts, done: loop.done };
+    })),
+    counts,
+    done: loop.done,
+  };
+  server.url = `http://127.0.0.1:${server.port}/events`;
+  return server;
 }
