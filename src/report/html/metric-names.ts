@@ -13,7 +13,7 @@ export function latencyMetricNames(results: readonly RunResult[]): string[] {
 function metricRank(name: string): number {
   if (name.startsWith('delivery.')) return 0;
   if (name.startsWith('generator.')) return 3;
-  return name.includes('latency') ? 1 : 2;
+  return name.includes('latency') || name === 'sse.push' ? 1 : 2;
 }
 
 /** The metric a run's headline quotes: the first of latencyMetricNames that has samples. */
@@ -66,8 +66,8 @@ export function timelineP99Names(results: readonly RunResult[]): string[] {
   return timelineKeys(results, (point) => Object.keys(point.p99Us)).sort((a, b) => metricRank(a) - metricRank(b));
 }
 
-/** `webhook.connections.open`, `ws.connections` (client side), `ws.server.connections` (server side). */
-const OPEN_CONNECTIONS_GAUGE = /(^|\.)connections(\.open)?$/;
+/** `webhook.connections.open`, `ws.connections` (client side), `ws.server.connections` (server side), `sse.connections`, `sse.server.streams`. */
+const OPEN_CONNECTIONS_GAUGE = /(^|\.)(connections|streams)(\.open)?$/;
 
 /** Gauges of open connections: the connection ramp. */
 export function connectionGaugeNames(results: readonly RunResult[]): string[] {
