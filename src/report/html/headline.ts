@@ -31,7 +31,8 @@ export function runHeadline(result: RunResult): RunHeadline {
   const summary = metric === undefined ? undefined : result.metrics[metric];
   const invalidReasons = [...result.validity.reasons, ...ledgerProblems(result)];
   const seconds = result.durationMs / 1000;
-  const counts = result.counters['ws.connections.opened'] !== undefined && !delivery ? websocketCounts(result, seconds) : loadCounts(result, delivery, sent, seconds);
+  const area = result.counters['ws.connections.opened'] !== undefined ? 'ws' : result.counters['sse.connections.opened'] !== undefined ? 'sse' : undefined;
+  const counts = area && !delivery ? connectionCounts(result, seconds, area) : loadCounts(result, delivery, sent, seconds);
   return {
     ...counts,
     metric,
@@ -57,15 +58,15 @@ function loadCounts(result: RunResult, delivery: boolean, sent: number, seconds:
   };
 }
 
-/** Connections: attempted, opened, failed or dropped; throughput is the ramp's connect rate. */
-function websocketCounts(result: RunResult, seconds: number): HeadlineCounts {
-  const opened = result.counters['ws.connections.opened'] ?? 0;
-  const failed = sumCounters(result, /^ws\.connections\.failed\./);
+/** Connections (ws) or streams (sse): attempted, opened, failed or dropped; throughput is the ramp's connect rate. */
+function connectionCounts(result: RunResult, seconds: number, area: 'ws' | 'sse'): HeadlineCounts {
+  const opened = result.counters[`${area}.connections.opened`] ?? 0;
+  const failed = sumCounters(result, new RegExp(`^${area}\\.connections\\.failed\\.`));
   return {
     throughputPerSec: result.validity.connectRatePerSec ?? (seconds > 0 ? opened / seconds : 0),
     sent: opened + failed,
     ok: opened,
-    errors: failed + sumCounters(result, /^ws\.connections\.dropped\./),
+    errors: failed + sumCounters(result, new RegExp(`^${area}\\.connections\\.dropped(\\.|$)`)),
     websocket: true,
   };
 }
