@@ -69,6 +69,9 @@ function errorHeadline(counters: Record<string, number>): string {
   if (attempted > 0 && failed > 0) parts.push(`${failed} of ${attempted} connections failed (${percent(failed, attempted)})`);
   const dropped = sum('ws.connections.dropped.');
   if (dropped > 0) parts.push(`${dropped} connections dropped`);
+  const streamsFailed = sum('sse.connections.failed.');
+  const streamsAttempted = (counters['sse.connections.opened'] ?? 0) + streamsFailed;
+  if (streamsAttempted > 0 && streamsFailed > 0) parts.push(`${streamsFailed} of ${streamsAttempted} streams failed (${percent(streamsFailed, streamsAttempted)})`);
   return parts.length > 0 ? `  ERRORS: ${parts.join(', ')}` : '';
 }
 

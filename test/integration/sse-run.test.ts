@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { liveChildren } from '../../src/process/child-process.js';
 import { runScenario } from '../../src/run/run-scenario.js';
+import { renderTextSummary } from '../../src/report/text-summary.js';
 import { pushbench } from '../helpers/cli.js';
 import { closedPort, startServer } from '../helpers/servers.js';
 import { scenarioFrom } from '../helpers/scenarios.js';
@@ -121,6 +122,7 @@ sse:
       expect(result.counters['sse.reconnects']).toBe(0);
       expect(result.validity.ok).toBe(false);
       expect(result.validity.reasons).toContain(`no stream opened: 5 http503, 5 contentType by ${server.url}`);
+      expect(renderTextSummary(result).split('\n')[0]).toMatch(/ERRORS: 10 of 10 streams failed \(100\.00%\)$/);
     } finally {
       await server.close();
     }
@@ -163,6 +165,41 @@ sse:
       expect(counters['sse.connections.dropped']).toBe(8);
       expect(counters['sse.reconnects']).toBe(0);
       expect(counters['sse.push.gaps']).toBe(0);
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+
+  it("a server's retry: replaces reconnect.retry, and an id-only block's id is the Last-Event-ID of the reopen", async () => {
+    const lastEventIds: Array<string | undefined> = [];
+    const server = await startServer((request, response) => {
+      const header = request.headers['last-event-id'];
+      lastEventIds.push(typeof header === 'string' ? header : undefined);
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      // retry 100 ms; an event with id 41; an id-only block (42, nothing dispatched); an event without id (still 42); then the end.
+      response.end('retry: 100\nid: 41\ndata: a\n\nid: 42\n\ndata: b\n\n');
+    });
+    try {
+      const result = await runScenario(
+        scenarioFrom(`
+name: sse-retry
+sse:
+  target: ${server.url}
+  connections: 1
+  connectRate: 10
+  hold: 1500ms
+  reconnect: { retry: 1m, maxAttempts: 2 }
+`),
+      );
+      const { counters, metrics } = result;
+      // With the scenario's 1 minute no stream would have been reopened within the 1.5 s hold.
+      expect(counters['sse.reconnects']).toBeGreaterThanOrEqual(3);
+      expect(lastEventIds[0]).toBeUndefined();
+      expect(new Set(lastEventIds.slice(1))).toEqual(new Set(['42']));
+      expect(counters['sse.resumed']).toBe(counters['sse.reconnects']);
+      expect(counters['sse.events.received']).toBe(2 * (1 + counters['sse.reconnects']!));
+      expect(metrics['sse.reconnect']!.min).toBeGreaterThanOrEqual(100_000);
+      expect(metrics['sse.reconnect']!.max).toBeLessThan(60_000_000);
     } finally {
       await server.close();
     }

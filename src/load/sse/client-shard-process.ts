@@ -17,6 +17,7 @@ const TICK_MS = 1_000;
 /** Traffic must be quiet this long before the shard reports (events in flight). */
 const QUIET_US = 100_000;
 const DRAIN_TIMEOUT_MS = 3_000;
+const MAX_RETRY_WAIT_MS = 5_000;
 
 process.on('disconnect', () => process.exit(0));
 process.on('SIGINT', () => {});
@@ -46,8 +47,9 @@ async function handle(message: SseShardParentMessage): Promise<void> {
   }
   if (message.type === 'start') {
     ticker = setInterval(tick, TICK_MS);
-    // A stream cut late in the hold reopens after its retry time: the drain waits for that too.
-    drainLimitMs = DRAIN_TIMEOUT_MS + message.plan.reconnect.retryUs / 1000 + message.plan.connectTimeoutMs;
+    // A stream cut late in the hold reopens after its retry time: the drain waits for that too, up
+    // to a bound (a server that ends every stream at once keeps some stream reopening for ever).
+    drainLimitMs = DRAIN_TIMEOUT_MS + Math.min(message.plan.reconnect.retryUs / 1000, MAX_RETRY_WAIT_MS);
     await openStreams(message.plan);
     process.send?.({ type: 'ramped', open: openStreamCount(), opened: streamMeasurements().counters.total('sse.connections.opened') });
     return;
