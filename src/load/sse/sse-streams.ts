@@ -204,7 +204,7 @@ function onResponse(this: Tagged<ClientRequest>, response: Tagged<IncomingMessag
   response[STREAM] = stream;
   response.setEncoding('utf8');
   response.on('data', onData);
-  response.on('end', onResponseGone);
+  // 'close' follows 'end' and every error (autoDestroy); 'error' is listened to so none is unhandled.
   response.on('close', onResponseGone);
   response.on('error', onResponseGone);
   if (first) settle(streams);
