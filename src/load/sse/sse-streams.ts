@@ -1,5 +1,6 @@
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { connect as connectSocket, type Socket } from 'node:net';
 import { nowUs, wallClockUs } from '../../metrics/clock.js';
 import { createHistogram, recordUs, type Histogram } from '../../metrics/histogram.js';
 import { bindTemplate, seededRandom, type RenderFn } from '../../template/render.js';
@@ -9,6 +10,7 @@ import { classifyConnectError } from '../websocket/connect-error.js';
 import { DeltaCounters } from '../websocket/delta-counters.js';
 import { fieldAt, matchesSubset } from '../websocket/json-match.js';
 import { EventStreamParser, type EventSink } from './event-stream-parser.js';
+import { HttpStreamReader, type HttpStreamOwner } from './http-stream-reader.js';
 import type { SsePushPlan, SseStreamPlan } from './stream-plan.js';
 
 /** What a shard's streams measured; histograms in µs. */
@@ -35,7 +37,7 @@ type Phase = 'connecting' | 'open' | 'waiting' | 'done';
  * methods and module-level functions (no closure per stream); request and response reach their
  * stream through one symbol-keyed property.
  */
-class SseStream implements EventSink, SequenceState {
+class SseStream implements EventSink, SequenceState, HttpStreamOwner {
   phase: Phase = 'connecting';
   /** When the current request started, and when the stream dropped (µs). */
   startedUs = 0;
@@ -48,6 +50,10 @@ class SseStream implements EventSink, SequenceState {
   retryUs: number;
   request: ClientRequest | undefined;
   response: IncomingMessage | undefined;
+  socket: Socket | undefined;
+  reader: HttpStreamReader | undefined;
+  /** Why the current request failed (its class names the failure counter). */
+  lastError: Error | undefined;
   timer: NodeJS.Timeout | undefined;
   pushMaxSeq = Number.NaN;
   pushMissing: Set<number> | undefined;
@@ -74,6 +80,25 @@ class SseStream implements EventSink, SequenceState {
     this.retryUs = ms * 1_000;
   }
 
+  onHead(status: number, mediaType: string): boolean {
+    if (headersArrived(this, status, mediaType)) return true;
+    destroyTransport(this);
+    return false;
+  }
+
+  onText(text: string): void {
+    textArrived(this, text);
+  }
+
+  onBodyEnd(): void {
+    destroyTransport(this);
+  }
+
+  onBadResponse(reason: string): void {
+    this.lastError = new Error(`unreadable response: ${reason}`);
+    destroyTransport(this);
+  }
+
   /** When the first response's headers arrived (µs, for sse.firstEvent). */
   headersUs = 0;
 }
@@ -95,10 +120,23 @@ interface StreamsState {
   onRamped: () => void;
   closing: boolean;
   lastEventUs: number;
-  targets: Array<{ url: URL; client: typeof http | typeof https }>;
+  targets: Target[];
   headers: Array<[string, RenderFn]>;
   query: Array<[string, RenderFn]>;
   body: RenderFn | undefined;
+}
+
+interface LeanTarget {
+  host: string;
+  port: number;
+  hostHeader: string;
+}
+
+interface Target {
+  url: URL;
+  client: typeof http | typeof https;
+  /** http:// targets are spoken to directly (see openLean). */
+  lean?: LeanTarget;
 }
 
 const STREAM = Symbol('sse-stream');
@@ -143,21 +181,78 @@ function openStream(stream: SseStream): void {
     headers['content-type'] ??= 'application/json';
     headers['content-length'] = String(Buffer.byteLength(body));
   }
-  const request: Tagged<ClientRequest> = target.client.request({
-    protocol: target.url.protocol,
-    hostname: target.url.hostname.replace(/^\[|\]$/g, ''),
-    port: target.url.port,
-    path,
-    method: plan.request.method,
-    headers,
-    agent: false,
-    ...(plan.localAddress ? { localAddress: plan.localAddress } : {}),
-  });
-  request[STREAM] = stream;
-  stream.request = request;
   stream.phase = 'connecting';
   stream.startedUs = nowUs();
+  stream.lastError = undefined;
   streams.connecting.add(stream);
+  if (target.lean) openLean(stream, target.lean, path, headers, body);
+  else openWithNodeHttp(stream, target, path, headers, body);
+}
+
+/** http://: the request head written by hand on a plain socket, the response read by HttpStreamReader (no http.ClientRequest per stream). */
+function openLean(stream: SseStream, target: LeanTarget, path: string, headers: Record<string, string>, body: string | undefined): void {
+  const { plan } = state!;
+  let head = `${plan.request.method} ${path} HTTP/1.1\r\nhost: ${target.hostHeader}\r\nconnection: close\r\n`;
+  for (const [name, value] of Object.entries(headers)) {
+    if (/[\r\n]/.test(value)) {
+      stream.lastError = Object.assign(new Error(`header ${name} contains CR or LF`), { code: 'ERR_INVALID_CHAR' });
+      setImmediate(connectFailed, stream);
+      return;
+    }
+    head += `${name}: ${value}\r\n`;
+  }
+  const socket: Tagged<Socket> = connectSocket({ host: target.host, port: target.port, ...(plan.localAddress ? { localAddress: plan.localAddress } : {}) });
+  socket[STREAM] = stream;
+  stream.socket = socket;
+  stream.reader = new HttpStreamReader(stream);
+  socket.setNoDelay(true);
+  socket.on('data', onSocketData);
+  socket.on('error', onSocketError);
+  socket.on('close', onSocketClose);
+  socket.write(body === undefined ? `${head}\r\n` : `${head}\r\n${body}`);
+}
+
+function onSocketData(this: Tagged<Socket>, chunk: Buffer): void {
+  const stream = this[STREAM]!;
+  if (stream.socket === this && (stream.phase === 'connecting' || stream.phase === 'open')) stream.reader!.push(chunk);
+}
+
+function onSocketError(this: Tagged<Socket>, error: Error): void {
+  const stream = this[STREAM]!;
+  if (stream.socket === this) stream.lastError = error;
+}
+
+function onSocketClose(this: Tagged<Socket>): void {
+  const stream = this[STREAM]!;
+  if (stream.socket !== this) return;
+  stream.socket = undefined;
+  stream.reader = undefined;
+  if (stream.phase === 'connecting') connectFailed(stream);
+  else if (stream.phase === 'open') gone(stream);
+}
+
+/** https:// (and anything the lean path does not speak): node:http(s), one socket per stream (agent: false). */
+function openWithNodeHttp(stream: SseStream, target: Target, path: string, headers: Record<string, string>, body: string | undefined): void {
+  const { plan } = state!;
+  let request: Tagged<ClientRequest>;
+  try {
+    request = target.client.request({
+      protocol: target.url.protocol,
+      hostname: target.url.hostname.replace(/^\[|\]$/g, ''),
+      port: target.url.port,
+      path,
+      method: plan.request.method,
+      headers,
+      agent: false,
+      ...(plan.localAddress ? { localAddress: plan.localAddress } : {}),
+    });
+  } catch (error) {
+    stream.lastError = error as Error; // e.g. a header value node:http refuses
+    setImmediate(connectFailed, stream);
+    return;
+  }
+  request[STREAM] = stream;
+  stream.request = request;
   request.on('response', onResponse);
   request.on('error', onRequestError);
   request.end(body);
@@ -165,23 +260,56 @@ function openStream(stream: SseStream): void {
 
 function onResponse(this: Tagged<ClientRequest>, response: Tagged<IncomingMessage>): void {
   const stream = this[STREAM]!;
-  const streams = state!;
-  if (stream.phase !== 'connecting') {
-    response.destroy();
+  const mediaType = (response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (stream.request !== this || !headersArrived(stream, response.statusCode ?? 0, mediaType)) {
+    response.resume();
+    this.destroy();
     return;
   }
+  stream.response = response;
+  response[STREAM] = stream;
+  response.setEncoding('utf8');
+  response.on('data', onResponseData);
+  // 'close' follows 'end' and every error (autoDestroy); 'error' is listened to so none is unhandled.
+  response.on('close', onResponseGone);
+  response.on('error', onResponseGone);
+}
+
+function onResponseData(this: Tagged<IncomingMessage>, chunk: string): void {
+  textArrived(this[STREAM]!, chunk);
+}
+
+function onResponseGone(this: Tagged<IncomingMessage>): void {
+  const stream = this[STREAM]!;
+  if (stream.response !== this) return;
+  stream.response = undefined;
+  stream.request?.destroy();
+  stream.request = undefined;
+  if (stream.phase === 'open') gone(stream);
+}
+
+function onRequestError(this: Tagged<ClientRequest>, error: Error): void {
+  const stream = this[STREAM]!;
+  if (stream.request !== this || stream.phase !== 'connecting') return;
+  stream.request = undefined;
+  stream.lastError = error;
+  connectFailed(stream);
+}
+
+/**
+ * A response head arrived (either transport). As a browser does, anything but 200 with
+ * text/event-stream fails the stream for good; otherwise the stream is open (first open or reopen).
+ */
+function headersArrived(stream: SseStream, status: number, mediaType: string): boolean {
+  const streams = state!;
+  if (stream.phase !== 'connecting') return false;
   streams.connecting.delete(stream);
   const now = nowUs();
-  const status = response.statusCode ?? 0;
-  const mediaType = (response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  // As a browser does: anything but 200 with text/event-stream fails the stream for good.
   if (status !== 200 || mediaType !== 'text/event-stream') {
     const cause = status !== 200 ? `http${status}` : 'contentType';
     finish(stream, `${stream.everOpened ? 'sse.reconnects.failed.' : 'sse.connections.failed.'}${cause}`);
-    response.resume();
-    this.destroy();
     if (!stream.everOpened) settle(streams);
-    return;
+    return false;
   }
   const { counters } = streams.measured;
   if (stream.everOpened) {
@@ -198,36 +326,25 @@ function onResponse(this: Tagged<ClientRequest>, response: Tagged<IncomingMessag
   stream.everOpened = true;
   stream.failedAttempts = 0;
   stream.phase = 'open';
-  stream.response = response;
   stream.parser.reset();
   streams.open.add(stream);
-  response[STREAM] = stream;
-  response.setEncoding('utf8');
-  response.on('data', onData);
-  // 'close' follows 'end' and every error (autoDestroy); 'error' is listened to so none is unhandled.
-  response.on('close', onResponseGone);
-  response.on('error', onResponseGone);
   if (first) settle(streams);
+  return true;
 }
 
-function onData(this: Tagged<IncomingMessage>, chunk: string): void {
-  const stream = this[STREAM]!;
+function textArrived(stream: SseStream, text: string): void {
   if (stream.phase !== 'open') return;
-  if (!stream.parser.feed(chunk)) {
+  if (!stream.parser.feed(text)) {
     state!.measured.counters.add('sse.events.tooLarge');
-    this.destroy();
+    destroyTransport(stream);
   }
 }
 
 /** The server ended or cut an open stream: a drop, reopened after the retry time unless the run is closing. */
-function onResponseGone(this: Tagged<IncomingMessage>): void {
-  const stream = this[STREAM]!;
+function gone(stream: SseStream): void {
   const streams = state!;
-  if (stream.phase !== 'open' || stream.response !== this) return;
   streams.open.delete(stream);
-  stream.response = undefined;
-  stream.request?.destroy();
-  stream.request = undefined;
+  closeTransport(stream);
   if (streams.closing) {
     stream.phase = 'done';
     return;
@@ -238,12 +355,13 @@ function onResponseGone(this: Tagged<IncomingMessage>): void {
   scheduleReopen(stream);
 }
 
-function onRequestError(this: Tagged<ClientRequest>, error: Error): void {
-  const stream = this[STREAM]!;
+/** A request got no usable response (refused, reset, timeout, unreadable): a failed first open, or a failed reopen attempt. */
+function connectFailed(stream: SseStream): void {
   const streams = state!;
-  if (stream.phase !== 'connecting' || stream.request !== this) return;
+  if (stream.phase !== 'connecting') return;
   streams.connecting.delete(stream);
-  const cause = classifyConnectError(error);
+  closeTransport(stream);
+  const cause = classifyConnectError(stream.lastError);
   if (!stream.everOpened) {
     finish(stream, streams.closing ? 'sse.connections.cancelled' : `sse.connections.failed.${cause}`);
     settle(streams);
@@ -256,6 +374,23 @@ function onRequestError(this: Tagged<ClientRequest>, error: Error): void {
   streams.measured.counters.add(`sse.reconnects.failed.${cause}`);
   stream.failedAttempts++;
   scheduleReopen(stream);
+}
+
+/** Drops the stream's transport (its close handlers have run or are not wanted). */
+function closeTransport(stream: SseStream): void {
+  const { request, socket } = stream;
+  stream.request = undefined;
+  stream.response = undefined;
+  stream.socket = undefined;
+  stream.reader = undefined;
+  request?.destroy();
+  socket?.destroy();
+}
+
+/** Destroys the transport and lets its close handlers decide what that was (a drop, a failed open). */
+function destroyTransport(stream: SseStream, error?: Error): void {
+  stream.request?.destroy(error);
+  stream.socket?.destroy(error);
 }
 
 /** The stream is over for good (failed, or given up): counted under `counter`. */
@@ -293,7 +428,7 @@ function sweep(): void {
   const limitUs = streams.plan.connectTimeoutMs * 1_000;
   const now = nowUs();
   for (const stream of streams.connecting) {
-    if (now - stream.startedUs >= limitUs) stream.request?.destroy(Object.assign(new Error('no response headers in time'), { code: 'ETIMEDOUT' }));
+    if (now - stream.startedUs >= limitUs) destroyTransport(stream, Object.assign(new Error('no response headers in time'), { code: 'ETIMEDOUT' }));
   }
 }
 
@@ -343,9 +478,10 @@ export function openStreams(plan: SseStreamPlan): Promise<void> {
       onRamped: resolve,
       closing: false,
       lastEventUs: 0,
-      targets: plan.targets.map((target) => {
+      targets: plan.targets.map((target): Target => {
         const url = new URL(target);
-        return { url, client: url.protocol === 'https:' ? https : http };
+        if (url.protocol === 'https:') return { url, client: https };
+        return { url, client: http, lean: { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80), hostHeader: url.host } };
       }),
       headers: bindAll(plan.request.headers),
       query: bindAll(plan.request.query),
@@ -394,7 +530,7 @@ export function stopOpening(): void {
   for (const stream of streams.connecting) {
     if (!stream.everOpened) cancelled++;
     stream.phase = 'done';
-    stream.request?.destroy();
+    closeTransport(stream);
   }
   streams.connecting.clear();
   if (cancelled > 0) streams.measured.counters.add('sse.connections.cancelled', cancelled);
@@ -407,7 +543,7 @@ export function destroyAll(): void {
   streams.closing = true;
   for (const stream of streams.open) {
     stream.phase = 'done';
-    stream.request?.destroy();
+    closeTransport(stream);
   }
   streams.open.clear();
 }
