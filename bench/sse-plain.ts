@@ -1,7 +1,8 @@
 /**
  * The plain-Node SSE baseline for bench/sse.ts: the least a Node client spends per stream.
  * `server` listens on 127.0.0.1:0 (node:http, text/event-stream, one comment to send the headers)
- * and prints its port; `client <url> <count> [localAddress]` opens `count` streams with node:http
+ * and prints its port (bench/sse.ts points the clients at the built-in SSE servers instead, so
+ * only the client differs); `client <url> <count> [localAddress]` opens `count` streams with node:http
  * GET (agent: false, one socket each, as pushbench's shards) and eventsource-parser on each, as
  * fast as it can (at most 1,000 opening at once), then prints one JSON line: streams opened,
  * seconds, opens/s, RSS growth per stream after a full GC, CPU. Both exit when their stdin closes.

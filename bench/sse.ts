@@ -7,7 +7,8 @@
  *    in-flight bound sets the pace): peak streams, failed/dropped, connect rate during the ramp,
  *    connect p50/p99, client RSS per held stream, client CPU per open, event-loop stalls, validity.
  * 2. Baseline right after: plain node:http GET + eventsource-parser (bench/sse-plain.ts) with as
- *    many client and server processes as pushbench used, the same streams spread over them.
+ *    many client processes as pushbench used, against as many built-in SSE server processes (so
+ *    only the client differs), the same streams spread over them.
  * Ends with a side-by-side table and the ratios (goal: connect rate >= 1.0x, memory <= 1.0x).
  *
  * Runs from dist/ (build first), so shards and servers are plain JavaScript. Every process is a
@@ -78,16 +79,22 @@ interface PlainLine {
   systemCpuMs: number;
 }
 
-/** Plain node:http + eventsource-parser: `processes` servers and as many clients (client i to server i), `count` streams in all. */
-async function plainBaseline(count: number, processes: number): Promise<{ opened: number; connectsPerSec: number; cpuUsPerConnect: number; bytesPerConnection: number }> {
+/**
+ * Plain node:http + eventsource-parser: `clients` client processes against `servers` built-in SSE
+ * server processes (the same servers pushbench's run used, so only the client differs), `count`
+ * streams in all, client i to server i mod servers.
+ */
+async function plainBaseline(count: number, clients: number, servers: number): Promise<{ opened: number; connectsPerSec: number; cpuUsPerConnect: number; bytesPerConnection: number }> {
+  const { startSseServerProcess } = (await import(resolve(root, 'dist/targets/sse-server-handle.js'))) as typeof import('../src/targets/sse-server-handle.js');
   const node = (args: string[]) => spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/sse-plain.ts', ...args], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
   const firstLine = (child: ReturnType<typeof node>) => new Promise<string>((resolveLine) => child.stdout.once('data', (chunk: Buffer) => resolveLine(chunk.toString().trim())));
-  const servers = Array.from({ length: processes }, () => node(['server']));
+  const started = await Promise.all(Array.from({ length: servers }, (_unused, index) => startSseServerProcess(`plain-sse-server-${index}`, { history: 0 }, () => {})));
   try {
-    const ports = await Promise.all(servers.map(firstLine));
-    const clients = ports.map((port, i) => node(['client', `http://127.0.0.1:${port}/events`, String(Math.floor(count / processes) + (i < count % processes ? 1 : 0))]));
-    const lines = (await Promise.all(clients.map(firstLine))).map((line) => JSON.parse(line) as PlainLine);
-    clients.forEach((client) => client.stdin.end());
+    const children = Array.from({ length: clients }, (_unused, i) =>
+      node(['client', started[i % servers]!.url, String(Math.floor(count / clients) + (i < count % clients ? 1 : 0))]),
+    );
+    const lines = (await Promise.all(children.map(firstLine))).map((line) => JSON.parse(line) as PlainLine);
+    children.forEach((child) => child.stdin.end());
     const total = lines.reduce((sum, line) => sum + line.opened, 0);
     return {
       opened: total,
@@ -96,13 +103,14 @@ async function plainBaseline(count: number, processes: number): Promise<{ opened
       bytesPerConnection: lines.reduce((sum, line) => sum + line.bytesPerConnection * line.opened, 0) / Math.max(total, 1),
     };
   } finally {
-    servers.forEach((server) => server.stdin.end());
+    for (const server of started) server.link.kill();
   }
 }
 
 const processes = Math.max(1, clientShards.length);
-const plain = values['skip-baseline'] ? undefined : await plainBaseline(streams, processes);
-if (plain) process.stdout.write(`\n2. plain node:http + eventsource-parser: ${processes} client + ${processes} server processes, ${streams} streams\n  ${JSON.stringify(plain)}\n`);
+const serverProcesses = Math.max(1, (validity.shards ?? []).filter((shard) => shard.role.startsWith('sse-server-')).length);
+const plain = values['skip-baseline'] ? undefined : await plainBaseline(streams, processes, serverProcesses);
+if (plain) process.stdout.write(`\n2. plain node:http + eventsource-parser: ${processes} client processes against ${serverProcesses} built-in SSE server processes, ${streams} streams\n  ${JSON.stringify(plain)}\n`);
 const peer = (text: string | undefined): string => (text === undefined ? '- (skipped)' : text);
 const table: string[][] = [
   ['figure', 'pushbench', 'plain node:http + parser', 'ratio', 'goal'],
