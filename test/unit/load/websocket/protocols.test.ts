@@ -34,6 +34,14 @@ function fakeConnection(namespace = '/'): AdapterConnection & { sent: string[]; 
     fail(reason) {
       this.failures.push(reason);
     },
+    protocolState: undefined,
+    sendBinary() {
+      throw new Error('socketio is a text protocol');
+    },
+    protocolError(_counter, cause) {
+      this.failures.push(cause);
+    },
+    isOpen: () => true,
   };
 }
 
