@@ -1,0 +1,146 @@
+import { createServer } from 'node:http';
+import { Aedes, type AedesPublishPacket, type Client } from 'aedes';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import { liveChildren } from '../../src/process/child-process.js';
+import { runScenario } from '../../src/run/run-scenario.js';
+import { eventually } from '../helpers/processes.js';
+import { scenarioFrom } from '../helpers/scenarios.js';
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (closers.length > 0) await closers.pop()!();
+});
+
+/** Every JSON type, as the scenario's request payload below must arrive at the broker. */
+const EXPECTED_REQUEST = { n: 7, ratio: 0.25, ok: false, none: null, list: [1, 'x', true], obj: { deep: { s: 'y' } } };
+/** Every JSON type in what the broker pushes; the scenario's `push.match` asks for all of them. */
+const TICK = { kind: 'tick', n: 3, ratio: 2.5, ok: true, none: null, list: [1, 'two', false], obj: { name: 'o', tags: ['a'] } };
+
+/**
+ * aedes served over WebSocket as its docs show (`ws` server, `createWebSocketStream` into
+ * `aedes.handle`). Client pb-3 is refused at CONNECT (not authorized); pb-5's subscription is
+ * refused (SUBACK 0x80). Counts come from aedes' own events.
+ */
+async function startBroker(password: string) {
+  const counts = { clients: 0, refused: 0, subscribed: 0, deniedSubscriptions: 0, requestPublishes: 0, requestTypesOk: 0, pings: 0, acks: 0, forwards: 0, tickForwards: 0, keepaliveTimeouts: 0 };
+  const broker = await Aedes.createBroker({
+    authenticate: (client, username, passwordBytes, done) => {
+      const ok = username === 'bench' && passwordBytes?.toString() === password && client.id !== 'pb-3';
+      if (!ok) counts.refused++;
+      done(null, ok);
+    },
+    authorizeForward: (_client, packet) => {
+      if (packet.topic.startsWith('bench/feed/')) counts.forwards++;
+      if (/^bench\/feed\/\d+$/.test(packet.topic)) counts.tickForwards++;
+      return packet;
+    },
+    authorizeSubscribe: (client, subscription, done) => {
+      if (client?.id === 'pb-5') {
+        counts.deniedSubscriptions++;
+        return done(null, null);
+      }
+      done(null, subscription);
+    },
+  });
+  broker.on('client', () => counts.clients++);
+  broker.on('subscribe', (subscriptions) => {
+    counts.subscribed += subscriptions.filter((subscription) => Number(subscription.qos) !== 128 && subscription.topic === 'bench/feed/#').length;
+  });
+  broker.on('publish', (packet: AedesPublishPacket, client: Client | null) => {
+    if (!client || !packet.topic.startsWith('bench/in/')) return;
+    counts.requestPublishes++;
+    const { id, ...rest } = JSON.parse(packet.payload.toString()) as Record<string, unknown>;
+    if (typeof id === 'string' && /^\d+-\d+$/.test(id) && JSON.stringify(rest) === JSON.stringify(EXPECTED_REQUEST)) counts.requestTypesOk++;
+  });
+  broker.on('ping', () => counts.pings++);
+  broker.on('keepaliveTimeout', () => counts.keepaliveTimeouts++);
+  broker.on('ack', () => counts.acks++);
+  const http = createServer();
+  const wss = new WebSocketServer({ server: http });
+  wss.on('connection', (websocket, request) => {
+    const stream = createWebSocketStream(websocket);
+    broker.handle(stream, request);
+  });
+  const port = await new Promise<number>((resolve) => http.listen(0, '127.0.0.1', () => resolve((http.address() as { port: number }).port)));
+  closers.push(async () => {
+    for (const client of wss.clients) client.terminate();
+    await new Promise<void>((resolve) => wss.close(() => http.close(() => resolve())));
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+  });
+  const publish = (topic: string, body: unknown): Promise<void> =>
+    new Promise((resolve, reject) =>
+      broker.publish({ cmd: 'publish', topic, payload: Buffer.from(JSON.stringify(body)), qos: 1, retain: false, dup: false }, (error) => (error ? reject(error) : resolve())),
+    );
+  return { port, counts, publish };
+}
+
+describe('mqtt against the real aedes broker over WebSocket', () => {
+  it('MQTT 3.1.1: templated CONNECT, a refused CONNACK and SUBACK, subscribe at SUBACK, QoS 1 publishes answered by PUBACK, pushes; counts equal the broker\'s', async () => {
+    process.env.PB_MQTT_PASSWORD = 'mqtt-sekret-77';
+    const broker = await startBroker('mqtt-sekret-77');
+    const TICKS = 5;
+    const publishing = (async () => {
+      if (!(await eventually(() => broker.counts.subscribed === 4, 10_000))) throw new Error(`only ${broker.counts.subscribed} subscribed`);
+      for (let seq = 0; seq < TICKS; seq++) {
+        await broker.publish(`bench/feed/${seq}`, { ...TICK, seq, sentAt: Date.now() });
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+      await broker.publish('bench/feed/noise', { kind: 'noise', seq: TICKS, sentAt: Date.now() });
+    })();
+    const result = await runScenario(
+      scenarioFrom(`
+name: mqtt-real
+websocket:
+  target: ws://127.0.0.1:${broker.port}/
+  protocol: mqtt
+  connect: { clientId: "pb-{{conn}}", username: bench, password: "{{env.PB_MQTT_PASSWORD}}", keepalive: 1 }
+  connections: 6
+  connectRate: 200
+  hold: 2s
+  onOpen:
+    - subscribe: { topic: "bench/feed/#", qos: 1 }
+  request:
+    rate: 4
+    publish:
+      topic: "bench/in/{{conn}}"
+      payload: { id: "{{requestId}}", n: 7, ratio: 0.25, ok: false, none: null, list: [1, x, true], obj: { deep: { s: y } } }
+      qos: 1
+    timeout: 2s
+  push:
+    match: { kind: tick, n: 3, ratio: 2.5, ok: true, none: null, list: [1, two, false], obj: { name: o, tags: [a] } }
+    sentAt: sentAt
+    seq: seq
+`),
+    );
+    await publishing;
+    const { counters, metrics } = result;
+    expect(counters['ws.connections.opened']).toBe(6);
+    expect(broker.counts.refused).toBe(1);
+    expect(broker.counts.deniedSubscriptions).toBe(1);
+    expect(counters['ws.connections.failed.handshake']).toBe(broker.counts.refused + broker.counts.deniedSubscriptions);
+    expect(broker.counts.subscribed).toBe(4);
+    expect(metrics['ws.handshake']?.count).toBe(broker.counts.subscribed);
+    // Requests: every QoS 1 PUBLISH the broker got was answered by its PUBACK, each with every JSON type intact.
+    expect(broker.counts.requestPublishes).toBeGreaterThan(4 * 4);
+    expect(counters['ws.requests.sent']).toBe(broker.counts.requestPublishes);
+    expect(counters['ws.requests.answered']).toBe(broker.counts.requestPublishes);
+    expect(broker.counts.requestTypesOk).toBe(broker.counts.requestPublishes);
+    expect(metrics['ws.request']?.count).toBe(broker.counts.requestPublishes);
+    expect(counters['ws.requests.timeouts'] ?? 0).toBe(0);
+    // Pushes: the broker forwarded every tick and the noise to each of the 4 subscribers, and each acked them (QoS 1).
+    expect(broker.counts.forwards).toBe(4 * (TICKS + 1));
+    expect(broker.counts.acks).toBe(broker.counts.forwards);
+    expect(broker.counts.tickForwards).toBe(4 * TICKS);
+    expect(counters['ws.push.received']).toBe(broker.counts.tickForwards);
+    expect(metrics['ws.push']?.count).toBe(broker.counts.tickForwards);
+    expect(counters['ws.push.gaps'] ?? 0).toBe(0);
+    expect(counters['ws.push.duplicates'] ?? 0).toBe(0);
+    // keepalive 1 s over a 2 s hold: the broker would have cut clients that never pinged.
+    expect(broker.counts.keepaliveTimeouts).toBe(0);
+    expect(broker.counts.pings).toBeGreaterThanOrEqual(4);
+    expect(Object.keys(counters).filter((name) => name.startsWith('ws.connections.dropped'))).toEqual([]);
+    expect(JSON.stringify(result)).not.toContain('mqtt-sekret-77');
+    expect(liveChildren()).toBe(0);
+  });
+});
