@@ -23,7 +23,7 @@ const TICK = { kind: 'tick', n: 3, ratio: 2.5, ok: true, none: null, list: [1, '
  * refused (SUBACK 0x80). Counts come from aedes' own events.
  */
 async function startBroker(password: string) {
-  const counts = { clients: 0, refused: 0, subscribed: 0, deniedSubscriptions: 0, requestPublishes: 0, requestTypesOk: 0, pings: 0, acks: 0, forwards: 0, tickForwards: 0, keepaliveTimeouts: 0 };
+  const counts = { clients: 0, refused: 0, subscribed: 0, deniedSubscriptions: 0, requestPublishes: 0, requestTypesOk: 0, pings: 0, acks: 0, forwards: 0, tickForwards: 0, keepaliveTimeouts: 0, qos0Publishes: 0, connectionErrors: [] as string[] };
   const broker = await Aedes.createBroker({
     authenticate: (client, username, passwordBytes, done) => {
       const ok = username === 'bench' && passwordBytes?.toString() === password && client.id !== 'pb-3';
@@ -48,11 +48,15 @@ async function startBroker(password: string) {
     counts.subscribed += subscriptions.filter((subscription) => Number(subscription.qos) !== 128 && subscription.topic === 'bench/feed/#').length;
   });
   broker.on('publish', (packet: AedesPublishPacket, client: Client | null) => {
-    if (!client || !packet.topic.startsWith('bench/in/')) return;
+    if (!client || !packet.topic.startsWith('bench/in/') || packet.qos !== 1) return;
     counts.requestPublishes++;
     const { id, ...rest } = JSON.parse(packet.payload.toString()) as Record<string, unknown>;
     if (typeof id === 'string' && /^\d+-\d+$/.test(id) && JSON.stringify(rest) === JSON.stringify(EXPECTED_REQUEST)) counts.requestTypesOk++;
   });
+  broker.on('publish', (packet: AedesPublishPacket, client: Client | null) => {
+    if (client && packet.topic.startsWith('bench/in/') && packet.qos === 0) counts.qos0Publishes++;
+  });
+  broker.on('connectionError', (_client, error) => counts.connectionErrors.push(error.message));
   broker.on('ping', () => counts.pings++);
   broker.on('keepaliveTimeout', () => counts.keepaliveTimeouts++);
   broker.on('ack', () => counts.acks++);
@@ -141,6 +145,70 @@ websocket:
     expect(broker.counts.pings).toBeGreaterThanOrEqual(4);
     expect(Object.keys(counters).filter((name) => name.startsWith('ws.connections.dropped'))).toEqual([]);
     expect(JSON.stringify(result)).not.toContain('mqtt-sekret-77');
+    expect(liveChildren()).toBe(0);
+  });
+
+  it('MQTT 3.1.1 at QoS 0: publishes are sent and counted with no reply, pushes need no PUBACK; counts equal the broker\'s', async () => {
+    process.env.PB_MQTT_PASSWORD = 'mqtt-sekret-77';
+    const broker = await startBroker('mqtt-sekret-77');
+    const publishing = (async () => {
+      if (!(await eventually(() => broker.counts.subscribed === 2, 10_000))) throw new Error(`only ${broker.counts.subscribed} subscribed`);
+      for (let seq = 0; seq < 3; seq++) await broker.publish(`bench/feed/${seq}`, { ...TICK, seq, sentAt: Date.now() });
+    })();
+    const result = await runScenario(
+      scenarioFrom(`
+name: mqtt-qos0
+websocket:
+  target: ws://127.0.0.1:${broker.port}/
+  protocol: mqtt
+  connect: { clientId: "pb-{{conn}}", username: bench, password: "{{env.PB_MQTT_PASSWORD}}" }
+  connections: 2
+  connectRate: 200
+  hold: 1s
+  onOpen:
+    - subscribe: { topic: "bench/feed/#" }
+  request: { rate: 5, publish: { topic: "bench/in/{{conn}}", payload: "plain text {{requestId}}" } }
+  push: { match: { kind: tick }, sentAt: sentAt, seq: seq }
+`),
+    );
+    await publishing;
+    const { counters, metrics } = result;
+    expect(broker.counts.subscribed).toBe(2);
+    expect(metrics['ws.handshake']?.count).toBe(2);
+    expect(broker.counts.qos0Publishes).toBeGreaterThanOrEqual(2 * 5 - 2);
+    expect(counters['ws.requests.sent']).toBe(broker.counts.qos0Publishes);
+    expect(counters['ws.requests.answered'] ?? 0).toBe(0);
+    expect(metrics['ws.request']).toBeUndefined();
+    expect(counters['ws.requests.timeouts'] ?? 0).toBe(0);
+    expect(counters['ws.requests.unanswered'] ?? 0).toBe(0);
+    expect(broker.counts.tickForwards).toBe(2 * 3);
+    expect(counters['ws.push.received']).toBe(broker.counts.tickForwards);
+    expect(broker.counts.acks).toBe(0);
+    expect(liveChildren()).toBe(0);
+  });
+
+  it('MQTT 5 against aedes 1.x (which speaks 3.1.1 only): every CONNECT is refused and counted as a failed handshake, nothing hangs', async () => {
+    process.env.PB_MQTT_PASSWORD = 'mqtt-sekret-77';
+    const broker = await startBroker('mqtt-sekret-77');
+    const result = await runScenario(
+      scenarioFrom(`
+name: mqtt-5-refused
+websocket:
+  target: ws://127.0.0.1:${broker.port}/
+  protocol: mqtt
+  connect: { clientId: "pb-{{conn}}", protocolVersion: 5, keepalive: 30 }
+  connections: 3
+  connectRate: 200
+  hold: 500ms
+  onOpen:
+    - subscribe: { topic: "bench/feed/#", qos: 1 }
+`),
+    );
+    expect(result.counters['ws.connections.opened']).toBe(3);
+    expect(broker.counts.connectionErrors).toEqual(Array(3).fill('unacceptable protocol version'));
+    expect(result.counters['ws.connections.failed.handshake']).toBe(broker.counts.connectionErrors.length);
+    expect(broker.counts.subscribed).toBe(0);
+    expect(result.validity.ok).toBe(false);
     expect(liveChildren()).toBe(0);
   });
 });
