@@ -56,12 +56,23 @@ const subscribeStep = z
   })
   .describe('graphql-ws: { query, variables }, held at once; mqtt: { topic, qos }, done at its SUBACK.');
 
+const STEP_KINDS = ['send', 'emit', 'expect', 'subscribe'] as const;
+
+/** A step that fails inside its one kind says what is wrong there, not only that no kind fits. */
+function stepError(issue: { input?: unknown; errors?: ReadonlyArray<ReadonlyArray<{ path: PropertyKey[]; message: string }>> }): string {
+  const input = issue.input;
+  const kinds = input !== null && typeof input === 'object' ? STEP_KINDS.filter((kind) => kind in input) : [];
+  const inner = kinds.length === 1 ? issue.errors?.[STEP_KINDS.indexOf(kinds[0]!)]?.[0] : undefined;
+  if (inner) return `${inner.path.map(String).join('.')}: ${inner.message}`;
+  return 'expected a step: { send: ... }, { emit: { event, data, ack } }, { subscribe: ... } or { expect: { match | event, timeout } }';
+}
+
 const step = z.union([
   z.strictObject({ send: messageTemplate(MESSAGE_VARIABLES) }),
   z.strictObject({ emit: emitSpec(MESSAGE_VARIABLES) }),
   z.strictObject({ expect: expectStep }),
   z.strictObject({ subscribe: subscribeStep }),
-], { error: 'expected a step: { send: ... }, { emit: { event, data, ack } }, { subscribe: ... } or { expect: { match | event, timeout } }' });
+], { error: stepError });
 
 const connectOptions = z
   .strictObject({
