@@ -21,6 +21,8 @@ const CONNECTING = 0;
 const CONNECTED = 1;
 const MAX_PACKET_ID = 0xffff;
 const PINGREQ = Buffer.from([0xc0, 0x00]);
+/** mqtt.js's default too. */
+const DEFAULT_KEEPALIVE_SEC = 60;
 
 const CONNACK_3_CAUSES: Readonly<Record<number, string>> = {
   1: 'unacceptable protocol version',
@@ -82,7 +84,7 @@ export const mqttAdapter: WsProtocolAdapter = {
   decorateUrl(): void {},
   opened(connection: AdapterConnection, handshake: ProtocolFields): void {
     protocolVersion = handshake['protocolVersion'] === 5 ? 5 : 4;
-    keepaliveMs = Number(handshake['keepalive'] ?? 0) * 1_000;
+    keepaliveMs = Number(handshake['keepalive'] ?? DEFAULT_KEEPALIVE_SEC) * 1_000;
     connection.protocolPhase = CONNECTING;
     const username = handshake['username'];
     const password = handshake['password'];
