@@ -6,6 +6,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { liveChildren } from '../../src/process/child-process.js';
+import { renderTextSummary } from '../../src/report/text-summary.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { eventually } from '../helpers/processes.js';
 import { scenarioFrom } from '../helpers/scenarios.js';
@@ -163,6 +164,7 @@ websocket:
     expect(counters['ws.subscriptions.errors']).toBe(server.counts.errors);
     expect(server.counts.errors).toBe(1);
     expect(counters['ws.connections.dropped.1006'] ?? 0).toBe(0);
+    expect(renderTextSummary(result)).toContain('subscriptions ended by the server: with an error 1  completed 1');
     expect(JSON.stringify(result)).not.toContain('gql-sekret-99');
     expect(liveChildren()).toBe(0);
   });
