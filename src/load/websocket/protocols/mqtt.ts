@@ -21,6 +21,8 @@ const CONNECTING = 0;
 const CONNECTED = 1;
 const MAX_PACKET_ID = 0xffff;
 const PINGREQ = Buffer.from([0xc0, 0x00]);
+/** The most a packet may declare (the WebSocket frame limit too): a broker cannot make a connection buffer more. */
+export const MAX_PACKET_BYTES = 1 << 20;
 /** mqtt.js's default too. */
 const DEFAULT_KEEPALIVE_SEC = 60;
 
@@ -108,7 +110,12 @@ export const mqttAdapter: WsProtocolAdapter = {
   receiveBinary(connection: AdapterConnection, data: Buffer, deliver: IncomingSink): void {
     const held = connection.protocolState as Buffer | undefined;
     const bytes = held ? Buffer.concat([held, data]) : data;
-    const whole = wholePacketsLength(bytes);
+    const whole = wholePacketsLength(bytes, MAX_PACKET_BYTES);
+    if (whole < 0) {
+      connection.protocolState = undefined;
+      connection.fail(`mqtt: a malformed packet length, or a packet over ${MAX_PACKET_BYTES} bytes`);
+      return;
+    }
     connection.protocolState = whole < bytes.length ? bytes.subarray(whole) : undefined;
     if (whole === 0) return;
     reading = { connection, deliver };
@@ -142,9 +149,10 @@ function qosOf(value: string | number | undefined): QoS {
 
 /**
  * How many leading bytes of `bytes` are whole packets: each is one type byte, a remaining length
- * of 1-4 bytes (7 bits each, low first), then that many bytes.
+ * of 1-4 bytes (7 bits each, low first), then that many bytes. -1 when a length has a fifth byte or
+ * a packet declares more than `maxPacketBytes` (waiting for it would hold the bytes forever).
  */
-export function wholePacketsLength(bytes: Buffer): number {
+export function wholePacketsLength(bytes: Buffer, maxPacketBytes: number): number {
   let offset = 0;
   for (;;) {
     let length = 0;
@@ -156,8 +164,9 @@ export function wholePacketsLength(bytes: Buffer): number {
       length += (byte & 0x7f) * multiplier;
       if ((byte & 0x80) === 0) break;
       multiplier *= 128;
-      if (multiplier > 128 ** 3) return offset; // malformed: left for the parser to reject with the rest
+      if (multiplier > 128 ** 3) return -1;
     }
+    if (length > maxPacketBytes) return -1;
     if (index + length > bytes.length) return offset;
     offset = index + length;
   }

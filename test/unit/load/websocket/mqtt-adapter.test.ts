@@ -2,7 +2,7 @@ import { generate, parser as createParser, type Packet } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../../src/errors.js';
 import type { Incoming } from '../../../../src/load/websocket/protocols/protocol.js';
-import { mqttAdapter, wholePacketsLength } from '../../../../src/load/websocket/protocols/mqtt.js';
+import { MAX_PACKET_BYTES, mqttAdapter, wholePacketsLength } from '../../../../src/load/websocket/protocols/mqtt.js';
 import { parseScenarioBytes } from '../../../../src/scenario/load-scenario.js';
 import { recordingConnection, type RecordingConnection } from '../../../helpers/adapter-connection.js';
 
@@ -112,13 +112,27 @@ describe('mqtt adapter', () => {
     expect(text.failures).toEqual(['mqtt: a text frame (MQTT over WebSocket is binary)']);
   });
 
-  it('whole packets: a remaining length of 1 to 4 bytes; a packet cut anywhere waits for its end', () => {
+  it('whole packets: a remaining length of 1 to 4 bytes; a packet cut anywhere waits for its end; a malformed or oversized length is refused', () => {
     const big = generate({ cmd: 'publish', topic: 't', payload: Buffer.alloc(20_000, 0x61), qos: 0, retain: false, dup: false });
     expect(big[2]! & 0x80).toBe(0x80); // a 3-byte remaining length
-    for (const cut of [0, 1, 2, 3, 4, 100, big.length - 1]) expect(wholePacketsLength(big.subarray(0, cut))).toBe(0);
-    expect(wholePacketsLength(big)).toBe(big.length);
+    for (const cut of [0, 1, 2, 3, 4, 100, big.length - 1]) expect(wholePacketsLength(big.subarray(0, cut), MAX_PACKET_BYTES)).toBe(0);
+    expect(wholePacketsLength(big, MAX_PACKET_BYTES)).toBe(big.length);
     const ping = Buffer.from([0xc0, 0x00]);
-    expect(wholePacketsLength(Buffer.concat([ping, ping, big.subarray(0, 10)]))).toBe(4);
+    expect(wholePacketsLength(Buffer.concat([ping, ping, big.subarray(0, 10)]), MAX_PACKET_BYTES)).toBe(4);
+    expect(wholePacketsLength(big, 19_999)).toBe(-1);
+    expect(wholePacketsLength(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01]), MAX_PACKET_BYTES)).toBe(-1);
+    // A broker announcing 200 MB: the connection fails at once instead of buffering for ever.
+    const connection = connected(4);
+    feed(connection, Buffer.from([0x30, 0x80, 0x80, 0x80, 0x64]));
+    expect(connection.failures).toEqual([`mqtt: a malformed packet length, or a packet over ${MAX_PACKET_BYTES} bytes`]);
+    expect(connection.protocolState).toBeUndefined();
+    // Garbage that frames as a packet is rejected by mqtt-packet's parser, and the next connection parses cleanly.
+    const garbage = connected(4);
+    feed(garbage, Buffer.from([0xf0, 0x00]));
+    expect(garbage.failures.length).toBe(1);
+    expect(garbage.failures[0]).toMatch(/^mqtt: malformed packet/);
+    const clean = connected(4);
+    expect(feed(clean, generate({ cmd: 'publish', topic: 't', payload: Buffer.from('{"a":1}'), qos: 0, retain: false, dup: false }))).toEqual([{ json: { a: 1 } }]);
   });
 
   it('scenario: subscribe needs topic; qos is 0 or 1; publish needs topic and payload; graphql and socketio forms are located exit-2 errors', () => {
