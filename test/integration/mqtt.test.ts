@@ -121,6 +121,8 @@ websocket:
     const { counters, metrics } = result;
     expect(counters['ws.connections.opened']).toBe(6);
     expect(broker.counts.refused).toBe(1);
+    // aedes registers a client ('client') once it is authenticated: all but pb-3.
+    expect(broker.counts.clients).toBe(counters['ws.connections.opened']! - broker.counts.refused);
     expect(broker.counts.deniedSubscriptions).toBe(1);
     expect(counters['ws.connections.failed.handshake']).toBe(broker.counts.refused + broker.counts.deniedSubscriptions);
     expect(broker.counts.subscribed).toBe(4);
@@ -173,6 +175,7 @@ websocket:
     );
     await publishing;
     const { counters, metrics } = result;
+    expect(broker.counts.clients).toBe(2);
     expect(broker.counts.subscribed).toBe(2);
     expect(metrics['ws.handshake']?.count).toBe(2);
     expect(broker.counts.qos0Publishes).toBeGreaterThanOrEqual(2 * 5 - 2);
@@ -207,6 +210,7 @@ websocket:
     expect(result.counters['ws.connections.opened']).toBe(3);
     expect(broker.counts.connectionErrors).toEqual(Array(3).fill('unacceptable protocol version'));
     expect(result.counters['ws.connections.failed.handshake']).toBe(broker.counts.connectionErrors.length);
+    expect(broker.counts.clients).toBe(0);
     expect(broker.counts.subscribed).toBe(0);
     expect(result.validity.ok).toBe(false);
     expect(liveChildren()).toBe(0);
