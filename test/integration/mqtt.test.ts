@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import { Aedes, type AedesPublishPacket, type Client } from 'aedes';
+import { generate, parser as createParser, type Packet } from 'mqtt-packet';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocketServer, createWebSocketStream } from 'ws';
+import { WebSocketServer, createWebSocketStream, type WebSocket } from 'ws';
 import { liveChildren } from '../../src/process/child-process.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { eventually } from '../helpers/processes.js';
@@ -216,3 +217,116 @@ websocket:
     expect(liveChildren()).toBe(0);
   });
 });
+
+/**
+ * aedes 1.x answers an MQTT 5 CONNECT with "unacceptable protocol version", and no other broker is
+ * installed here. So MQTT 5 runs end to end against a peer built from mqtt-packet's own parser and
+ * generator (version 5 packets with properties and reason codes): not a broker, only the other end
+ * of each packet exchange, counting what it received and sent. pb-2 is refused at CONNACK (0x87);
+ * every third PUBLISH from pb-1 is refused at its PUBACK (0x87).
+ */
+async function startMqtt5Peer() {
+  const counts = { connects: 0, refused: 0, subscribed: 0, publishes: 0, refusedPublishes: 0, pushes: 0, pushAcks: 0, typesOk: 0 };
+  const subscribers = new Set<WebSocket>();
+  const http = createServer();
+  const wss = new WebSocketServer({ server: http, handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : false) });
+  const send = (socket: WebSocket, packet: Packet): void => socket.send(generate(packet, { protocolVersion: 5 }));
+  wss.on('connection', (socket) => {
+    const parser = createParser({ protocolVersion: 5 });
+    let clientId = '';
+    let fromConn1 = 0;
+    parser.on('packet', (packet: Packet) => {
+      if (packet.cmd === 'connect') {
+        counts.connects++;
+        clientId = packet.clientId;
+        const refuse = packet.protocolVersion !== 5 || clientId === 'pb-2';
+        if (refuse) counts.refused++;
+        send(socket, { cmd: 'connack', sessionPresent: false, reasonCode: refuse ? 0x87 : 0 });
+        if (refuse) socket.close();
+      } else if (packet.cmd === 'subscribe') {
+        counts.subscribed++;
+        subscribers.add(socket);
+        send(socket, { cmd: 'suback', messageId: packet.messageId, granted: packet.subscriptions.map((subscription) => subscription.qos) });
+      } else if (packet.cmd === 'publish') {
+        counts.publishes++;
+        const { id, ...rest } = JSON.parse(String(packet.payload)) as Record<string, unknown>;
+        if (typeof id === 'string' && JSON.stringify(rest) === JSON.stringify(EXPECTED_REQUEST)) counts.typesOk++;
+        const refuse = clientId === 'pb-1' && ++fromConn1 % 3 === 0;
+        if (refuse) counts.refusedPublishes++;
+        send(socket, { cmd: 'puback', messageId: packet.messageId, reasonCode: refuse ? 0x87 : 0 });
+      } else if (packet.cmd === 'puback') counts.pushAcks++;
+      else if (packet.cmd === 'pingreq') send(socket, { cmd: 'pingresp' });
+    });
+    socket.on('message', (data: Buffer) => parser.parse(data));
+    socket.on('close', () => subscribers.delete(socket));
+  });
+  const port = await new Promise<number>((resolve) => http.listen(0, '127.0.0.1', () => resolve((http.address() as { port: number }).port)));
+  closers.push(async () => {
+    for (const client of wss.clients) client.terminate();
+    await new Promise<void>((resolve) => wss.close(() => http.close(() => resolve())));
+  });
+  let messageId = 0;
+  const push = (body: unknown): void => {
+    // One packet split over two frames, as brokers that write in pieces do.
+    for (const socket of subscribers) {
+      const bytes = generate(
+        { cmd: 'publish', topic: 'feed/x', payload: Buffer.from(JSON.stringify(body)), qos: 1, messageId: ++messageId, retain: false, dup: false, properties: { userProperties: { source: 'peer' }, messageExpiryInterval: 60 } },
+        { protocolVersion: 5 },
+      );
+      socket.send(bytes.subarray(0, 7));
+      socket.send(bytes.subarray(7));
+      counts.pushes++;
+    }
+  };
+  return { port, counts, push };
+}
+
+describe('mqtt 5 end to end', () => {
+  it('MQTT 5 packets with properties and reason codes: refused CONNACK, SUBACK, PUBACK answers and refusals, pushes split over frames; counts equal the peer\'s', async () => {
+    const peer = await startMqtt5Peer();
+    const publishing = (async () => {
+      if (!(await eventually(() => peer.counts.subscribed === 3, 10_000))) throw new Error(`only ${peer.counts.subscribed} subscribed`);
+      for (let seq = 0; seq < 4; seq++) {
+        peer.push({ ...TICK, seq, sentAt: Date.now() });
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+    })();
+    const result = await runScenario(
+      scenarioFrom(`
+name: mqtt-5
+websocket:
+  target: ws://127.0.0.1:${peer.port}/mqtt
+  protocol: mqtt
+  connect: { clientId: "pb-{{conn}}", protocolVersion: 5, keepalive: 30 }
+  connections: 4
+  connectRate: 200
+  hold: 1500ms
+  onOpen:
+    - subscribe: { topic: "feed/#", qos: 1 }
+  request:
+    rate: 4
+    publish: { topic: "in/{{conn}}", payload: { id: "{{requestId}}", n: 7, ratio: 0.25, ok: false, none: null, list: [1, x, true], obj: { deep: { s: y } } }, qos: 1 }
+  push: { match: { kind: tick, none: null, list: [1, two, false] }, sentAt: sentAt, seq: seq }
+`),
+    );
+    await publishing;
+    const { counters, metrics } = result;
+    expect(peer.counts.connects).toBe(4);
+    expect(peer.counts.refused).toBe(1);
+    expect(counters['ws.connections.failed.handshake']).toBe(peer.counts.refused);
+    expect(peer.counts.subscribed).toBe(3);
+    expect(metrics['ws.handshake']?.count).toBe(peer.counts.subscribed);
+    expect(counters['ws.requests.sent']).toBe(peer.counts.publishes);
+    expect(peer.counts.typesOk).toBe(peer.counts.publishes);
+    expect(peer.counts.refusedPublishes).toBeGreaterThan(0);
+    expect(counters['ws.requests.refused']).toBe(peer.counts.refusedPublishes);
+    expect(counters['ws.requests.answered']).toBe(peer.counts.publishes - peer.counts.refusedPublishes);
+    expect(metrics['ws.request']?.count).toBe(counters['ws.requests.answered']);
+    expect(peer.counts.pushes).toBe(3 * 4);
+    expect(counters['ws.push.received']).toBe(peer.counts.pushes);
+    expect(peer.counts.pushAcks).toBe(peer.counts.pushes);
+    expect(counters['ws.push.gaps'] ?? 0).toBe(0);
+    expect(liveChildren()).toBe(0);
+  });
+});
+
