@@ -33,8 +33,8 @@ const EXPECTED_VARIABLES = { n: 7, ratio: 1.5, flag: true, none: null, list: [1,
 /**
  * The graphql-ws server as its docs show first (`useServer({ schema }, wss)`), a subscription that is
  * an async generator the test drives through an EventEmitter. The subscriber of topic t-2 is
- * completed by the server after its first event; the one of t-4 gets an error after its first event;
- * connection 3 is refused at connection_init.
+ * completed by the server after its first event; the one of t-4 gets an error after its first event,
+ * the one of e-1 an error instead of its first event; connection 3 is refused at connection_init.
  */
 async function startGraphqlServer(token: string) {
   const counts = { inits: 0, refused: 0, typesOk: 0, started: 0, nexts: 0, tickNexts: 0, completed: 0, errors: 0, pings: 0, pongs: 0 };
@@ -48,6 +48,10 @@ async function startGraphqlServer(token: string) {
         if (JSON.stringify(rest) === JSON.stringify(EXPECTED_VARIABLES) && typeof topic === 'string') counts.typesOk++;
         let sent = 0;
         for await (const [event] of on(bus, 'event')) {
+          if (topic === 'e-1') {
+            counts.errors++;
+            throw new Error('no events for e-1');
+          }
           yield { events: { ...rest, ...(event as object), topic, sentAt: Date.now() } };
           sent++;
           if (topic === 't-2' && sent === 1) {
@@ -168,4 +172,47 @@ websocket:
     expect(JSON.stringify(result)).not.toContain('gql-sekret-99');
     expect(liveChildren()).toBe(0);
   });
+
+  it('subscribe then expect: held from the first next; an error before it fails the connection; counts equal the server\'s', async () => {
+    process.env.PB_GQL_TOKEN = 'gql-sekret-99';
+    const server = await startGraphqlServer('gql-sekret-99');
+    const publishing = (async () => {
+      if (!(await eventually(() => server.counts.started === 3, 10_000))) throw new Error(`only ${server.counts.started} subscriptions started`);
+      for (let seq = 0; seq < 3; seq++) {
+        server.bus.emit('event', { kind: 'tick', seq, text: `tick ${seq}` });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    const result = await runScenario(
+      scenarioFrom(`
+name: graphql-ws-expect
+websocket:
+  target: ws://127.0.0.1:${server.port}/graphql
+  protocol: graphql-ws
+  connect:
+    initPayload: { token: "{{env.PB_GQL_TOKEN}}", conn: "{{conn}}", n: 42, ratio: 0.5, ok: true, none: null, list: [1, two, false], obj: { nested: { deep: x } } }
+  connections: 3
+  connectRate: 200
+  hold: 1s
+  onOpen:
+    - subscribe:
+        query: "subscription ($topic: String!, $n: Int!, $ratio: Float!, $flag: Boolean!, $list: [Int!]!, $obj: ObjInput!) { events(topic: $topic, n: $n, ratio: $ratio, flag: $flag, list: $list, obj: $obj) { kind seq sentAt } }"
+        variables: { topic: "e-{{conn}}", n: 7, ratio: 1.5, flag: true, none: null, list: [1, 2], obj: { name: o, tags: [a, b] } }
+    - expect: { match: { events: { kind: tick } }, timeout: 5s }
+  push: { match: { events: { kind: tick } }, sentAt: events.sentAt, seq: events.seq }
+`),
+    );
+    await publishing;
+    const { counters, metrics } = result;
+    expect(server.counts.started).toBe(3);
+    expect(server.counts.errors).toBe(1);
+    expect(counters['ws.subscriptions.errors']).toBe(server.counts.errors);
+    expect(counters['ws.connections.failed.handshake']).toBe(server.counts.errors);
+    expect(metrics['ws.handshake']?.count).toBe(2);
+    // Each held connection's first next completed its expect step; the rest are pushes.
+    expect(server.counts.nexts).toBe(2 * 3);
+    expect(counters['ws.push.received']).toBe(server.counts.nexts - 2);
+    expect(liveChildren()).toBe(0);
+  });
 });
+
