@@ -106,6 +106,10 @@ function websocketLines(counters: Record<string, number>, validity: RunResult['v
       `             pushes received ${counters['ws.push.received']}  gaps ${counters['ws.push.gaps'] ?? 0}  duplicates ${counters['ws.push.duplicates'] ?? 0}  reordered ${counters['ws.push.reordered'] ?? 0}`,
     );
   }
+  if (counters['ws.subscriptions.errors'] !== undefined || counters['ws.subscriptions.completed'] !== undefined) {
+    lines.push(`             subscriptions ended by the server: with an error ${counters['ws.subscriptions.errors'] ?? 0}  completed ${counters['ws.subscriptions.completed'] ?? 0}`);
+  }
+  if (counters['ws.requests.refused'] !== undefined) lines.push(`             requests refused by the server ${counters['ws.requests.refused']}`);
   const memory = validity.clientBytesPerConnection === undefined ? '-' : `${(validity.clientBytesPerConnection / 1024).toFixed(1)} KB`;
   const rate = validity.connectRatePerSec === undefined ? '-' : `${validity.connectRatePerSec.toFixed(0)}/s`;
   lines.push(`             client memory ${memory} per held connection  connect rate ${rate} during the ramp  processes ${validity.shards?.length ?? 0}`);

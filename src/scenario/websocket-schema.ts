@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Template } from '../template/template.js';
 import { builtinOrWsUrl, durationUs, durationWithDefault, positiveDurationUs, templateField } from './fields.js';
-import { WS_PROTOCOL_FORMS } from './ws-protocols.js';
+import { HANDSHAKE_FIELDS, WS_PROTOCOL_FORMS } from './ws-protocols.js';
 
 const CONNECT_VARIABLES = ['conn'];
 const MESSAGE_VARIABLES = ['conn', 'seq'];
@@ -13,6 +13,14 @@ function messageTemplate(variables: string[]) {
   return z
     .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
     .transform((value) => (typeof value === 'string' ? value : JSON.stringify(value)))
+    .pipe(templateField({ variables }));
+}
+
+/** A JSON object written out as JSON text, then a template (graphql-ws variables and init payload). */
+function jsonObjectTemplate(variables: string[]) {
+  return z
+    .record(z.string(), z.unknown())
+    .transform((value) => JSON.stringify(value))
     .pipe(templateField({ variables }));
 }
 
@@ -37,19 +45,48 @@ const expectStep = z.strictObject({
   timeout: durationWithDefault('5s').refine((us) => us > 0, 'must be longer than 0'),
 });
 
+const qos = z.union([z.literal(0), z.literal(1)], { error: 'expected qos 0 or 1' });
+
+const subscribeStep = z
+  .strictObject({
+    query: templateField({ variables: MESSAGE_VARIABLES }).optional().describe('graphql-ws: the subscription document (templated).'),
+    variables: jsonObjectTemplate(MESSAGE_VARIABLES).optional().describe('graphql-ws: the operation variables, a JSON object (templated).'),
+    topic: templateField({ variables: MESSAGE_VARIABLES }).optional().describe('mqtt: the topic filter (templated; + and # wildcards).'),
+    qos: qos.optional().describe('mqtt: the maximum QoS asked for (0 or 1; default 0).'),
+  })
+  .describe('graphql-ws: { query, variables }, held at once; mqtt: { topic, qos }, done at its SUBACK.');
+
+const STEP_KINDS = ['send', 'emit', 'expect', 'subscribe'] as const;
+
+/** A step that fails inside its one kind says what is wrong there, not only that no kind fits. */
+function stepError(issue: { input?: unknown; errors?: ReadonlyArray<ReadonlyArray<{ path: PropertyKey[]; message: string }>> }): string {
+  const input = issue.input;
+  const kinds = input !== null && typeof input === 'object' ? STEP_KINDS.filter((kind) => kind in input) : [];
+  const inner = kinds.length === 1 ? issue.errors?.[STEP_KINDS.indexOf(kinds[0]!)]?.[0] : undefined;
+  if (inner) return `${inner.path.map(String).join('.')}: ${inner.message}`;
+  return 'expected a step: { send: ... }, { emit: { event, data, ack } }, { subscribe: ... } or { expect: { match | event, timeout } }';
+}
+
 const step = z.union([
   z.strictObject({ send: messageTemplate(MESSAGE_VARIABLES) }),
   z.strictObject({ emit: emitSpec(MESSAGE_VARIABLES) }),
   z.strictObject({ expect: expectStep }),
-], { error: 'expected a step: { send: ... }, { emit: { event, data, ack } } or { expect: { match | event, timeout } }' });
+  z.strictObject({ subscribe: subscribeStep }),
+], { error: stepError });
 
 const connectOptions = z
   .strictObject({
     headers: z.record(z.string(), templateField({ variables: CONNECT_VARIABLES })).default({}).describe('Upgrade request headers (templated, per connection).'),
     query: z.record(z.string(), templateField({ variables: CONNECT_VARIABLES })).default({}).describe('Query parameters added to the URL (templated, per connection).'),
     subprotocols: z.array(z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'not a valid subprotocol token')).default([]),
+    initPayload: jsonObjectTemplate(CONNECT_VARIABLES).optional().describe('graphql-ws: the connection_init payload, a JSON object (templated, per connection).'),
+    clientId: templateField({ variables: CONNECT_VARIABLES }).optional().describe('mqtt: the CONNECT client identifier (templated; default empty: the broker assigns one).'),
+    username: templateField({ variables: CONNECT_VARIABLES }).optional().describe('mqtt: the CONNECT user name (templated).'),
+    password: templateField({ variables: CONNECT_VARIABLES }).optional().describe('mqtt: the CONNECT password (templated; e.g. "{{env.MQTT_PASSWORD}}").'),
+    keepalive: z.number().int().min(0).max(65_535).optional().describe('mqtt: the keep alive in seconds (default 60; 0: none); a PINGREQ goes every keepalive/2.'),
+    protocolVersion: z.union([z.literal(4), z.literal(5)], { error: 'expected protocolVersion 4 (MQTT 3.1.1) or 5 (MQTT 5)' }).optional().describe('mqtt: 4 (MQTT 3.1.1, default) or 5 (MQTT 5).'),
   })
-  .describe('How each connection upgrades: headers, query and subprotocols.');
+  .describe('How each connection upgrades (headers, query, subprotocols) and the protocol handshake fields (graphql-ws: initPayload; mqtt: clientId, username, password, keepalive, protocolVersion).');
 
 const requestSpec = z
   .strictObject({
@@ -57,6 +94,14 @@ const requestSpec = z
     send: messageTemplate(REQUEST_VARIABLES).optional(),
     correlate: fieldPath.optional().describe('Field of the reply that equals the request id ({{requestId}}).'),
     emit: emitSpec(REQUEST_VARIABLES).optional(),
+    publish: z
+      .strictObject({
+        topic: templateField({ variables: REQUEST_VARIABLES }).describe('mqtt: the topic to publish to (templated).'),
+        payload: messageTemplate(REQUEST_VARIABLES).describe('The message: text, or a JSON value written out as JSON (templated).'),
+        qos: qos.default(0).describe('0: sent and counted, no reply; 1: the PUBACK is the reply (RTT sample).'),
+      })
+      .optional()
+      .describe('mqtt: one PUBLISH per request.'),
     timeout: durationWithDefault('5s').refine((us) => us > 0, 'must be longer than 0'),
   })
   .transform(({ rate, timeout, ...rest }) => ({ ...rest, ratePerConnection: rate, timeoutUs: timeout }));
@@ -104,7 +149,7 @@ export const websocketSchema = z
       .superRefine((name, ctx) => {
         if (!(name in WS_PROTOCOL_FORMS)) ctx.addIssue({ code: 'custom', message: `unknown protocol adapter "${name}"; known: ${Object.keys(WS_PROTOCOL_FORMS).join(', ')}` });
       })
-      .describe('How messages are framed: raw (text/JSON frames) or socketio (Engine.IO 4 / Socket.IO 4 over WebSocket).'),
+      .describe('How messages are framed: raw (text/JSON frames), socketio (Engine.IO 4 / Socket.IO 4 over WebSocket), graphql-ws (graphql-transport-ws) or mqtt (MQTT 3.1.1/5 over WebSocket).'),
     namespace: z.string().regex(/^\/\S*$/, 'expected a namespace like "/chat"').optional().describe('socketio: the namespace to join (default "/").'),
     connect: connectOptions.optional(),
     connections: z.number().int().min(1).max(1_000_000).describe('Connections to open and hold; sharded over client processes of at most 15,000.'),
@@ -140,9 +185,10 @@ interface FormsInput {
   target: 'builtin' | URL;
   protocol: string;
   namespace?: string | undefined;
-  onOpen: Array<{ send: Template } | { emit: unknown } | { expect: { match?: unknown; event?: string | undefined } }>;
+  connect?: Record<string, unknown> | undefined;
+  onOpen: Array<{ send: Template } | { emit: unknown } | { expect: { match?: unknown; event?: string | undefined } } | { subscribe: Record<string, unknown> }>;
   echo?: unknown;
-  request?: { send?: Template | undefined; emit?: unknown; correlate?: string[] | undefined } | undefined;
+  request?: { send?: Template | undefined; emit?: unknown; publish?: unknown; correlate?: string[] | undefined } | undefined;
   push?: { match?: unknown; event?: string | undefined } | undefined;
   broadcast?: { kind: 'builtin' } | { kind: 'triggered'; match?: unknown; event?: string | undefined } | undefined;
 }
@@ -160,15 +206,20 @@ function checkForms(websocket: FormsInput, ctx: z.RefinementCtx): void {
     else if (!has) issue(path, `needs \`${forms.matching}\` under protocol ${protocol}`);
   };
   websocket.onOpen.forEach((entry, index) => {
-    if ('send' in entry && forms.messages !== 'send') issue(['onOpen', index, 'send'], `\`send\` does not apply to protocol ${protocol}; use \`emit\``);
-    if ('emit' in entry && forms.messages !== 'emit') issue(['onOpen', index, 'emit'], `\`emit\` does not apply to protocol ${protocol}; use \`send\``);
+    if ('send' in entry && forms.messages !== 'send') issue(['onOpen', index, 'send'], `\`send\` does not apply to protocol ${protocol}; use \`${forms.messages}\``);
+    if ('emit' in entry && forms.messages !== 'emit') issue(['onOpen', index, 'emit'], `\`emit\` does not apply to protocol ${protocol}; use \`${forms.messages}\``);
     if ('expect' in entry) checkMatching(['onOpen', index, 'expect'], entry.expect);
+    if ('subscribe' in entry) checkSubscribe(websocket.protocol, entry.subscribe, ['onOpen', index, 'subscribe'], issue);
   });
+  checkHandshake(websocket.protocol, websocket.connect, issue);
   const { request } = websocket;
-  if (request) {
-    if (request.send && forms.messages !== 'send') issue(['request', 'send'], `\`send\` does not apply to protocol ${protocol}; use \`emit\``);
-    if (request.emit && forms.messages !== 'emit') issue(['request', 'emit'], `\`emit\` does not apply to protocol ${protocol}; use \`send\``);
-    if (!request.send && !request.emit) issue(['request'], `needs \`${forms.messages}\``);
+  if (request && !forms.requests) issue(['request'], `protocol ${protocol} has no requests`);
+  else if (request) {
+    const requests = forms.requests!;
+    for (const form of ['send', 'emit', 'publish'] as const) {
+      if (request[form] && requests !== form) issue(['request', form], `\`${form}\` does not apply to protocol ${protocol}; use \`${requests}\``);
+    }
+    if (!request[requests]) issue(['request'], `needs \`${requests}\``);
     if (request.send && !request.correlate) issue(['request', 'correlate'], '`send` requests need `correlate`: the reply field that equals {{requestId}}');
     if (request.emit && request.correlate) issue(['request', 'correlate'], '`correlate` does not apply to `emit` requests: the Socket.IO ack is the reply');
     if (request.emit && (request.emit as { ack: boolean }).ack !== true) issue(['request', 'emit', 'ack'], 'an `emit` request needs `ack: true` (the ack is the reply)');
@@ -179,6 +230,27 @@ function checkForms(websocket: FormsInput, ctx: z.RefinementCtx): void {
   if (broadcast?.kind === 'triggered') checkMatching(['broadcast'], broadcast);
   if (websocket.echo && websocket.protocol !== 'raw') issue(['echo'], '`echo` needs protocol raw (the built-in server echoes binary frames)');
   if (websocket.namespace && websocket.protocol !== 'socketio') issue(['namespace'], '`namespace` applies to protocol socketio');
+}
+
+type Issue = (path: (string | number)[], message: string) => void;
+
+/** A `subscribe` step exists only where the protocol has one, with the fields it needs and no other protocol's. */
+function checkSubscribe(protocol: string, subscribe: Record<string, unknown>, path: (string | number)[], issue: Issue): void {
+  const needed = WS_PROTOCOL_FORMS[protocol]?.subscribe;
+  if (!needed) return issue(path, `\`subscribe\` does not apply to protocol ${protocol}`);
+  const allowed = protocol === 'mqtt' ? ['topic', 'qos'] : ['query', 'variables'];
+  for (const field of needed) if (subscribe[field] === undefined) issue([...path, field], `needs \`${field}\` under protocol ${protocol}`);
+  for (const field of Object.keys(subscribe)) {
+    if (subscribe[field] !== undefined && !allowed.includes(field)) issue([...path, field], `\`${field}\` does not apply to protocol ${protocol}`);
+  }
+}
+
+/** Handshake fields of `connect` belong to one protocol each. */
+function checkHandshake(protocol: string, connect: Record<string, unknown> | undefined, issue: Issue): void {
+  const own = WS_PROTOCOL_FORMS[protocol]?.handshake ?? [];
+  for (const field of HANDSHAKE_FIELDS) {
+    if (connect?.[field] !== undefined && !own.includes(field)) issue(['connect', field], `\`${field}\` does not apply to protocol ${protocol}`);
+  }
 }
 
 export type WebsocketConfig = z.output<typeof websocketSchema>;

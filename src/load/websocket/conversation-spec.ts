@@ -12,6 +12,8 @@ export interface ConversationSpec {
   headers: Record<string, Template>;
   query: Record<string, Template>;
   subprotocols: string[];
+  /** The protocol handshake's fields of `websocket.connect` (graphql-ws initPayload; mqtt clientId, username...). */
+  handshake: Record<string, Template | number | undefined>;
   onOpen: WsStep[];
   request?: WsRequestSpec;
   push?: WsPushSpec;
@@ -24,6 +26,7 @@ export interface ConversationSpec {
 /** The conversation of a websocket section, or undefined when there is nothing to say beyond the built-in echo. */
 export function conversationSpecOf(config: WebsocketConfig, seed: number): ConversationSpec | undefined {
   const { connect } = config;
+  const { headers, query, subprotocols, ...handshake } = connect;
   const needed =
     config.protocol !== 'raw' ||
     config.onOpen.length > 0 ||
@@ -32,7 +35,8 @@ export function conversationSpecOf(config: WebsocketConfig, seed: number): Conve
     config.broadcast?.kind === 'triggered' ||
     Object.keys(connect.headers).length > 0 ||
     Object.keys(connect.query).length > 0 ||
-    connect.subprotocols.length > 0;
+    connect.subprotocols.length > 0 ||
+    Object.values(handshake).some((value) => value !== undefined);
   if (!needed) return undefined;
   const broadcast = config.broadcast?.kind === 'triggered' ? config.broadcast : undefined;
   return {
@@ -41,6 +45,7 @@ export function conversationSpecOf(config: WebsocketConfig, seed: number): Conve
     headers: connect.headers,
     query: connect.query,
     subprotocols: connect.subprotocols,
+    handshake,
     onOpen: config.onOpen,
     ...(config.request ? { request: config.request } : {}),
     ...(config.push ? { push: config.push } : {}),

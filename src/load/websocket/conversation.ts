@@ -1,12 +1,12 @@
 import type { WebSocket } from 'ws';
 import { nowUs, wallClockUs } from '../../metrics/clock.js';
 import { createHistogram, recordUs, type Histogram } from '../../metrics/histogram.js';
-import { bindTemplate, seededRandom, type RenderFn } from '../../template/render.js';
+import { bindTemplate, seededRandom, type RenderFn, type RenderInput } from '../../template/render.js';
 import type { Template } from '../../template/template.js';
 import type { ConversationSpec } from './conversation-spec.js';
 import type { DeltaCounters } from './delta-counters.js';
 import { fieldAt, matchesSubset } from './json-match.js';
-import type { AdapterConnection, Incoming, WsProtocolAdapter } from './protocols/protocol.js';
+import type { AdapterConnection, Incoming, ProtocolFields, WsProtocolAdapter } from './protocols/protocol.js';
 import { protocolAdapter } from './protocols/registry.js';
 import { startRateTicker, type RateTicker } from './rate-ticker.js';
 import { trackSequenceAs } from '../push-sequence.js';
@@ -38,7 +38,11 @@ export interface ConversationHooks {
 type BoundStep =
   | { kind: 'send'; render: RenderFn }
   | { kind: 'emit'; event: string; data: RenderFn | undefined; ack: boolean }
-  | { kind: 'expect'; match: unknown; event: string | undefined; timeoutUs: number };
+  | { kind: 'expect'; match: unknown; event: string | undefined; timeoutUs: number }
+  | { kind: 'subscribe'; fields: BoundFields };
+
+/** Templated fields (rendered per use) beside plain numbers: a subscribe step, a publish, the handshake. */
+type BoundFields = Array<[string, RenderFn | number]>;
 
 interface State {
   spec: ConversationSpec;
@@ -50,6 +54,12 @@ interface State {
   steps: BoundStep[];
   requestSend: RenderFn | undefined;
   requestEmitData: RenderFn | undefined;
+  requestPublish: BoundFields | undefined;
+  handshakeFields: BoundFields;
+  /** The adapter's subprotocols, then the scenario's. */
+  subprotocols: string[];
+  /** Failure causes by counter, each with its count (the first few distinct ones). */
+  causes: Map<string, Map<string, number>>;
   /** Connections between upgrade and ready. */
   handshaking: Set<ConnState>;
   /** Requests in flight: key -> intended send time (insertion order is send order). */
@@ -67,6 +77,8 @@ const SWEEP_INTERVAL_MS = 50;
 const CONNECT_STREAM = 1;
 const STEP_STREAM = 2;
 const REQUEST_STREAM = 3;
+/** Distinct causes kept per counter. */
+const MAX_CAUSES = 5;
 
 let state: State | undefined;
 
@@ -85,6 +97,7 @@ export class ConnState implements AdapterConnection {
   inSteps = false;
   pushMaxSeq = Number.NaN;
   pushMissing: Set<number> | undefined;
+  protocolState: unknown = undefined;
 
   constructor(
     readonly socket: WebSocket,
@@ -100,8 +113,22 @@ export class ConnState implements AdapterConnection {
     runSteps(this);
   }
 
+  sendBinary(data: Uint8Array): void {
+    this.socket.send(data);
+  }
+
   fail(reason: string): void {
     failConnection(this, reason);
+  }
+
+  protocolError(counter: string, cause: string): void {
+    state!.hooks.counters.add(counter);
+    noteCause(counter, cause);
+    if (!this.ready) failConnection(this, cause);
+  }
+
+  isOpen(): boolean {
+    return this.socket.readyState === this.socket.OPEN;
   }
 }
 
@@ -118,6 +145,10 @@ export function startConversation(spec: ConversationSpec, hooks: ConversationHoo
     steps: spec.onOpen.map(bindStep),
     requestSend: spec.request?.send ? bindTemplate(spec.request.send) : undefined,
     requestEmitData: spec.request?.emit?.data ? bindTemplate(spec.request.emit.data) : undefined,
+    requestPublish: spec.request?.publish ? bindFields(spec.request.publish) : undefined,
+    handshakeFields: bindFields(spec.handshake),
+    subprotocols: [...(protocolAdapter(spec.protocol).subprotocols ?? []), ...spec.subprotocols],
+    causes: new Map(),
     handshaking: new Set(),
     pending: new Map(),
     requestCount: 0,
@@ -131,7 +162,40 @@ export function startConversation(spec: ConversationSpec, hooks: ConversationHoo
 function bindStep(step: ConversationSpec['onOpen'][number]): BoundStep {
   if ('send' in step) return { kind: 'send', render: bindTemplate(step.send) };
   if ('emit' in step) return { kind: 'emit', event: step.emit.event, data: step.emit.data ? bindTemplate(step.emit.data) : undefined, ack: step.emit.ack };
+  if ('subscribe' in step) return { kind: 'subscribe', fields: bindFields(step.subscribe) };
   return { kind: 'expect', match: step.expect.match, event: step.expect.event, timeoutUs: step.expect.timeout };
+}
+
+function bindFields(fields: Readonly<Record<string, Template | number | undefined>>): BoundFields {
+  const bound: BoundFields = [];
+  for (const [name, value] of Object.entries(fields)) if (value !== undefined) bound.push([name, typeof value === 'number' ? value : bindTemplate(value)]);
+  return bound;
+}
+
+function renderFields(fields: BoundFields, input: RenderInput): ProtocolFields {
+  const rendered: Record<string, string | number> = {};
+  for (const [name, value] of fields) rendered[name] = typeof value === 'number' ? value : value(input);
+  return rendered;
+}
+
+/**
+ * Keeps the first few distinct causes of a counted failure, each with its count: the one place a
+ * cause is kept until result.json carries them.
+ */
+function noteCause(counter: string, cause: string): void {
+  const causes = state!.causes;
+  let byCause = causes.get(counter);
+  if (!byCause) causes.set(counter, (byCause = new Map()));
+  const count = byCause.get(cause);
+  if (count !== undefined) byCause.set(cause, count + 1);
+  else if (byCause.size < MAX_CAUSES) byCause.set(cause, 1);
+}
+
+/** Failure causes by counter, as noted so far: `{ counter: [{ cause, count }] }`. */
+export function conversationCauses(): Record<string, Array<{ cause: string; count: number }>> {
+  const out: Record<string, Array<{ cause: string; count: number }>> = {};
+  for (const [counter, byCause] of state?.causes ?? []) out[counter] = [...byCause].map(([cause, count]) => ({ cause, count }));
+  return out;
 }
 
 export function conversationMeasurements(): ConversationMeasurements | undefined {
@@ -151,7 +215,7 @@ export function connectArgs(target: string, index: number): { url: string; proto
   }
   const headers: Record<string, string> = {};
   for (const [name, render] of conversation.headers) headers[name] = render(input);
-  return { url, protocols: conversation.spec.subprotocols, headers };
+  return { url, protocols: conversation.subprotocols, headers };
 }
 
 /** A target as the adapter decorates it, once per target (not once per connection). */
@@ -174,7 +238,8 @@ export function conversationOpened(socket: WebSocket, index: number, openedAtUs:
   conn.deadlineUs = openedAtUs + conversation.spec.handshakeTimeoutUs;
   (socket as SocketWithConn).conn = conn;
   conversation.handshaking.add(conn);
-  conversation.adapter.opened(conn);
+  const handshake = conversation.handshakeFields.length === 0 ? {} : renderFields(conversation.handshakeFields, { values: { conn: index }, random: seededRandom(conversation.spec.seed, CONNECT_STREAM, index) });
+  conversation.adapter.opened(conn, handshake);
 }
 
 interface SocketWithConn extends WebSocket {
@@ -201,7 +266,14 @@ function runSteps(conn: ConnState): void {
       return;
     }
     if (step.kind === 'send') conn.sendText(conversation.adapter.frameSend(step.render(input)));
-    else {
+    else if (step.kind === 'subscribe') {
+      const ackId = conversation.adapter.subscribe!(conn, renderFields(step.fields, input));
+      if (ackId !== undefined) {
+        conn.awaitingAckId = ackId;
+        conn.deadlineUs = nowUs() + conversation.spec.handshakeTimeoutUs;
+        return;
+      }
+    } else {
       const ackId = step.ack ? conn.nextAckId++ : undefined;
       conn.sendText(conversation.adapter.frameEmit(conn, step.event, step.data?.(input), ackId));
       if (ackId !== undefined) {
@@ -223,8 +295,9 @@ function becomeReady(conn: ConnState): void {
   conversation.hooks.onReady(conn.socket);
 }
 
-function failConnection(conn: ConnState, _reason: string): void {
+function failConnection(conn: ConnState, reason: string): void {
   const conversation = state!;
+  if (conversation.handshaking.has(conn)) noteCause('ws.connections.failed.handshake', reason);
   if (conn.ready) {
     conn.socket.terminate(); // the server ended the session (socket.io disconnect): a drop, counted on close
     return;
@@ -257,7 +330,11 @@ export function conversationReceived(socket: WebSocket, text: string, receivedUs
   if (!conn) return;
   const conversation = state!;
   const incoming = conversation.adapter.receive(conn, text);
-  if (!incoming) return;
+  if (incoming) handleIncoming(conn, incoming, receivedUs);
+}
+
+function handleIncoming(conn: ConnState, incoming: Incoming, receivedUs: number): void {
+  const conversation = state!;
   if (!conn.ready) {
     advanceHandshake(conn, incoming);
     return;
@@ -265,6 +342,23 @@ export function conversationReceived(socket: WebSocket, text: string, receivedUs
   if (conversation.spec.request) matchReply(conn, incoming, receivedUs);
   if (conversation.spec.push) matchPush(conn, incoming);
   if (conversation.spec.broadcast) matchBroadcast(incoming, receivedUs);
+}
+
+/** When the binary frame being read arrived (the adapter hands its messages to deliverBinary). */
+let binaryReceivedUs = 0;
+
+/** One binary frame: true when the protocol is binary and took it (built-in frames are not). */
+export function conversationReceivedBinary(socket: WebSocket, data: Buffer, receivedUs: number): boolean {
+  const conn = (socket as SocketWithConn).conn;
+  const adapter = state?.adapter;
+  if (!conn || !adapter?.receiveBinary) return false;
+  binaryReceivedUs = receivedUs;
+  adapter.receiveBinary(conn, data, deliverBinary);
+  return true;
+}
+
+function deliverBinary(connection: AdapterConnection, incoming: Incoming): void {
+  handleIncoming(connection as ConnState, incoming, binaryReceivedUs);
 }
 
 function advanceHandshake(conn: ConnState, incoming: Incoming): void {
@@ -306,7 +400,10 @@ function sendRequest(socket: WebSocket, intendedUs: number): boolean {
     values: { conn: conn.index, requestId: `${conn.index}-${n}`, sentAtUs: wallClockUs() },
     random: seededRandom(conversation.spec.seed, REQUEST_STREAM, n),
   };
-  if (request.emit) {
+  if (request.publish) {
+    const ackId = conversation.adapter.publish!(conn, renderFields(conversation.requestPublish!, input));
+    if (ackId !== undefined) conversation.pending.set(`${conn.index}:${ackId}`, intendedUs);
+  } else if (request.emit) {
     const ackId = conn.nextAckId++;
     conversation.pending.set(`${conn.index}:${ackId}`, intendedUs);
     conn.sendText(conversation.adapter.frameEmit(conn, request.emit.event, conversation.requestEmitData?.(input), ackId));
@@ -321,7 +418,7 @@ function matchReply(conn: ConnState, incoming: Incoming, receivedUs: number): vo
   const conversation = state!;
   const request = conversation.spec.request!;
   let key: string | undefined;
-  if (request.emit) key = incoming.ackId === undefined ? undefined : `${conn.index}:${incoming.ackId}`;
+  if (request.emit || request.publish) key = incoming.ackId === undefined ? undefined : `${conn.index}:${incoming.ackId}`;
   else {
     const value = fieldAt(incoming.json, request.correlate!);
     key = value === undefined ? undefined : String(value);
@@ -330,6 +427,11 @@ function matchReply(conn: ConnState, incoming: Incoming, receivedUs: number): vo
   const intendedUs = conversation.pending.get(key);
   if (intendedUs === undefined) return;
   conversation.pending.delete(key);
+  if (incoming.refused !== undefined) {
+    conversation.hooks.counters.add('ws.requests.refused');
+    noteCause('ws.requests.refused', incoming.refused);
+    return;
+  }
   recordUs(conversation.measured.request, receivedUs - intendedUs);
   conversation.hooks.counters.add('ws.requests.answered');
 }

@@ -2,7 +2,7 @@ import { WebSocket } from 'ws';
 import { nowUs } from '../../metrics/clock.js';
 import { createHistogram, recordUs, type Histogram } from '../../metrics/histogram.js';
 import { classifyConnectError } from './connect-error.js';
-import { connectArgs, conversationClosed, conversationOpened, conversationReceived, startConversation } from './conversation.js';
+import { connectArgs, conversationClosed, conversationOpened, conversationReceived, conversationReceivedBinary, startConversation } from './conversation.js';
 import type { ConversationSpec } from './conversation-spec.js';
 import { DeltaCounters } from './delta-counters.js';
 import { parseUpgradeTarget, upgrade, type UpgradeTarget } from './lean-upgrade.js';
@@ -134,6 +134,7 @@ function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
     if (swarm.options.conversation) conversationReceived(this, data.toString(), now);
     return;
   }
+  if (swarm.options.conversation && conversationReceivedBinary(this, data, now)) return;
   if (data.length < MIN_FRAME_BYTES) return;
   if (data[0] === ECHO_KIND) {
     recordUs(swarm.echo, now - echoIntendedUs(data));

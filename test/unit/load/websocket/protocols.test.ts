@@ -34,6 +34,14 @@ function fakeConnection(namespace = '/'): AdapterConnection & { sent: string[]; 
     fail(reason) {
       this.failures.push(reason);
     },
+    protocolState: undefined,
+    sendBinary() {
+      throw new Error('socketio is a text protocol');
+    },
+    protocolError(_counter, cause) {
+      this.failures.push(cause);
+    },
+    isOpen: () => true,
   };
 }
 
@@ -77,7 +85,7 @@ describe('WebSocket protocol adapters', () => {
   });
 
   it('located exit-2 errors: unknown adapter, emit under raw, send under socketio, correlate without request, send without correlate', () => {
-    expect(problems('  protocol: stomp\n')).toEqual(['w.yaml:6:13: websocket.protocol: unknown protocol adapter "stomp"; known: raw, socketio']);
+    expect(problems('  protocol: stomp\n')).toEqual(['w.yaml:6:13: websocket.protocol: unknown protocol adapter "stomp"; known: raw, socketio, graphql-ws, mqtt']);
     expect(problems('  onOpen:\n    - emit: { event: join }\n')[0]).toMatch(/^w\.yaml:7:\d+: websocket\.onOpen\.0\.emit: `emit` does not apply to protocol raw; use `send`/);
     expect(problems('  protocol: socketio\n  onOpen:\n    - send: hello\n')[0]).toMatch(/^w\.yaml:8:\d+: websocket\.onOpen\.0\.send: `send` does not apply to protocol socketio; use `emit`/);
     expect(problems('  correlate: id\n')[0]).toMatch(/^w\.yaml:6:3: websocket\.correlate: unknown key/);

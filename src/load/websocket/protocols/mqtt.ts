@@ -1,0 +1,247 @@
+import { generate, parser as createParser, type IPublishPacket, type Packet, type Parser, type QoS } from 'mqtt-packet';
+import { parseJson, type AdapterConnection, type IncomingSink, type ProtocolFields, type WsProtocolAdapter } from './protocol.js';
+
+/**
+ * MQTT 3.1.1 (`protocolVersion: 4`) and MQTT 5 over WebSocket (subprotocol `mqtt`), binary frames;
+ * packets are encoded and decoded by mqtt-packet.
+ *   client: CONNECT (clientId, username, password, keepalive)   server: CONNACK 0 -> onOpen steps
+ *   client: SUBSCRIBE (a `subscribe` step, packet id n)          server: SUBACK n  -> next step
+ *   client: PUBLISH qos 1 (a request, packet id n)               server: PUBACK n  -> the reply
+ *   server: PUBLISH (JSON payload: a push)                       client: PUBACK when qos 1
+ *   client: PINGREQ every keepalive/2                            server: PINGRESP
+ * A refused CONNACK or SUBACK fails the connection with its code as the cause; a server DISCONNECT
+ * (MQTT 5) ends it. QoS 2 is not spoken: a subscribe or publish asks for 0 or 1.
+ *
+ * A WebSocket frame may hold several packets or part of one (brokers write a packet in pieces), so
+ * frames are cut into whole packets here; a packet's start waiting for its end is the
+ * connection's `protocolState`. Whole packets go through one parser per protocol version, shared by
+ * every connection (a parser holds no state between whole packets).
+ */
+const CONNECTING = 0;
+const CONNECTED = 1;
+const MAX_PACKET_ID = 0xffff;
+const PINGREQ = Buffer.from([0xc0, 0x00]);
+/** The most a packet may declare (the WebSocket frame limit too): a broker cannot make a connection buffer more. */
+export const MAX_PACKET_BYTES = 1 << 20;
+/** mqtt.js's default too. */
+const DEFAULT_KEEPALIVE_SEC = 60;
+
+const CONNACK_3_CAUSES: Readonly<Record<number, string>> = {
+  1: 'unacceptable protocol version',
+  2: 'identifier rejected',
+  3: 'server unavailable',
+  4: 'bad user name or password',
+  5: 'not authorized',
+};
+const REASON_5_CAUSES: Readonly<Record<number, string>> = {
+  0x80: 'unspecified error',
+  0x81: 'malformed packet',
+  0x82: 'protocol error',
+  0x83: 'implementation specific error',
+  0x84: 'unsupported protocol version',
+  0x85: 'client identifier not valid',
+  0x86: 'bad user name or password',
+  0x87: 'not authorized',
+  0x88: 'server unavailable',
+  0x89: 'server busy',
+  0x8a: 'banned',
+  0x8b: 'server shutting down',
+  0x8c: 'bad authentication method',
+  0x8d: 'keep alive timeout',
+  0x8e: 'session taken over',
+  0x8f: 'topic filter invalid',
+  0x97: 'quota exceeded',
+  0x9c: 'use another server',
+  0x9d: 'server moved',
+  0x9f: 'connection rate exceeded',
+};
+
+/** One scenario, one protocol version and keepalive per process: set by the first connection. */
+let protocolVersion: 4 | 5 = 4;
+let keepaliveMs = 0;
+let pinger: NodeJS.Timeout | undefined;
+/** Connected connections, pinged every keepalive/2. */
+const connected = new Set<AdapterConnection>();
+const parsers = new Map<number, Parser>();
+/** The connection and sink whose packets the shared parser is reading now. */
+let reading: { connection: AdapterConnection; deliver: IncomingSink } | undefined;
+
+function encode(packet: Packet): Buffer {
+  return generate(packet, { protocolVersion });
+}
+
+function nextPacketId(connection: AdapterConnection): number {
+  connection.nextAckId = (connection.nextAckId % MAX_PACKET_ID) + 1;
+  return connection.nextAckId;
+}
+
+function codeCause(code: number): string {
+  const name = protocolVersion === 5 ? REASON_5_CAUSES[code] : CONNACK_3_CAUSES[code];
+  return `${code}${name ? ` ${name}` : ''}`;
+}
+
+export const mqttAdapter: WsProtocolAdapter = {
+  name: 'mqtt',
+  subprotocols: ['mqtt'],
+  decorateUrl(): void {},
+  opened(connection: AdapterConnection, handshake: ProtocolFields): void {
+    protocolVersion = handshake['protocolVersion'] === 5 ? 5 : 4;
+    keepaliveMs = Number(handshake['keepalive'] ?? DEFAULT_KEEPALIVE_SEC) * 1_000;
+    connection.protocolPhase = CONNECTING;
+    const username = handshake['username'];
+    const password = handshake['password'];
+    connection.sendBinary(
+      encode({
+        cmd: 'connect',
+        protocolId: 'MQTT',
+        protocolVersion,
+        clean: true,
+        clientId: String(handshake['clientId'] ?? ''),
+        keepalive: keepaliveMs / 1_000,
+        ...(username === undefined ? {} : { username: String(username) }),
+        ...(password === undefined ? {} : { password: Buffer.from(String(password)) }),
+      }),
+    );
+  },
+  receive(connection: AdapterConnection): undefined {
+    connection.fail('mqtt: a text frame (MQTT over WebSocket is binary)');
+    return undefined;
+  },
+  receiveBinary(connection: AdapterConnection, data: Buffer, deliver: IncomingSink): void {
+    const held = connection.protocolState as Buffer | undefined;
+    const bytes = held ? Buffer.concat([held, data]) : data;
+    const whole = wholePacketsLength(bytes, MAX_PACKET_BYTES);
+    if (whole < 0) {
+      connection.protocolState = undefined;
+      connection.fail(`mqtt: a malformed packet length, or a packet over ${MAX_PACKET_BYTES} bytes`);
+      return;
+    }
+    connection.protocolState = whole < bytes.length ? bytes.subarray(whole) : undefined;
+    if (whole === 0) return;
+    reading = { connection, deliver };
+    parserFor(protocolVersion).parse(bytes.subarray(0, whole));
+    reading = undefined;
+  },
+  subscribe(connection: AdapterConnection, fields: ProtocolFields): number {
+    const messageId = nextPacketId(connection);
+    connection.sendBinary(encode({ cmd: 'subscribe', messageId, subscriptions: [{ topic: String(fields['topic']), qos: qosOf(fields['qos']) }] }));
+    return messageId;
+  },
+  publish(connection: AdapterConnection, fields: ProtocolFields): number | undefined {
+    const qos = qosOf(fields['qos']);
+    const messageId = qos > 0 ? nextPacketId(connection) : undefined;
+    const packet: IPublishPacket = { cmd: 'publish', topic: String(fields['topic']), payload: String(fields['payload'] ?? ''), qos, retain: false, dup: false };
+    if (messageId !== undefined) packet.messageId = messageId;
+    connection.sendBinary(encode(packet));
+    return messageId;
+  },
+  frameSend(): string {
+    throw new Error('mqtt publishes: use `publish`');
+  },
+  frameEmit(): string {
+    throw new Error('mqtt has no events: use `subscribe` and `publish`');
+  },
+};
+
+function qosOf(value: string | number | undefined): QoS {
+  return value === 1 ? 1 : 0;
+}
+
+/**
+ * How many leading bytes of `bytes` are whole packets: each is one type byte, a remaining length
+ * of 1-4 bytes (7 bits each, low first), then that many bytes. -1 when a length has a fifth byte or
+ * a packet declares more than `maxPacketBytes` (waiting for it would hold the bytes forever).
+ */
+export function wholePacketsLength(bytes: Buffer, maxPacketBytes: number): number {
+  let offset = 0;
+  for (;;) {
+    let length = 0;
+    let multiplier = 1;
+    let index = offset + 1;
+    for (;;) {
+      if (index >= bytes.length) return offset;
+      const byte = bytes[index++]!;
+      length += (byte & 0x7f) * multiplier;
+      if ((byte & 0x80) === 0) break;
+      multiplier *= 128;
+      if (multiplier > 128 ** 3) return -1;
+    }
+    if (length > maxPacketBytes) return -1;
+    if (index + length > bytes.length) return offset;
+    offset = index + length;
+  }
+}
+
+function parserFor(version: number): Parser {
+  let parser = parsers.get(version);
+  if (!parser) {
+    parser = createParser({ protocolVersion: version });
+    parser.on('packet', onPacket);
+    parser.on('error', onParseError);
+    parsers.set(version, parser);
+  }
+  return parser;
+}
+
+function onParseError(error: Error): void {
+  reading?.connection.fail(`mqtt: malformed packet (${error.message})`);
+}
+
+function onPacket(packet: Packet): void {
+  if (!reading) return;
+  const { connection, deliver } = reading;
+  switch (packet.cmd) {
+    case 'publish': {
+      if (packet.qos === 1 && packet.messageId !== undefined) connection.sendBinary(encode({ cmd: 'puback', messageId: packet.messageId }));
+      const payload = typeof packet.payload === 'string' ? packet.payload : packet.payload.toString();
+      deliver(connection, { json: parseJson(payload) });
+      return;
+    }
+    case 'puback':
+      if (packet.messageId === undefined) return;
+      if ((packet.reasonCode ?? 0) >= 0x80) deliver(connection, { json: undefined, ackId: packet.messageId, refused: `mqtt PUBACK ${codeCause(packet.reasonCode!)}` });
+      else deliver(connection, { json: undefined, ackId: packet.messageId });
+      return;
+    case 'suback': {
+      const granted = Number(packet.granted[0]);
+      if (granted >= 0x80) connection.fail(`mqtt SUBACK refused the subscription (${granted})`);
+      else if (packet.messageId !== undefined) deliver(connection, { json: undefined, ackId: packet.messageId });
+      return;
+    }
+    case 'connack': {
+      const code = packet.reasonCode ?? packet.returnCode ?? 0;
+      if (code !== 0) connection.fail(`mqtt CONNACK refused: ${codeCause(code)}`);
+      else if (connection.protocolPhase === CONNECTING) {
+        connection.protocolPhase = CONNECTED;
+        keepConnectionAlive(connection);
+        connection.protocolReady();
+      }
+      return;
+    }
+    case 'disconnect':
+      connection.fail(`mqtt DISCONNECT from the server: ${codeCause(packet.reasonCode ?? 0)}`);
+      return;
+    default:
+      return; // pingresp, and packets a client is never sent
+  }
+}
+
+function keepConnectionAlive(connection: AdapterConnection): void {
+  if (keepaliveMs === 0) return;
+  connected.add(connection);
+  if (!pinger) {
+    pinger = setInterval(pingAll, keepaliveMs / 2);
+    pinger.unref();
+  }
+}
+
+function pingAll(): void {
+  for (const connection of connected) {
+    if (connection.isOpen()) connection.sendBinary(PINGREQ);
+    else connected.delete(connection);
+  }
+  if (connected.size === 0) {
+    clearInterval(pinger);
+    pinger = undefined;
+  }
+}
