@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { loadScenario, resolveScenarioPath, type ScenarioOverrides } from '../scenario/load-scenario.js';
-import { defaultRunDir, probeOutDir } from '../result/write-result.js';
+import { defaultRunDir, probeOutputs } from '../result/write-result.js';
 import { finishResult } from './finish-result.js';
 import { createProgressPrinter } from './progress-printer.js';
 import { handleStopSignals } from './stop-signals.js';
@@ -39,7 +39,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const scenario = await loadScenario(file, overrides);
   const startedAt = new Date();
   const outDir = args.out ?? defaultRunDir(shard ? `${scenario.config.name}-shard-${shard.index}-of-${shard.count}` : scenario.config.name, startedAt);
-  await probeOutDir(outDir);
+  await probeOutputs(outDir, args);
   const controller = new AbortController();
   const removeSignalHandlers = handleStopSignals(controller);
   const printer = createProgressPrinter();

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
 import { redactKnownSecrets } from '../template/secrets.js';
 import { describeFsError, writeFileAtomic } from './atomic-file.js';
@@ -52,6 +52,13 @@ export async function probeOutDir(dir: string, flag = '--out'): Promise<void> {
     await unlink(probe).catch(() => {});
     throw new InputError(`${flag} ${dir}: cannot write to this directory (${describeFsError(error)})`);
   }
+}
+
+/** probeOutDir for run's and merge's outputs: --out, and the directories of --junit and --markdown when given. */
+export async function probeOutputs(outDir: string, files: { junit?: string | undefined; markdown?: string | undefined }): Promise<void> {
+  await probeOutDir(outDir);
+  if (files.junit) await probeOutDir(dirname(files.junit), '--junit');
+  if (files.markdown) await probeOutDir(dirname(files.markdown), '--markdown');
 }
 
 function safeName(name: string): string {

@@ -127,6 +127,56 @@ describe('SIGTERM is handled like Ctrl-C', () => {
   });
 });
 
+describe('a second signal quits at once', () => {
+  it('SIGTERM, then SIGTERM again while in-flight requests drain: exit 143 at once, no child and no temp file left', async () => {
+    const out = join(work, 'twice');
+    // A target that never answers: the first SIGTERM starts a 2 s drain, the second one cuts it.
+    const hangingServer = await startServer(() => {});
+    const file = scenarioFile('twice', `name: twice\nwebhook:\n  target: ${hangingServer.url}\n  load: { model: open, rate: 50, duration: 60s }\n`);
+    let cliPid = 0;
+    let signalled = 0;
+    let secondAtMs = 0;
+    const startedMs = Date.now();
+    const result = await pushbench(['run', file, '--out', out], {
+      onStderr: (stderr, child) => {
+        cliPid = child.pid ?? 0;
+        if (signalled === 0 && MID_RUN.test(stderr)) {
+          signalled = 1;
+          child.kill('SIGTERM');
+        } else if (signalled === 1 && /stopping \(SIGTERM\)/.test(stderr)) {
+          signalled = 2;
+          secondAtMs = Date.now();
+          child.kill('SIGTERM');
+        }
+      },
+    });
+    await hangingServer.close();
+    expect(signalled).toBe(2);
+    expect(result.code).toBe(143);
+    expect(Date.now() - startedMs).toBeLessThan(30_000);
+    expect(Date.now() - secondAtMs).toBeLessThan(2_000); // within the drain's own 2 s grace: it did not wait for it
+    expect(pidsMatching('--pushbench-role=', cliPid)).toEqual([]);
+    expect(existsSync(out) ? leftoverTemps(out) : []).toEqual([]);
+  });
+});
+
+describe('a CI file that cannot be written is a warning', () => {
+  it('--junit refused after the run: the warning names the file and the command that remakes it; result.json and report.html are there; the run\'s own exit code', async () => {
+    const out = join(work, 'junit-refused');
+    const junit = join(out, 'thresholds.junit.xml');
+    mkdirSync(junit, { recursive: true }); // a directory where the file should go: the write fails after the probe passed
+    const result = await pushbench(['run', webhookScenario('junit-refused', 20, '1s'), '--out', out, '--junit', junit]);
+    const written = readResultFile(join(out, 'result.json'));
+    expect(result.code).toBe(written.validity.ok ? 0 : 3);
+    expect(result.stderr).toContain(`pushbench: warning: --junit ${junit}: cannot write the file (EISDIR); remake it with: pushbench report ${join(out, 'result.json')} --junit ${junit}`);
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+    rmSync(junit, { recursive: true });
+    const again = await pushbench(['report', join(out, 'result.json'), '--junit', junit]);
+    expect(again.code).toBe(0);
+    expect(readFileSync(junit, 'utf8')).toMatch(/^<\?xml/);
+  });
+});
+
 /** A 64 KiB tmpfs (root only): room for result.json (a few KB), not for report.html (hundreds of KB). */
 function mountSmallDisk(): string | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'pushbench-small-disk-'));
@@ -170,6 +220,7 @@ describe.skipIf(disk === undefined)('a full disk never loses the result (64 KiB 
     expect(existsSync(report)).toBe(false);
     expect(written.counters['webhook.sent']).toBe(received);
     expect(result.stdout).toMatch(/pushbench small-disk/);
+    expect(readFileSync(junit, 'utf8')).toMatch(/^<\?xml/); // small: it fits once the report's temp file is gone
     expect(leftoverTemps(disk!)).toEqual([]);
     // The command the warning names remakes what was lost, elsewhere.
     const remade = join(work, 'remade.html');
