@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { loadScenario, resolveScenarioPath, type ScenarioOverrides } from '../scenario/load-scenario.js';
-import { defaultRunDir, probeOutputs } from '../result/write-result.js';
+import { defaultRunDir, probeOutputs, removeDirIfEmpty } from '../result/write-result.js';
 import { finishResult } from './finish-result.js';
 import { createProgressPrinter } from './progress-printer.js';
 import { handleStopSignals } from './stop-signals.js';
@@ -69,6 +69,9 @@ export async function runCommand(args: RunArgs): Promise<number> {
     const result = shard ? trials : withThresholds(trials, scenario);
     printer.done();
     return await finishResult(result, { outDir, json: args.json, junit: args.junit, markdown: args.markdown });
+  } catch (error) {
+    await removeDirIfEmpty(outDir);
+    throw error;
   } finally {
     removeSignalHandlers();
   }

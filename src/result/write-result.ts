@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
@@ -59,6 +59,11 @@ export async function probeOutputs(outDir: string, files: { junit?: string | und
   await probeOutDir(outDir);
   if (files.junit) await probeOutDir(dirname(files.junit), '--junit');
   if (files.markdown) await probeOutDir(dirname(files.markdown), '--markdown');
+}
+
+/** Removes `dir` if it is empty (a run that failed before writing anything into the --out it probed). */
+export async function removeDirIfEmpty(dir: string): Promise<void> {
+  await rmdir(dir).catch(() => {});
 }
 
 function safeName(name: string): string {

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
 import { writeFileAtomic } from '../../../src/result/atomic-file.js';
-import { probeOutDir, probeOutputs, saveResult } from '../../../src/result/write-result.js';
+import { probeOutDir, probeOutputs, removeDirIfEmpty, saveResult } from '../../../src/result/write-result.js';
 import type { RunResult } from '../../../src/result/run-result.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -89,6 +89,19 @@ describe('writing results and reports', () => {
     writeFileSync(join(dir, 'file'), '');
     const out = join(dir, 'file', 'run');
     await expect(probeOutDir(out)).rejects.toThrow(new InputError(`--out ${out}: cannot write to this directory (ENOTDIR: not a directory, mkdir '${out}')`));
+  });
+
+  it('removeDirIfEmpty: removes a probed --out a failed run wrote nothing into, never one with files', async () => {
+    const empty = join(dir, 'empty');
+    await probeOutDir(empty);
+    await removeDirIfEmpty(empty);
+    expect(existsSync(empty)).toBe(false);
+    const kept = join(dir, 'kept');
+    mkdirSync(kept);
+    writeFileSync(join(kept, 'result.json'), '{}');
+    await removeDirIfEmpty(kept);
+    expect(readdirSync(kept)).toEqual(['result.json']);
+    await removeDirIfEmpty(join(dir, 'never-made'));
   });
 
   it('probeOutputs: checks the folders of --junit and --markdown too, naming the flag', async () => {
