@@ -109,6 +109,26 @@ describe('SIGTERM is handled like Ctrl-C', () => {
     expect(pidsMatching('--pushbench-role=', cliPid)).toEqual([]);
   });
 
+  it('SIGTERM that reaches only the built-in receiver: it tells the run, which stops and still gets its count', async () => {
+    const out = join(work, 'sigterm-child');
+    const file = scenarioFile('sigterm-child', 'name: sigterm-child\nwebhook:\n  load: { model: open, rate: 50, duration: 60s }\n');
+    let receiverPid: number | undefined;
+    const result = await pushbench(['run', file, '--out', out], {
+      onStderr: (stderr, child) => {
+        if (receiverPid !== undefined || !MID_RUN.test(stderr)) return;
+        receiverPid = pidsMatching('--pushbench-role=receiver', child.pid)[0];
+        if (receiverPid !== undefined) process.kill(receiverPid, 'SIGTERM');
+      },
+    });
+    expect(receiverPid).toBeGreaterThan(0);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('stopping (SIGTERM reached receiver)');
+    const written = readResultFile(join(out, 'result.json'));
+    expect(written.interrupted).toBe(true);
+    expect(written.counters['webhook.sent']).toBeGreaterThan(0);
+    expect(written.counters['receiver.received']).toBe(written.counters['webhook.sent']);
+  });
+
   it('SIGTERM to the whole process group of a WebSocket run: every client shard and server reports', async () => {
     const out = join(work, 'sigterm-ws');
     const file = scenarioFile('sigterm-ws', 'name: sigterm-ws\nwebsocket: { connections: 100, connectRate: 1000, hold: 60s, broadcast: { every: 100ms } }\n');
