@@ -198,14 +198,29 @@ describe('a CI file that cannot be written is a warning', () => {
 });
 
 /** A 64 KiB tmpfs (root only): room for result.json (a few KB), not for report.html (hundreds of KB). */
-function mountSmallDisk(): string | undefined {
+function mountSmallDisk(): string {
   const dir = mkdtempSync(join(tmpdir(), 'pushbench-small-disk-'));
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { stdio: 'ignore' });
-    return dir;
-  } catch {
+  } catch (error) {
     rmSync(dir, { recursive: true, force: true });
-    return undefined; // not root: test/unit/result/write-result.test.ts covers the same paths with simulated failures
+    throw error;
+  }
+  return dir;
+}
+
+function unmount(dir: string): void {
+  execFileSync('umount', [dir]);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Whether this process may mount (tried once and undone at once, so a filtered run leaves no mount behind). */
+function canMount(): boolean {
+  try {
+    unmount(mountSmallDisk());
+    return true;
+  } catch {
+    return false; // not root: test/unit/result/write-result.test.ts covers the same paths with simulated failures
   }
 }
 
@@ -217,12 +232,13 @@ function fillDisk(dir: string): void {
   }
 }
 
-const disk = mountSmallDisk();
-
-describe.skipIf(disk === undefined)('a full disk never loses the result (64 KiB tmpfs)', () => {
+describe.skipIf(!canMount())('a full disk never loses the result (64 KiB tmpfs)', () => {
+  let disk: string | undefined;
+  beforeAll(() => {
+    disk = mountSmallDisk();
+  });
   afterAll(() => {
-    execFileSync('umount', [disk!]);
-    rmSync(disk!, { recursive: true, force: true });
+    if (disk) unmount(disk);
   });
   afterEach(() => {
     for (const name of readdirSync(disk!)) rmSync(join(disk!, name), { recursive: true, force: true });
