@@ -91,10 +91,12 @@ export function buildCli(argv: string[], outcome: { exitCode: number }): Argv {
       (y) =>
         y
           .positional('results', { type: 'string', array: true, demandOption: true, describe: 'result.json files; the first is the reference for changes' })
-          .option('out', { type: 'string', default: 'report.html', describe: 'the HTML file to write' })
-          .option('title', { type: 'string', describe: 'page title (default: the run labels)' }),
+          .option('out', { type: 'string', describe: 'the HTML file to write (default: report.html, none when only --junit/--markdown are given)' })
+          .option('title', { type: 'string', describe: 'page title (default: the run labels)' })
+          .option('junit', { type: 'string', describe: 'write one result\'s thresholds as JUnit XML to this file (what run wrote with --junit)' })
+          .option('markdown', { type: 'string', describe: 'write one result\'s Markdown summary to this file (what run wrote with --markdown)' }),
       async (args) => {
-        outcome.exitCode = await reportCommand({ results: args.results as string[], out: args.out, title: args.title });
+        outcome.exitCode = await reportCommand({ results: args.results as string[], out: args.out, title: args.title, junit: args.junit, markdown: args.markdown });
       },
     )
     .command(

@@ -1,8 +1,9 @@
 import { InputError } from '../errors.js';
 import { loadScenario, resolveScenarioPath, type ScenarioOverrides } from '../scenario/load-scenario.js';
-import { defaultRunDir } from '../result/write-result.js';
+import { defaultRunDir, probeOutputs, removeDirIfEmpty } from '../result/write-result.js';
 import { finishResult } from './finish-result.js';
 import { createProgressPrinter } from './progress-printer.js';
+import { handleStopSignals } from './stop-signals.js';
 import { parseShard } from '../run/shard-plan.js';
 import { parseStartAt } from '../run/start-gate.js';
 import { checkRepeat, runTrials, withThresholds } from '../gate/run-gate.js';
@@ -36,18 +37,12 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const startAtMs = args.startAt === undefined ? undefined : parseStartAt(args.startAt);
   const file = resolveScenarioPath(args.scenario ?? DEFAULT_SCENARIO);
   const scenario = await loadScenario(file, overrides);
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts === 1) {
-      process.stderr.write('\nstopping: finishing in-flight requests and writing the result (Ctrl-C again to quit at once)\n');
-      controller.abort();
-    } else process.exit(130);
-  };
-  process.on('SIGINT', onSigint);
-  const printer = createProgressPrinter();
   const startedAt = new Date();
+  const outDir = args.out ?? defaultRunDir(shard ? `${scenario.config.name}-shard-${shard.index}-of-${shard.count}` : scenario.config.name, startedAt);
+  await probeOutputs(outDir, args);
+  const controller = new AbortController();
+  const removeSignalHandlers = handleStopSignals(controller);
+  const printer = createProgressPrinter();
   try {
     const onTrial = (trial: number, of: number): void => {
       if (of > 1) process.stderr.write(`${trial > 1 ? '\n' : ''}trial ${trial} of ${of}\n`);
@@ -73,10 +68,12 @@ export async function runCommand(args: RunArgs): Promise<number> {
     // A shard's numbers are a part: its thresholds are judged on the merged result.
     const result = shard ? trials : withThresholds(trials, scenario);
     printer.done();
-    const outDir = args.out ?? defaultRunDir(shard ? `${scenario.config.name}-shard-${shard.index}-of-${shard.count}` : scenario.config.name, startedAt);
     return await finishResult(result, { outDir, json: args.json, junit: args.junit, markdown: args.markdown });
+  } catch (error) {
+    await removeDirIfEmpty(outDir);
+    throw error;
   } finally {
-    process.off('SIGINT', onSigint);
+    removeSignalHandlers();
   }
 }
 

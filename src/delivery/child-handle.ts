@@ -1,5 +1,6 @@
 import { ChildLink } from '../process/child-link.js';
 import { childEntry } from '../process/child-process.js';
+import { holdStopSignals } from '../process/stop-signals.js';
 import type { ProcessStats } from '../result/run-result.js';
 
 /** The messages every delivery child understands. */
@@ -58,7 +59,8 @@ export async function startDeliveryChild<Options, Report>(entry: string, role: s
 /**
  * The child's side of the protocol: `start` builds the server and answers `ready` with its port;
  * `go` starts the clock; `stop` answers `stats` (report + CPU since `go`) and exits. The child also
- * exits when its parent goes away, so it cannot outlive a run.
+ * exits when its parent goes away, so it cannot outlive a run; SIGINT and SIGTERM do not end it
+ * (holdStopSignals: the parent decides how a run ends and asks for the numbers).
  */
 export function serveDeliveryChild<Options, Report>(server: {
   start(options: Options): Promise<number>;
@@ -66,6 +68,7 @@ export function serveDeliveryChild<Options, Report>(server: {
   stop(): Report | Promise<Report>;
 }): void {
   process.on('disconnect', () => process.exit(0));
+  holdStopSignals();
   let cpuSince = process.cpuUsage();
   const handle = async (message: ParentMessage<Options>): Promise<void> => {
     if (message.type === 'start') process.send?.({ type: 'ready', port: await server.start(message.options) });

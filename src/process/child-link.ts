@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { forkChild, waitForMessage } from './child-process.js';
+import { isStopSignalMessage, reportChildStopSignal } from './stop-signals.js';
 
 const EXIT_GRACE_MS = 2_000;
 
@@ -24,6 +25,9 @@ export class ChildLink {
     this.child = forkChild(entry, [`--pushbench-role=${role}`]);
     this.pid = this.child.pid ?? 0;
     if (onMessage) this.child.on('message', onMessage);
+    this.child.on('message', (message: unknown) => {
+      if (isStopSignalMessage(message)) reportChildStopSignal(role, message.signal);
+    });
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
         this.exitDescription = signal ?? `code ${code}`;

@@ -1,14 +1,11 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../result/atomic-file.js';
 import type { RunResult } from '../result/run-result.js';
 import { renderReport } from './html/render-report.js';
 
-/** Writes a report atomically (temp file + rename), creating its directory. */
+/** Writes a report atomically (temp file + rename, the temp removed on any failure), creating its directory. */
 export async function writeReportFile(path: string, html: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.tmp-${process.pid}`;
-  await writeFile(temp, html);
-  await rename(temp, path);
+  await writeFileAtomic(path, html);
 }
 
 /** The report `pushbench run` writes beside result.json. Returns its path. */

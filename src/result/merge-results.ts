@@ -109,6 +109,10 @@ function checkShards(inputs: readonly ShardInput[], options: MergeOptions): Shar
   problems.push(...histogramProblems(shards));
   if (problems.length === 0 && !options.allowPartial) {
     problems.push(...missingIndexes(shards, first.shard.count).map((index) => `${missingLine(index, first.shard.count)} (pass --allow-partial to merge the rest as an invalid result)`));
+    // An interrupted shard (SIGTERM on eviction, a node drain, Ctrl-C) covers only part of its stripe: partial, like a missing one.
+    for (const { file, shard, result } of shards) {
+      if (result.interrupted) problems.push(`${file}: shard ${shard.index} of ${shard.count} was interrupted (pass --allow-partial to merge it as an invalid result)`);
+    }
   }
   if (problems.length > 0) throw new InputError(problems);
   return [...shards].sort((a, b) => a.shard.index - b.shard.index);

@@ -1,13 +1,16 @@
+import { holdStopSignals } from '../process/stop-signals.js';
 import { buildWebhookReceiver, type ReceiverOptions } from './webhook-receiver.js';
 
 /**
  * Child-process entry of the built-in receiver: it gets its options over IPC, listens on
  * 127.0.0.1:0, reports its port, and on "stop" closes and sends back what it measured. It exits
- * when the parent goes away (IPC disconnect), so it cannot outlive a run.
+ * when the parent goes away (IPC disconnect), so it cannot outlive a run; SIGINT and SIGTERM do not
+ * end it (holdStopSignals: the parent decides how a run ends and asks for the numbers).
  */
 type ParentMessage = { type: 'start'; options: ReceiverOptions; port: number } | { type: 'reset' } | { type: 'stop' };
 
 process.on('disconnect', () => process.exit(0));
+holdStopSignals();
 
 let receiver: ReturnType<typeof buildWebhookReceiver> | undefined;
 

@@ -1,11 +1,13 @@
 import { startProcessMonitor } from '../metrics/process-monitor.js';
+import { holdStopSignals } from '../process/stop-signals.js';
 import { startBuiltinWsServer, type BuiltinWsServer, type WsServerOptions } from './ws-server.js';
 
 /**
  * Child-process entry of one built-in ws server. Gets its options over IPC, listens on
  * 127.0.0.1:0, reports its port, then once a second its open connections and counter increments.
  * "start-broadcast" starts the broadcast schedule, "stop-broadcast" ends it; "stop" closes and sends back its final numbers. It exits when
- * the parent goes away (IPC disconnect) and ignores SIGINT (the parent decides how a run ends).
+ * the parent goes away (IPC disconnect); SIGINT and SIGTERM do not end it (holdStopSignals: the parent
+ * decides how a run ends and asks for the numbers).
  */
 export type WsServerParentMessage =
   | { type: 'start'; options: WsServerOptions }
@@ -16,7 +18,7 @@ export type WsServerParentMessage =
 const TICK_MS = 1_000;
 
 process.on('disconnect', () => process.exit(0));
-process.on('SIGINT', () => {});
+holdStopSignals();
 
 const monitor = startProcessMonitor();
 let server: BuiltinWsServer | undefined;

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -13,8 +13,14 @@ export interface CliRun {
 export interface CliOptions {
   /** Extra environment (GITHUB_STEP_SUMMARY is cleared unless given here). */
   env?: Record<string, string>;
-  /** Send SIGINT once stderr has shown this. */
+  /** Send SIGINT (or `signal`) once stderr has shown this. */
   interruptWhen?: RegExp;
+  /** The signal `interruptWhen` sends (default SIGINT). */
+  signal?: NodeJS.Signals;
+  /** Start the CLI in its own process group and signal the whole group, as a terminal or a container runtime may. */
+  signalGroup?: boolean;
+  /** Called with stderr so far on each chunk of it (e.g. to fill a disk mid-run). */
+  onStderr?: (stderr: string, child: ChildProcess) => void;
 }
 
 /** Runs the pushbench CLI from source (tsx) in the repository root and collects its exit code and output. */
@@ -24,6 +30,7 @@ export function pushbench(args: string[], options: CliOptions = {}): Promise<Cli
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, GITHUB_STEP_SUMMARY: '', ...options.env },
+      detached: options.signalGroup ?? false,
     });
     let stdout = '';
     let stderr = '';
@@ -31,9 +38,12 @@ export function pushbench(args: string[], options: CliOptions = {}): Promise<Cli
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
+      options.onStderr?.(stderr, child);
       if (options.interruptWhen && !interrupted && options.interruptWhen.test(stderr)) {
         interrupted = true;
-        child.kill('SIGINT');
+        const signal = options.signal ?? 'SIGINT';
+        if (options.signalGroup) process.kill(-child.pid!, signal);
+        else child.kill(signal);
       }
     });
     child.on('exit', (code) => resolveRun({ code, stdout, stderr }));

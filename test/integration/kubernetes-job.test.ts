@@ -73,6 +73,47 @@ describe('the Kubernetes Indexed Job, simulated', () => {
     expect(refused.stderr.trim()).toBe('pushbench: shard 1 of 3 is missing (pass --allow-partial to merge the rest as an invalid result)');
   }, 90_000);
 
+  it('a shard that gets SIGTERM (eviction, node drain) writes an interrupted result; merge refuses it unless --allow-partial, which keeps every count', async () => {
+    const file = join(dir, 'sigterm-scenario.yaml');
+    await writeFile(file, 'name: job-sigterm\nseed: 3\nwebhook:\n  load: { model: open, rate: 100, duration: 6s }\n');
+    const manifests = renderedManifests(2, LEAD_SECONDS, 'evicted');
+    const shardContainer = jobContainer(manifests.find((object) => object.metadata.name === 'pushbench-shards')!);
+    const env = Object.fromEntries(shardContainer.env.map(({ name, value }) => [name, value]));
+    const pods = await Promise.all(
+      [0, 1].map((index) => {
+        const podEnv = { ...env, JOB_COMPLETION_INDEX: String(index) };
+        const args = local(expandArgs(shardContainer.args, podEnv)).map((arg) => (arg === join(dir, 'scenario.yaml') ? file : arg));
+        // Pod 1 is evicted mid-run: the kubelet's SIGTERM reaches its whole process group.
+        return pushbench(args, index === 1 ? { env: podEnv, interruptWhen: /rate [1-9]\d*\/s[^\n]*\n[^\n]*rate/, signal: 'SIGTERM', signalGroup: true } : { env: podEnv });
+      }),
+    );
+    expect(pods[1]!.code).toBe(3);
+    const shardPaths = [0, 1].map((index) => join(dir, 'results', 'evicted', `shard-${index}`, 'result.json'));
+    const shards = await Promise.all(shardPaths.map(async (path) => parseResult(await readFile(path, 'utf8'), path)));
+    if (pods[0]!.code === 3) expect(invalidForLateSendsOnly(shards[0]!), pods[0]!.stdout).toBe(true);
+    else expect(pods[0]!.code, pods[0]!.stderr).toBe(0);
+    expect(shards[0]!.interrupted).toBe(false);
+    expect(shards[0]!.counters['webhook.sent']).toBe(300);
+    expect(shards[1]!.interrupted).toBe(true);
+    expect(shards[1]!.counters['webhook.sent']).toBeGreaterThan(0);
+    expect(shards[1]!.counters['webhook.sent']).toBeLessThan(300);
+    expect(shards[1]!.counters['receiver.received']).toBe(shards[1]!.counters['webhook.sent']);
+
+    const out = join(dir, 'results', 'evicted', 'merged');
+    const refused = await pushbench(['merge', join(dir, 'results', 'evicted'), '--out', out]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe(`pushbench: ${shardPaths[1]}: shard 1 of 2 was interrupted (pass --allow-partial to merge it as an invalid result)`);
+    const partial = await pushbench(['merge', join(dir, 'results', 'evicted'), '--out', out, '--allow-partial']);
+    expect(partial.code).toBe(3);
+    const merged = parseResult(await readFile(join(out, 'result.json'), 'utf8'), 'merged');
+    expect(merged.interrupted).toBe(true);
+    expect(merged.validity.reasons.some((reason) => /^shard 1: .*interrupted/.test(reason))).toBe(true);
+    const sent = shards[0]!.counters['webhook.sent']! + shards[1]!.counters['webhook.sent']!;
+    expect(merged.counters['webhook.sent']).toBe(sent);
+    expect(merged.counters['receiver.received']).toBe(sent);
+    expect(merged.metrics['webhook.latency']!.count).toBe(sent);
+  }, 90_000);
+
   it('refuses --shard for a delivery scenario with exit 2 and one line', async () => {
     const run = await pushbench(['run', 'webhook-vs-websocket', '--shard', '0/2', '--out', join(dir, 'never')]);
     expect(run.code).toBe(2);

@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { holdStopSignals } from '../../process/stop-signals.js';
 import { runInNewContext } from 'node:vm';
 import { encodeHistogram, type Histogram } from '../../metrics/histogram.js';
 import { nowUs, sleepMs } from '../../metrics/clock.js';
@@ -12,8 +13,8 @@ import { conversationMeasurements, requestsInFlight, setBroadcastSchedule, start
  * Child-process entry of one client shard: "start" ramps its connections up (reporting "ramped"),
  * runs the echo load, and "finish" drains, sends back its histograms (encoded, for an exact merge)
  * and counters, then terminates every connection and exits. Once a second it reports open connections and counter
- * increments. It exits when the parent goes away (IPC disconnect) and ignores SIGINT: the parent,
- * which also gets the Ctrl-C, decides how the run ends.
+ * increments. It exits when the parent goes away (IPC disconnect); SIGINT and SIGTERM do not end it
+ * (holdStopSignals): the parent, told of the signal, decides how the run ends and asks for the numbers.
  */
 type ParentMessage =
   | { type: 'hello' }
@@ -27,7 +28,7 @@ const QUIET_US = 100_000;
 const DRAIN_TIMEOUT_MS = 3_000;
 
 process.on('disconnect', () => process.exit(0));
-process.on('SIGINT', () => {});
+holdStopSignals();
 
 const monitor = startProcessMonitor();
 setFlagsFromString('--expose-gc');

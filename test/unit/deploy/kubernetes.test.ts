@@ -63,11 +63,15 @@ describe('deploy/kubernetes', () => {
       parallelism: number;
       backoffLimit: number;
       podFailurePolicy: { rules: Array<{ action: string; onExitCodes?: { operator: string; values: number[] } }> };
-      template: { spec: { restartPolicy: string; affinity?: { podAntiAffinity?: unknown }; securityContext: { runAsNonRoot: boolean } } };
+      template: {
+        spec: { restartPolicy: string; terminationGracePeriodSeconds?: number; affinity?: { podAntiAffinity?: unknown }; securityContext: { runAsNonRoot: boolean } };
+      };
     };
     expect(spec).toMatchObject({ completionMode: 'Indexed', completions: 6, parallelism: 6, backoffLimit: 0 });
     expect(spec.podFailurePolicy.rules[0]).toMatchObject({ action: 'FailJob', onExitCodes: { operator: 'NotIn', values: [0] } });
     expect(spec.template.spec.restartPolicy).toBe('Never');
+    // SIGTERM -> drain, children's numbers, interrupted result.json: well past Kubernetes' default 30 s.
+    expect(spec.template.spec.terminationGracePeriodSeconds).toBe(120);
     expect(spec.template.spec.affinity?.podAntiAffinity).toBeDefined();
     expect(spec.template.spec.securityContext.runAsNonRoot).toBe(true);
     const container = jobContainer(job);

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -31,6 +31,18 @@ describe('pushbench report', () => {
     const data = embeddedData(await readFile(out, 'utf8'));
     expect(data.title).toBe('before vs after');
     expect(data.runs.map((run) => run.label)).toEqual(['before', 'after']);
+  });
+
+  it('--junit and --markdown remake the CI files of one run; without --out no HTML is written', async () => {
+    const run = await writeRun('one');
+    const junit = join(dir, 'ci', 'thresholds.junit.xml');
+    const markdown = join(dir, 'ci', 'run.md');
+    const code = await reportCommand({ results: [run], junit, markdown });
+    expect(code).toBe(0);
+    expect(await readFile(junit, 'utf8')).toMatch(/^<\?xml[^]*<testsuite/);
+    expect(await readFile(markdown, 'utf8')).toContain('webhook-closed');
+    expect((await readdir(dir)).sort()).toEqual(['ci', 'one']);
+    await expect(reportCommand({ results: [run, run], junit })).rejects.toThrow(new InputError('--junit/--markdown: give exactly one result.json, got 2'));
   });
 
   it('rejects a bad results file as bad input', async () => {

@@ -101,6 +101,23 @@ describe('mergeShardResults', () => {
     expect(partial.merged!.missing).toEqual([1, 2]);
   });
 
+  it('refuses an interrupted shard (SIGTERM, eviction) unless allowPartial, then merges it as invalid and interrupted', () => {
+    const interrupted = shard(1, 2, [5, 6]);
+    interrupted.result = {
+      ...interrupted.result,
+      interrupted: true,
+      validity: { ...interrupted.result.validity, ok: false, reasons: ['the run was interrupted before its end: the numbers cover only part of it'] },
+    };
+    const inputs = [shard(0, 2, [1, 2, 3]), interrupted];
+    expect(refusal(inputs)).toEqual(['shard-1/result.json: shard 1 of 2 was interrupted (pass --allow-partial to merge it as an invalid result)']);
+    const partial = mergeShardResults(inputs, { allowPartial: true });
+    expect(partial.interrupted).toBe(true);
+    expect(partial.validity.ok).toBe(false);
+    expect(partial.validity.reasons).toContain('shard 1: the run was interrupted before its end: the numbers cover only part of it');
+    expect(partial.metrics['webhook.latency']!.count).toBe(5);
+    expect(partial.counters['webhook.sent']).toBe(5);
+  });
+
   it('refuses duplicates, mixed scenarios, mixed plans and non-shard results, one line each', () => {
     const other = shard(1, 2, [1]);
     other.result = { ...other.result, scenario: { ...other.result.scenario, name: 'another' } };
