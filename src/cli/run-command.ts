@@ -6,10 +6,12 @@ import { createProgressPrinter } from './progress-printer.js';
 import { parseShard } from '../run/shard-plan.js';
 import { parseStartAt } from '../run/start-gate.js';
 import { checkRepeat, runTrials, withThresholds } from '../gate/run-gate.js';
+import { prepareLiveOutputs, type LiveOutputArgs } from './live-outputs.js';
+import { join } from 'node:path';
 
 export const DEFAULT_SCENARIO = 'webhook-vs-websocket';
 
-export interface RunArgs {
+export interface RunArgs extends LiveOutputArgs {
   scenario?: string | undefined;
   out?: string | undefined;
   target?: string | undefined;
@@ -36,6 +38,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const startAtMs = args.startAt === undefined ? undefined : parseStartAt(args.startAt);
   const file = resolveScenarioPath(args.scenario ?? DEFAULT_SCENARIO);
   const scenario = await loadScenario(file, overrides);
+  const live = await prepareLiveOutputs(args, scenario.config.name, startAtMs);
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = (): void => {
@@ -46,7 +49,9 @@ export async function runCommand(args: RunArgs): Promise<number> {
     } else process.exit(130);
   };
   process.on('SIGINT', onSigint);
-  const printer = createProgressPrinter();
+  const printer = createProgressPrinter(process.stderr, live.dashboard ? `  live ${live.dashboard.url}` : '');
+  if (live.dashboard) process.stderr.write(`live dashboard: ${live.dashboard.url}\n`);
+  let reportPath: string | undefined;
   const startedAt = new Date();
   try {
     const onTrial = (trial: number, of: number): void => {
@@ -56,6 +61,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       repeat,
       onTrial,
       signal: controller.signal,
+      outputs: live.outputs,
       onProgress: (progress) => printer.print(progress),
       ...(shard ? { shard } : {}),
       ...(startAtMs !== undefined
@@ -74,9 +80,15 @@ export async function runCommand(args: RunArgs): Promise<number> {
     const result = shard ? trials : withThresholds(trials, scenario);
     printer.done();
     const outDir = args.out ?? defaultRunDir(shard ? `${scenario.config.name}-shard-${shard.index}-of-${shard.count}` : scenario.config.name, startedAt);
-    return await finishResult(result, { outDir, json: args.json, junit: args.junit, markdown: args.markdown });
+    const code = await finishResult(result, { outDir, json: args.json, junit: args.junit, markdown: args.markdown });
+    reportPath = join(outDir, 'report.html');
+    return code;
   } finally {
     process.off('SIGINT', onSigint);
+    if (live.dashboard) {
+      live.dashboard.ended(reportPath);
+      await live.dashboard.close();
+    }
   }
 }
 

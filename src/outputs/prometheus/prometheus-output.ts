@@ -3,6 +3,7 @@ import { GeneratorHealth } from '../generator-health.js';
 import type { LiveOutput, LiveSource, RunIdentity } from '../live-output.js';
 import { RemoteWriteClient, type WriteOptions } from './remote-write-client.js';
 import { buildSeries, gaugeName } from './series.js';
+import { warmUpBuckets } from './buckets.js';
 import { encodeWriteRequest } from './write-request.js';
 
 export interface PrometheusSettings {
@@ -42,6 +43,7 @@ export class PrometheusOutput implements LiveOutput {
     private readonly warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
   ) {
     this.client = new RemoteWriteClient(settings.url);
+    warmUpBuckets();
     this.everySeconds = Math.max(1, Math.round(settings.intervalUs / 1e6));
   }
 
@@ -53,6 +55,7 @@ export class PrometheusOutput implements LiveOutput {
     this.source = source;
     this.labels = { ...this.settings.labels, scenario: identity.scenario, shard: String(identity.shard), testid: identity.testid };
     this.health = new GeneratorHealth();
+    this.warn(`prometheus: remote write to ${this.client.shownUrl} every ${this.everySeconds}s, testid=${identity.testid} shard=${identity.shard}`);
   }
 
   onSecond(_point: TimelinePoint): void {

@@ -57,7 +57,7 @@ export class RemoteWriteClient {
       problem = answer.status === undefined ? answer.problem : `HTTP ${answer.status}${answer.problem ? `: ${answer.problem}` : ''}`;
       const retryable = answer.status === undefined || answer.status === 429 || answer.status >= 500;
       if (!retryable || attempt > options.retries) return { ok: false, attempts: attempt, problem };
-      await new Promise((resolve) => setTimeout(resolve, options.backoffMs * 2 ** (attempt - 1)).unref());
+      await new Promise((resolve) => setTimeout(resolve, options.backoffMs * 2 ** (attempt - 1)));
     }
     return { ok: false, attempts: options.retries + 1, problem };
   }

@@ -21,9 +21,12 @@ root.add(
 root.add(new protobuf.Type('WriteRequest').add(new protobuf.Field('timeseries', 1, 'TimeSeries', 'repeated')));
 const writeRequestType = root.lookupType('prometheus.WriteRequest');
 
+// protobufjs generates its encoder on first use (tens of ms): do it now, at import, not during a run.
+encodeWriteRequest([{ labels: [{ name: '__name__', value: 'warm_up' }], samples: [{ value: 0, timestamp: 0 }] }]);
+
 /** The remote-write body: the protobuf WriteRequest, snappy block-compressed. */
 export function encodeWriteRequest(timeseries: readonly TimeSeries[]): Buffer {
-  const bytes = writeRequestType.encode(writeRequestType.fromObject({ timeseries })).finish();
+  const bytes = writeRequestType.encode({ timeseries }).finish();
   return Buffer.from(snappy.compress(bytes));
 }
 
