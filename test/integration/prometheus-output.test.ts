@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { counterName, histogramName } from '../../src/outputs/prometheus/series.
 import { parseResult } from '../../src/result/read-result.js';
 import type { RunResult } from '../../src/result/run-result.js';
 import { pushbench, type CliRun } from '../helpers/cli.js';
+import { startServer } from '../helpers/servers.js';
 import { freePort, HAVE_PROMETHEUS, NO_PROMETHEUS_MESSAGE, startPrometheus, type RealPrometheus } from '../helpers/prometheus.js';
 
 if (!HAVE_PROMETHEUS) console.warn(`skipping the Prometheus remote-write tests: ${NO_PROMETHEUS_MESSAGE}`);
@@ -26,6 +28,7 @@ function invalidForPaceOnly(result: RunResult): boolean {
 }
 
 async function expectRunOk(run: CliRun, resultPath: string): Promise<RunResult> {
+  expect(existsSync(resultPath), `exit ${run.code}: ${run.stderr}`).toBe(true);
   const result = await readJson(resultPath);
   if (run.code === 3) expect(invalidForPaceOnly(result), result.validity.reasons.join('; ')).toBe(true);
   else expect(run.code, run.stderr).toBe(0);
@@ -104,32 +107,46 @@ describe.skipIf(!HAVE_PROMETHEUS)('Prometheus remote write into a real Prometheu
   }, 60_000);
 
   it('4 shards with one --start-at write one testid: their sums equal the merged result, each shard its own series', async () => {
-    await writeFile(join(dir, 'four.yaml'), SCENARIO('prom-four', 200, '2s'));
-    const startAt = Date.now() + 30_000; // 4 tsx processes starting on 2 busy, shared cores take many seconds
-    const runs = await Promise.all(
-      Array.from({ length: 4 }, (_unused, index) =>
-        pushbench(['run', join(dir, 'four.yaml'), '--shard', `${index}/4`, '--start-at', String(startAt), '--out', join(dir, 'four', `shard-${index}`)], {
-          env: { PUSHBENCH_PROMETHEUS_URL: prometheus.writeUrl },
-        }),
-      ),
-    );
-    for (const [index, run] of runs.entries()) await expectRunOk(run, join(dir, 'four', `shard-${index}`, 'result.json'));
-    const merge = await pushbench(['merge', join(dir, 'four'), '--out', join(dir, 'four-merged')]);
-    const merged = await expectRunOk(merge, join(dir, 'four-merged', 'result.json'));
-    expect(merged.counters['webhook.sent']).toBe(400);
+    // One counting server in this process, not a receiver per shard: 4 shards starting 4 more child processes on 2 busy cores time out.
+    let received = 0;
+    const server = await startServer((_request, response) => {
+      received++;
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    try {
+      await writeFile(
+        join(dir, 'four.yaml'),
+        `name: prom-four\nseed: 7\nwebhook:\n  target: ${server.url}\n  payload: { sizeBytes: 200 }\n  load: { model: open, rate: 200, duration: 2s, connections: 16 }\n`,
+      );
+      const startAt = Date.now() + 30_000; // 4 tsx processes starting on 2 busy, shared cores take many seconds
+      const runs = await Promise.all(
+        Array.from({ length: 4 }, (_unused, index) =>
+          pushbench(['run', join(dir, 'four.yaml'), '--shard', `${index}/4`, '--start-at', String(startAt), '--out', join(dir, 'four', `shard-${index}`)], {
+            env: { PUSHBENCH_PROMETHEUS_URL: prometheus.writeUrl },
+          }),
+        ),
+      );
+      for (const [index, run] of runs.entries()) await expectRunOk(run, join(dir, 'four', `shard-${index}`, 'result.json'));
+      const merge = await pushbench(['merge', join(dir, 'four'), '--out', join(dir, 'four-merged')]);
+      const merged = await expectRunOk(merge, join(dir, 'four-merged', 'result.json'));
+      expect(merged.counters['webhook.sent']).toBe(400);
+      expect(merged.counters['webhook.ok']).toBe(received);
 
-    const testid = new Date(startAt).toISOString(); // derived from --start-at: the same in every shard
-    for (const [name, value] of Object.entries(merged.counters)) {
-      const perShard = await prometheus.query(`${counterName(name)}{testid="${testid}"}`);
-      expect(perShard.map((series) => series.metric.shard).sort(), name).toEqual(['0', '1', '2', '3']);
-      const [sum] = await prometheus.query(`sum(${counterName(name)}{testid="${testid}"})`);
-      expect(sum!.value, name).toBe(value);
+      const testid = new Date(startAt).toISOString(); // derived from --start-at: the same in every shard
+      for (const [name, value] of Object.entries(merged.counters)) {
+        const perShard = await prometheus.query(`${counterName(name)}{testid="${testid}"}`);
+        expect(perShard.map((series) => series.metric.shard).sort(), name).toEqual(['0', '1', '2', '3']);
+        const [sum] = await prometheus.query(`sum(${counterName(name)}{testid="${testid}"})`);
+        expect(sum!.value, name).toBe(value);
+      }
+      const latency = merged.metrics['webhook.latency']!;
+      const [count] = await prometheus.query(`sum(pushbench_webhook_latency_seconds_count{testid="${testid}"})`);
+      expect(count!.value).toBe(latency.count);
+      const [p99] = await prometheus.query(`histogram_quantile(0.99, sum by (le) (pushbench_webhook_latency_seconds_bucket{testid="${testid}"}))`);
+      expect(Math.abs(bucketIndex(p99!.value * 1e6) - bucketIndex(latency.p99))).toBeLessThanOrEqual(1);
+    } finally {
+      await server.close();
     }
-    const latency = merged.metrics['webhook.latency']!;
-    const [count] = await prometheus.query(`sum(pushbench_webhook_latency_seconds_count{testid="${testid}"})`);
-    expect(count!.value).toBe(latency.count);
-    const [p99] = await prometheus.query(`histogram_quantile(0.99, sum by (le) (pushbench_webhook_latency_seconds_bucket{testid="${testid}"}))`);
-    expect(Math.abs(bucketIndex(p99!.value * 1e6) - bucketIndex(latency.p99))).toBeLessThanOrEqual(1);
   }, 120_000);
 
   it('a Prometheus that is down changes nothing but one warning and output.prometheus.failures', async () => {

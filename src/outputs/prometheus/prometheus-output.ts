@@ -15,6 +15,15 @@ export interface PrometheusSettings {
 /** The counter in result.json that counts writes given up (after retries). */
 export const FAILURES_COUNTER = 'output.prometheus.failures';
 
+/** Gauges every write carries besides the recorder's own (`pushbench_<gauge>`). */
+export const LIVE_GAUGES = [
+  'pushbench_open_connections',
+  'pushbench_in_flight_requests',
+  'pushbench_generator_event_loop_delay_p99_seconds',
+  'pushbench_generator_event_loop_delay_max_seconds',
+  'pushbench_generator_cpu_utilization',
+] as const;
+
 const PERIODIC: Omit<WriteOptions, 'timeoutMs'> = { retries: 2, backoffMs: 250 };
 const FINAL: WriteOptions = { timeoutMs: 2_000, retries: 2, backoffMs: 200 };
 
@@ -102,7 +111,7 @@ export class PrometheusOutput implements LiveOutput {
     const { recorder } = source;
     const levels = source.levels();
     const gauges: Array<[string, number]> = recorder.gaugeEntries().map(([name, value]) => [gaugeName(name), value]);
-    gauges.push(['pushbench_open_connections', levels?.openConnections ?? 0], ['pushbench_in_flight_requests', levels?.inFlight ?? 0]);
+    gauges.push([LIVE_GAUGES[0], levels?.openConnections ?? 0], [LIVE_GAUGES[1], levels?.inFlight ?? 0]);
     if (this.health) gauges.push(...Object.entries(this.health.read()));
     return {
       histograms: recorder.histogramEntries(),
