@@ -8,6 +8,8 @@ export interface LiveLevels {
   elapsedUs: number;
   totalUs: number;
   sentPerSec: number;
+  /** Delivery runs: pairs delivered in the last second. */
+  deliveredPerSec?: number;
   p99Us: number | undefined;
   errors: number;
   inFlight: number;

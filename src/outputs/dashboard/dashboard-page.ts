@@ -17,7 +17,9 @@ const EXTRA_STYLE = `
 function look(): { colours: string[]; transports: Record<string, string>; dashes: number[][] } {
   return {
     colours: Array.from({ length: 8 }, (_unused, index) => runColour(index)),
-    transports: Object.fromEntries(['webhook', 'websocket', 'websocket-ack'].map((name) => [`${name} sent`, transportColour(name, [])])),
+    transports: Object.fromEntries(
+      ['webhook', 'websocket', 'websocket-ack'].flatMap((name) => [`${name} delivered`, `${name} p99`].map((key) => [key, transportColour(name, [])])),
+    ),
     dashes: [[], [6, 3], [2, 2], [8, 3, 2, 3]],
   };
 }

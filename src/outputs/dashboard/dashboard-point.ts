@@ -9,6 +9,10 @@ export interface DashboardPoint {
   label?: string;
   /** Sends in the last second (requests, messages, published events) as the progress line counts them. */
   sentPerSec: number;
+  /** Delivery runs: pairs delivered in the last second, by the transport under way (`label`). */
+  deliveredPerSec?: number;
+  /** The run's live p99 (µs) when the recorder has no per-second latency (delivery runs). */
+  liveP99Us?: number;
   inFlight: number;
   openConnections: number;
   serverConnections?: number;
@@ -24,6 +28,8 @@ export function toDashboardPoint(point: TimelinePoint, levels: LiveLevels | unde
     second: point.second,
     ...(levels?.label !== undefined ? { label: levels.label } : {}),
     sentPerSec: levels?.sentPerSec ?? 0,
+    ...(levels?.deliveredPerSec !== undefined ? { deliveredPerSec: levels.deliveredPerSec } : {}),
+    ...(levels?.deliveredPerSec !== undefined && levels.p99Us !== undefined ? { liveP99Us: levels.p99Us } : {}),
     inFlight: levels?.inFlight ?? 0,
     openConnections: levels?.openConnections ?? 0,
     ...(levels?.serverConnections !== undefined ? { serverConnections: levels.serverConnections } : {}),

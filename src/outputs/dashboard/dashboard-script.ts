@@ -51,6 +51,8 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
   function onPoint(p) {
     var x = p.second;
     add('rate', p.label ? p.label + ' sent' : 'sent', x, p.sentPerSec);
+    if (p.deliveredPerSec !== undefined) add('rate', (p.label || 'all') + ' delivered', x, p.deliveredPerSec);
+    if (p.liveP99Us !== undefined) add('latency', (p.label || 'delivery') + ' p99', x, p.liveP99Us / 1000);
     Object.keys(p.p99Us).sort().forEach(function (metric) {
       if (p.p50Us[metric] !== undefined) add('latency', metric + ' p50', x, p.p50Us[metric] / 1000);
       add('latency', metric + ' p99', x, p.p99Us[metric] / 1000);
@@ -66,7 +68,7 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
     points++;
     document.body.dataset.points = String(points);
     document.body.dataset.lastSecond = String(x);
-    var p99 = Object.keys(p.p99Us).map(function (m) { return m + ' ' + (p.p99Us[m] / 1000).toFixed(2) + ' ms'; }).join(', ');
+    var p99 = p.liveP99Us !== undefined ? [(p.label || 'delivery') + ' ' + (p.liveP99Us / 1000).toFixed(2) + ' ms'] : Object.keys(p.p99Us).map(function (m) { return m + ' ' + (p.p99Us[m] / 1000).toFixed(2) + ' ms'; }).join(', ');
     status.textContent = 'second ' + x + (p.label ? ' (' + p.label + ')' : '') + ': ' + p.sentPerSec + ' sent/s, p99 ' + (p99 || '-') +
       ', ' + errors + ' errors, ' + p.openConnections + ' open connections';
     for (var id in charts) charts[id].update('none');
