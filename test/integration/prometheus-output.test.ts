@@ -149,6 +149,30 @@ describe.skipIf(!HAVE_PROMETHEUS)('Prometheus remote write into a real Prometheu
     }
   }, 120_000);
 
+  it('a WebSocket run: the client shards\' per-second ticks reach Prometheus live, and the final write equals result.json', async () => {
+    await writeFile(
+      join(dir, 'ws.yaml'),
+      'name: prom-ws\nwebsocket:\n  connections: 100\n  connectRate: 500\n  hold: 3s\n  echo: { rate: 2, sizeBytes: 64 }\noutputs:\n  prometheus: { url: http://127.0.0.1:1/replaced, interval: 1s }\n',
+    );
+    const out = join(dir, 'ws');
+    const run = await pushbench(['run', join(dir, 'ws.yaml'), '--prometheus', prometheus.writeUrl, '--testid', 'ws', '--out', out]);
+    const result = await expectRunOk(run, join(out, 'result.json'));
+    expect(result.counters['ws.connections.opened']).toBe(100);
+    for (const [name, value] of Object.entries(result.counters)) {
+      const [series] = await prometheus.query(`${counterName(name)}{testid="ws"}`);
+      expect(series?.value, name).toBe(value);
+    }
+    for (const [name, summary] of Object.entries(result.metrics)) {
+      const [count] = await prometheus.query(`${histogramName(name)}_count{testid="ws"}`);
+      expect(count?.value, name).toBe(summary.count);
+    }
+    // Live, not only at the end: the shards' echo counts were written while the hold went on.
+    const [samples] = await prometheus.query('count_over_time(pushbench_ws_messages_sent_total{testid="ws"}[10m])');
+    expect(samples!.value).toBeGreaterThanOrEqual(3);
+    const [maxOpen] = await prometheus.query('max_over_time(pushbench_ws_connections{testid="ws"}[10m])');
+    expect(maxOpen!.value).toBe(100);
+  }, 60_000);
+
   it('a Prometheus that is down changes nothing but one warning and output.prometheus.failures', async () => {
     await writeFile(join(dir, 'down.yaml'), SCENARIO('prom-down', 200, '2s'));
     const downUrl = `http://127.0.0.1:${await freePort()}/api/v1/write`;
