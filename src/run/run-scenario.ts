@@ -74,10 +74,16 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
     onProgress,
   };
   const outcomes: PhaseOutcome[] = [];
-  if (config.webhook) outcomes.push(await runWebhookPhase(config.webhook, context));
-  if (config.websocket) outcomes.push(await runWebsocketPhase(config.websocket, context));
-  if (config.delivery) outcomes.push(await runDeliveryPhase(config.delivery, context));
-  if (outcomes.length === 0) throw new RunError(`${scenario.file}: nothing to run`);
+  try {
+    if (config.webhook) outcomes.push(await runWebhookPhase(config.webhook, context));
+    if (config.websocket) outcomes.push(await runWebsocketPhase(config.websocket, context));
+    if (config.delivery) outcomes.push(await runDeliveryPhase(config.delivery, context));
+    if (outcomes.length === 0) throw new RunError(`${scenario.file}: nothing to run`);
+  } catch (error) {
+    recorder.close();
+    await live.finish(); // a failed run still ends its outputs (their last write, their sockets)
+    throw error;
+  }
   const output = recorder.close();
   const health = monitor.stop();
   const outputs = await live.finish();
