@@ -25,7 +25,8 @@ export const LIVE_GAUGES = [
 ] as const;
 
 const PERIODIC: Omit<WriteOptions, 'timeoutMs'> = { retries: 2, backoffMs: 250 };
-const FINAL: WriteOptions = { timeoutMs: 2_000, retries: 2, backoffMs: 200 };
+// The final write holds result.json back (it counts in it): at most 2 attempts of 2 s.
+const FINAL: WriteOptions = { timeoutMs: 2_000, retries: 1, backoffMs: 200 };
 
 /**
  * Prometheus remote write 1.0: every `interval` (whole seconds, counted in the recorder's closed
