@@ -97,12 +97,18 @@ export class PrometheusOutput implements LiveOutput {
     if (!source) return;
     const timestampMs = Math.max(Date.now(), this.lastTimestampMs + 1); // a series' samples must move forward
     this.lastTimestampMs = timestampMs;
-    const body = encodeWriteRequest(buildSeries(this.snapshot(source), this.labels, timestampMs));
     this.writes++;
-    const outcome = await this.client.write(body, options);
-    if (outcome.ok) return;
+    let problem: string | undefined;
+    try {
+      const body = encodeWriteRequest(buildSeries(this.snapshot(source), this.labels, timestampMs));
+      const outcome = await this.client.write(body, options);
+      if (outcome.ok) return;
+      problem = outcome.problem ?? 'unknown';
+    } catch (error) {
+      problem = (error as Error).message; // never reaches the run: a write that cannot be built is a failed write
+    }
     this.failures++;
-    this.lastProblem = outcome.problem ?? 'unknown';
+    this.lastProblem = problem;
     if (this.failures === 1) {
       this.warn(`pushbench: prometheus remote write to ${this.client.shownUrl} failed (${this.lastProblem}); the run goes on, failed writes are counted in ${FAILURES_COUNTER}`);
     }
