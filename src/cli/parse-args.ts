@@ -31,7 +31,10 @@ export function buildCli(argv: string[], outcome: { exitCode: number }): Argv {
           .option('shard', { type: 'string', describe: 'run part I of N (I 0-based, e.g. $JOB_COMPLETION_INDEX/4); default $PUSHBENCH_SHARD; merge the parts with `pushbench merge`' })
           .option('start-at', { type: 'string', describe: 'start the schedule at this wall-clock instant (ISO-8601 with zone, or Unix ms), once targets and pools are up' })
           .option('junit', { type: 'string', describe: 'write the thresholds as JUnit XML to this file' })
-          .option('markdown', { type: 'string', describe: 'write a Markdown summary to this file (and append it to $GITHUB_STEP_SUMMARY)' }),
+          .option('markdown', { type: 'string', describe: 'write a Markdown summary to this file (and append it to $GITHUB_STEP_SUMMARY)' })
+          .option('prometheus', { type: 'string', describe: 'write live series to this Prometheus remote-write URL (default $PUSHBENCH_PROMETHEUS_URL, else the scenario\'s outputs.prometheus)' })
+          .option('testid', { type: 'string', describe: 'the testid label of the live series (default: from --start-at, else a fresh id); give every shard of a run the same one' })
+          .option('dashboard', { type: 'string', describe: 'serve a live dashboard on 127.0.0.1:PORT while the run goes on (default port 5666; 0 picks a free port); put the scenario before it' }),
       async (args) => {
         outcome.exitCode = await runCommand(args);
       },

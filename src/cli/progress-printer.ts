@@ -2,14 +2,14 @@ import { formatDurationUs } from '../scenario/duration.js';
 import type { ProgressSnapshot } from '../run/progress.js';
 
 /** Prints progress to stderr: one rewritten line on a TTY, plain lines otherwise (CI logs). */
-export function createProgressPrinter(stream: NodeJS.WriteStream = process.stderr): {
+export function createProgressPrinter(stream: NodeJS.WriteStream = process.stderr, suffix = ''): {
   print(progress: ProgressSnapshot): void;
   done(): void;
 } {
   let wroteLiveLine = false;
   return {
     print(progress) {
-      const line = formatProgress(progress);
+      const line = formatProgress(progress) + suffix;
       if (stream.isTTY) {
         stream.write(`\r\x1b[2K${line}`);
         wroteLiveLine = true;

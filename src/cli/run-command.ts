@@ -7,10 +7,12 @@ import { handleStopSignals } from './stop-signals.js';
 import { parseShard } from '../run/shard-plan.js';
 import { parseStartAt } from '../run/start-gate.js';
 import { checkRepeat, runTrials, withThresholds } from '../gate/run-gate.js';
+import { prepareLiveOutputs, type LiveOutputArgs } from './live-outputs.js';
+import { join } from 'node:path';
 
 export const DEFAULT_SCENARIO = 'webhook-vs-websocket';
 
-export interface RunArgs {
+export interface RunArgs extends LiveOutputArgs {
   scenario?: string | undefined;
   out?: string | undefined;
   target?: string | undefined;
@@ -40,9 +42,12 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const startedAt = new Date();
   const outDir = args.out ?? defaultRunDir(shard ? `${scenario.config.name}-shard-${shard.index}-of-${shard.count}` : scenario.config.name, startedAt);
   await probeOutputs(outDir, args);
+  const live = await prepareLiveOutputs(args, scenario.config.name, startAtMs);
   const controller = new AbortController();
   const removeSignalHandlers = handleStopSignals(controller);
-  const printer = createProgressPrinter();
+  const printer = createProgressPrinter(process.stderr, live.dashboard ? `  live ${live.dashboard.url}` : '');
+  if (live.dashboard) process.stderr.write(`live dashboard: ${live.dashboard.url}\n`);
+  let reportPath: string | undefined;
   try {
     const onTrial = (trial: number, of: number): void => {
       if (of > 1) process.stderr.write(`${trial > 1 ? '\n' : ''}trial ${trial} of ${of}\n`);
@@ -51,6 +56,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       repeat,
       onTrial,
       signal: controller.signal,
+      outputs: live.outputs,
       onProgress: (progress) => printer.print(progress),
       ...(shard ? { shard } : {}),
       ...(startAtMs !== undefined
@@ -68,12 +74,18 @@ export async function runCommand(args: RunArgs): Promise<number> {
     // A shard's numbers are a part: its thresholds are judged on the merged result.
     const result = shard ? trials : withThresholds(trials, scenario);
     printer.done();
-    return await finishResult(result, { outDir, json: args.json, junit: args.junit, markdown: args.markdown });
+    const code = await finishResult(result, { outDir, json: args.json, junit: args.junit, markdown: args.markdown });
+    reportPath = join(outDir, 'report.html');
+    return code;
   } catch (error) {
     await removeDirIfEmpty(outDir);
     throw error;
   } finally {
     removeSignalHandlers();
+    if (live.dashboard) {
+      live.dashboard.ended(reportPath);
+      await live.dashboard.close();
+    }
   }
 }
 

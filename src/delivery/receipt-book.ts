@@ -1,3 +1,4 @@
+import type { LiveWindow } from './live-window.js';
 import { createHistogram, encodeHistogram, recordUs, type Histogram } from '../metrics/histogram.js';
 import type { ReceiverView } from './ledger.js';
 
@@ -34,6 +35,9 @@ export class ReceiptBook {
     this.highestSeq = new Int32Array(subscribers).fill(-1);
   }
 
+  /** Set to watch first receipts live (progress line, dashboard). */
+  live: LiveWindow | undefined;
+
   /** The stream starts at `startUs` (monotonic µs): first receipts are counted per second from then. */
   startAt(startUs: number): void {
     this.streamStartUs = startUs;
@@ -56,6 +60,7 @@ export class ReceiptBook {
     if (seq < this.highestSeq[subscriber]!) this.reordered++;
     else this.highestSeq[subscriber] = seq;
     recordUs(this.latency, arrivedUs - scheduledUs);
+    this.live?.record(arrivedUs - scheduledUs);
     if (this.streamStartUs !== undefined) this.countSecond(Math.max(0, Math.floor((arrivedUs - this.streamStartUs) / 1_000_000)));
     return true;
   }

@@ -5,6 +5,7 @@ import type { ProgressSnapshot } from '../run/progress.js';
 import type { Ledger } from './ledger.js';
 import type { EventStream } from './stream.js';
 import type { OutageWindow } from './outage.js';
+import type { LiveWindow } from './live-window.js';
 
 /** What one transport run needs: the shared stream and the scenario's knobs. */
 export interface TransportRunOptions {
@@ -53,6 +54,7 @@ export function startProgress(
   options: TransportRunOptions,
   startUs: number,
   live: () => { sentTotal: number; inFlight: number; openConnections: number },
+  window?: LiveWindow,
 ): () => void {
   const { onProgress, stream, drainUs } = options;
   if (!onProgress) return () => undefined;
@@ -64,7 +66,7 @@ export function startProgress(
       elapsedUs: Math.max(0, nowUs() - startUs),
       totalUs: stream.spec.durationUs + drainUs,
       sentPerSec: state.sentTotal - lastSent,
-      p99Us: undefined,
+      ...(window ? liveDeliveries(window) : { p99Us: undefined }),
       errors: 0,
       inFlight: state.inFlight,
       openConnections: state.openConnections,
@@ -72,6 +74,11 @@ export function startProgress(
     lastSent = state.sentTotal;
   }, PROGRESS_INTERVAL_MS);
   return () => clearInterval(timer);
+}
+
+function liveDeliveries(window: LiveWindow): { p99Us: number | undefined; deliveredPerSec: number } {
+  const { delivered, p99Us } = window.take();
+  return { p99Us, deliveredPerSec: delivered };
 }
 
 /** Milliseconds of CPU (user + system) of this process since `since`. */

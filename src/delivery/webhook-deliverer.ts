@@ -1,3 +1,4 @@
+import type { LiveWindow } from './live-window.js';
 import { nowUs } from '../metrics/clock.js';
 import { createHistogram, encodeHistogram, recordUs, type Histogram } from '../metrics/histogram.js';
 import { mulberry32 } from '../template/render.js';
@@ -93,6 +94,14 @@ export class WebhookDeliverer {
     });
     this.ticker = setInterval(() => this.releaseDueRetries(), RETRY_TICK_MS);
     this.ticker.unref();
+  }
+
+  /** Set to watch acknowledged deliveries live (t2 - t0: the 2xx, not the receipt; progress line and dashboard only). */
+  live: LiveWindow | undefined;
+
+  private scheduledUsOf(pair: number): number {
+    const { stream, startUs } = this.options;
+    return stream.scheduledUs(Math.floor(pair / stream.subscribers), startUs);
   }
 
   /** Pairs not yet delivered, given up or abandoned. */
@@ -195,6 +204,7 @@ export class WebhookDeliverer {
       case 'delivered':
         // A 2xx is the truth even for a pair given up meanwhile (its endpoint was disabled).
         if (wasPending) this.pendingCount--;
+        if (this.live && this.states[pair] !== PairState.Acked) this.live.record(nowUs() - this.scheduledUsOf(pair));
         this.states[pair] = PairState.Acked;
         break;
       case 'retry':

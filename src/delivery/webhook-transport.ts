@@ -6,6 +6,7 @@ import { startDeliveryChild, type DeliveryChild } from './child-handle.js';
 import { joinLedger } from './ledger.js';
 import { cpuMsSince, START_LEAD_US, startProgress, type TransportReport, type TransportRunOptions } from './transport-report.js';
 import { WebhookDeliverer } from './webhook-deliverer.js';
+import { LiveWindow } from './live-window.js';
 import type { WebhookSubscribersChildOptions } from './webhook-subscribers-process.js';
 import type { WebhookSubscribersReport } from './webhook-subscribers.js';
 
@@ -52,11 +53,14 @@ export async function runWebhookTransport(delivery: DeliveryConfig, options: Tra
         abort.abort();
       },
     });
-    const stopProgress = startProgress('webhook', options, startUs, () => ({
-      sentTotal: deliverer.attemptsMade,
-      inFlight: deliverer.pending,
-      openConnections: deliverer.openSockets,
-    }));
+    deliverer.live = new LiveWindow();
+    const stopProgress = startProgress(
+      'webhook',
+      options,
+      startUs,
+      () => ({ sentTotal: deliverer.attemptsMade, inFlight: deliverer.pending, openConnections: deliverer.openSockets }),
+      deliverer.live,
+    );
     const cpuSince = process.cpuUsage();
     let pacer;
     let sender;

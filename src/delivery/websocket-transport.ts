@@ -4,6 +4,7 @@ import { joinLedger } from './ledger.js';
 import { cpuMsSince, START_LEAD_US, startProgress, type TransportReport, type TransportRunOptions } from './transport-report.js';
 import type { WsPublisherOptions, WsPublisherReport } from './ws-publisher.js';
 import { WsSubscribers } from './ws-subscribers.js';
+import { LiveWindow } from './live-window.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 /** The publisher reports the end of the stream this long after its scheduled end at the latest. */
@@ -29,11 +30,14 @@ export async function runWebsocketTransport(ack: boolean, options: TransportRunO
     await subscribers.connectAll(CONNECT_TIMEOUT_MS);
     const startUs = nowUs() + START_LEAD_US;
     subscribers.book.startAt(startUs);
-    const stopProgress = startProgress(transport, options, startUs, () => ({
-      sentTotal: subscribers.messagesReceived,
-      inFlight: 0,
-      openConnections: subscribers.openSockets,
-    }));
+    subscribers.book.live = new LiveWindow();
+    const stopProgress = startProgress(
+      transport,
+      options,
+      startUs,
+      () => ({ sentTotal: subscribers.messagesReceived, inFlight: 0, openConnections: subscribers.openSockets }),
+      subscribers.book.live,
+    );
     const cpuSince = process.cpuUsage();
     try {
       const streamed = publisher.waitFor('streamed', stream.spec.durationUs / 1000 + STREAM_END_SLACK_MS);

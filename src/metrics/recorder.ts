@@ -57,6 +57,7 @@ export class Recorder {
   private currentSecond = 0;
   private readonly ticker: NodeJS.Timeout;
   private closed = false;
+  private readonly secondListeners: Array<(point: TimelinePoint) => void> = [];
 
   private runStartUs: number;
 
@@ -130,6 +131,24 @@ export class Recorder {
     let sum = 0;
     for (const [name, state] of this.counters) if (name.startsWith(prefix)) sum += state.total;
     return sum;
+  }
+
+  /**
+   * Calls `listener` with each second as it closes (live outputs). A listener must be quick and
+   * must not throw: it runs on the recorder's tick. After restartAt() seconds count from 0 again.
+   */
+  onSecond(listener: (point: TimelinePoint) => void): void {
+    this.secondListeners.push(listener);
+  }
+
+  /** Every latency metric's histogram since the run started, as it stands now (live outputs read it; never modify it). */
+  histogramEntries(): Array<[string, Histogram]> {
+    return [...this.metrics].map(([name, state]) => [name, state.total]);
+  }
+
+  /** Every gauge's latest value. */
+  gaugeEntries(): Array<[string, number]> {
+    return [...this.gauges];
   }
 
   /** The most recent complete second, for live progress lines. */
@@ -234,5 +253,6 @@ export class Recorder {
     for (const [name, value] of this.gauges) point.gauges[name] = value;
     this.timeline.push(point);
     this.currentSecond++;
+    for (const listener of this.secondListeners) listener(point);
   }
 }

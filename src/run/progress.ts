@@ -6,8 +6,10 @@ export interface ProgressSnapshot {
   totalUs: number;
   /** Requests started in the last complete second. */
   sentPerSec: number;
-  /** p99 of `webhook.latency` in the last complete second (µs), undefined when nothing completed. */
+  /** p99 of the last second's latency (µs): `webhook.latency`; delivery runs: scheduled -> receipt (webhook: -> 2xx). Undefined when nothing completed. */
   p99Us: number | undefined;
+  /** Delivery runs: (event, subscriber) pairs delivered in the last second (webhook: acknowledged with a 2xx). */
+  deliveredPerSec?: number;
   /** Errors since the start. */
   errors: number;
   inFlight: number;

@@ -18,6 +18,8 @@ import { runWebhookPhase } from './webhook-phase.js';
 import { runWebsocketPhase } from './websocket-phase.js';
 import { runDeliveryPhase } from './delivery-phase.js';
 import { runSsePhase } from './sse-phase.js';
+import { startOutputs, type OutputOptions } from '../outputs/start-outputs.js';
+import { resolveTestId } from '../outputs/testid.js';
 
 export interface RunOptions {
   /** Abort to end the run early (Ctrl-C): in-flight work drains briefly and the result is still returned. */
@@ -30,6 +32,8 @@ export interface RunOptions {
   startAtMs?: number;
   /** Called when targets and pools are up and the run waits `waitMs` for --start-at (negative: it is late). */
   onWaitingForStart?: (waitMs: number) => void;
+  /** Live outputs (Prometheus remote write, the dashboard) on top of the scenario's `outputs`. */
+  outputs?: OutputOptions;
 }
 
 /** Runs a validated scenario: each section's phase (targets up -> load -> drain -> targets down) -> RunResult. */
@@ -45,6 +49,16 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
   const monitor = startProcessMonitor();
   await lateSendThresholdUs(); // measured first, on a quiet event loop, so no schedule waits for it and no start-up work inflates it
   const recorder = new Recorder();
+  const live = startOutputs(
+    recorder,
+    { testid: resolveTestId(options.outputs?.testid, options.startAtMs), scenario: config.name, shard: stripe.index },
+    config.outputs,
+    options.outputs,
+  );
+  const onProgress = (progress: ProgressSnapshot): void => {
+    live.levels(progress);
+    options.onProgress?.(progress);
+  };
   const gate = new StartGate(options.startAtMs, options.onWaitingForStart);
   let started = false;
   const context: PhaseContext = {
@@ -58,19 +72,27 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
       return startUs;
     },
     ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    onProgress,
   };
   const outcomes: PhaseOutcome[] = [];
-  if (config.webhook) outcomes.push(await runWebhookPhase(config.webhook, context));
-  if (config.websocket) outcomes.push(await runWebsocketPhase(config.websocket, context));
-  if (config.sse) outcomes.push(await runSsePhase(config.sse, context));
-  if (config.delivery) outcomes.push(await runDeliveryPhase(config.delivery, context));
-  if (outcomes.length === 0) throw new RunError(`${scenario.file}: nothing to run`);
+  try {
+    if (config.webhook) outcomes.push(await runWebhookPhase(config.webhook, context));
+    if (config.websocket) outcomes.push(await runWebsocketPhase(config.websocket, context));
+    if (config.sse) outcomes.push(await runSsePhase(config.sse, context));
+    if (config.delivery) outcomes.push(await runDeliveryPhase(config.delivery, context));
+    if (outcomes.length === 0) throw new RunError(`${scenario.file}: nothing to run`);
+  } catch (error) {
+    recorder.close();
+    await live.finish(); // a failed run still ends its outputs (their last write, their sockets)
+    throw error;
+  }
   const output = recorder.close();
   const health = monitor.stop();
+  const outputs = await live.finish();
   const interrupted = options.signal?.aborted ?? false;
   const delivery = outcomes.find((outcome) => outcome.delivery)?.delivery;
   const validity = judgeValidity(outcomes, health, interrupted, await lateSendThresholdUs());
+  validity.warnings.push(...outputs.warnings);
   if (gate.reason) {
     validity.ok = false;
     validity.reasons.push(gate.reason);
@@ -86,7 +108,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
     interrupted,
     env: collectEnv(),
     metrics: output.metrics,
-    counters: output.counters,
+    counters: sortedKeys({ ...output.counters, ...outputs.counters }),
     timeline: output.timeline,
     validity,
     ...(delivery ? { delivery } : {}),
@@ -111,6 +133,10 @@ export function plannedWindowUs(config: ScenarioConfig): number {
   if (config.sse && !config.websocket) return Math.round((config.sse.connections / config.sse.connectRatePerSec) * 1e6) + config.sse.holdUs;
   const websocket = config.websocket!;
   return Math.round((websocket.connections / websocket.connectRatePerSec) * 1e6) + websocket.holdUs;
+}
+
+function sortedKeys(counters: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counters).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 let cachedVersion: string | undefined;

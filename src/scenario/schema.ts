@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deliverySchema } from './delivery-schema.js';
+import { outputsSchema } from './outputs-schema.js';
 import { thresholdsSchema } from './thresholds-schema.js';
 import { webhookSchema } from './webhook-schema.js';
 import { websocketSchema } from './websocket-schema.js';
@@ -26,6 +27,7 @@ export const scenarioSchema = z
     sse: sseSchema.optional(),
     delivery: deliverySchema.optional(),
     thresholds: thresholdsSchema.optional(),
+    outputs: outputsSchema.optional(),
   })
   .superRefine((scenario, ctx) => {
     if (!scenario.webhook && !scenario.websocket && !scenario.sse && !scenario.delivery) {
@@ -42,3 +44,4 @@ export type { DeliveryConfig, DeliveryTransport } from './delivery-schema.js';
 export { DELIVERY_TRANSPORTS } from './delivery-schema.js';
 export type { LoadConfig, OpenLoadConfig, ClosedLoadConfig } from './load-schema.js';
 export type { ThresholdSet } from './thresholds-schema.js';
+export type { OutputsConfig, PrometheusConfig } from './outputs-schema.js';
