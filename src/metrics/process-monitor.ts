@@ -1,12 +1,27 @@
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { nowUs } from './clock.js';
 
-/** The generator process's own health over a run: is it, rather than the target, the bottleneck? */
+/** One process's own health over a run: is it, rather than the target, the bottleneck? */
 export interface ProcessHealth {
+  /** Event-loop delay past the monitor's 20 ms timer: p50/p90 show a sustained stall, p99/max a burst. */
+  eventLoopDelayP50Us: number;
+  eventLoopDelayP90Us: number;
   eventLoopDelayP99Us: number;
   eventLoopDelayMaxUs: number;
   eventLoopUtilization: number;
   cpuUserMs: number;
   cpuSystemMs: number;
+  /** CPU time (user + system) over wall time of the monitored span: 1 = one core all the time. */
+  cpuShare: number;
+  /**
+   * Linux: of the time the event-loop thread was runnable, the share it spent waiting on a run
+   * queue rather than running (/proc/thread-self/schedstat: wait / (wait + run)). 0.5 means it
+   * waited as long as it ran: something else held its CPU. Absent where the kernel does not say.
+   */
+  runQueueWaitShare?: number;
+  /** Wall time the figures cover (µs). */
+  wallUs: number;
   maxRssBytes: number;
 }
 
@@ -17,6 +32,29 @@ export interface ProcessHealth {
 const RESOLUTION_MS = 20;
 /** The histogram holds whole timer intervals (resolution + delay); the delay is what is past the resolution. */
 const toDelayUs = (intervalNs: number): number => Math.max(0, Math.round(intervalNs / 1000) - RESOLUTION_MS * 1000);
+const SCHEDSTAT = '/proc/thread-self/schedstat';
+
+/**
+ * Nanoseconds the calling thread has run on a CPU and waited on a run queue (runnable, not
+ * running) since it started: the first two fields of schedstat. Undefined when the file is
+ * missing or unreadable (not Linux, or a kernel without schedstats).
+ */
+export function schedTimesNs(): { runNs: number; waitNs: number } | undefined {
+  try {
+    const [run, wait] = readFileSync(SCHEDSTAT, 'utf8').trim().split(/\s+/).map(Number);
+    return Number.isFinite(run) && Number.isFinite(wait) ? { runNs: run!, waitNs: wait! } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** wait / (wait + run) between two schedstat readings; undefined without both or without any runnable time. */
+export function runQueueWaitShare(from: ReturnType<typeof schedTimesNs>, to: ReturnType<typeof schedTimesNs>): number | undefined {
+  if (!from || !to) return undefined;
+  const waitNs = Math.max(0, to.waitNs - from.waitNs);
+  const runnableNs = waitNs + Math.max(0, to.runNs - from.runNs);
+  return runnableNs === 0 ? undefined : round4(waitNs / runnableNs);
+}
 
 /** Starts measuring this process; `stop()` returns what happened since. */
 export function startProcessMonitor(): { stop(): ProcessHealth } {
@@ -24,19 +62,33 @@ export function startProcessMonitor(): { stop(): ProcessHealth } {
   delay.enable();
   const elu: EventLoopUtilization = performance.eventLoopUtilization();
   const cpu = process.cpuUsage();
+  const startUs = nowUs();
+  const schedStart = schedTimesNs();
   return {
     stop() {
       delay.disable();
+      const wallUs = Math.max(1, nowUs() - startUs);
       const used = process.cpuUsage(cpu);
+      const waitShare = runQueueWaitShare(schedStart, schedTimesNs());
       const utilization = performance.eventLoopUtilization(elu).utilization;
+      const hasSamples = delay.count > 0;
       return {
-        eventLoopDelayP99Us: toDelayUs(delay.percentile(99)),
-        eventLoopDelayMaxUs: toDelayUs(delay.max),
+        eventLoopDelayP50Us: hasSamples ? toDelayUs(delay.percentile(50)) : 0,
+        eventLoopDelayP90Us: hasSamples ? toDelayUs(delay.percentile(90)) : 0,
+        eventLoopDelayP99Us: hasSamples ? toDelayUs(delay.percentile(99)) : 0,
+        eventLoopDelayMaxUs: hasSamples ? toDelayUs(delay.max) : 0,
         eventLoopUtilization: Number.isFinite(utilization) ? Math.min(1, Math.max(0, utilization)) : 0,
         cpuUserMs: Math.round(used.user / 1000),
         cpuSystemMs: Math.round(used.system / 1000),
+        cpuShare: round4((used.user + used.system) / wallUs),
+        ...(waitShare !== undefined ? { runQueueWaitShare: waitShare } : {}),
+        wallUs,
         maxRssBytes: process.resourceUsage().maxRSS * 1024,
       };
     },
   };
+}
+
+function round4(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
 }
