@@ -20,10 +20,10 @@ export interface PaceFigures {
   sendLagP99Us: number;
   sendLagMaxUs: number;
   /**
-   * The lowest achieved share of the schedule over a 1 s window: sends dispatched in
-   * [w + grace, w + 1 s + grace) over arrivals due in [w, w + 1 s), for windows with at least
+   * The lowest achieved share of the schedule over a 1 s window: of the arrivals due in
+   * [w, w + 1 s), the share dispatched by w + 1 s + grace, over windows with at least
    * MIN_WINDOW_ARRIVALS due (1 when none qualifies). Jitter shorter than the grace costs nothing;
-   * a pacer that falls behind sends less than was due.
+   * a pacer that falls behind has sent less than its window asked by the window's end.
    */
   worstWindowRateShare: number;
   /** The window (second of the schedule) of worstWindowRateShare; absent when no window qualifies. */
@@ -34,8 +34,8 @@ const WINDOW_US = 1_000_000;
 /** A window with fewer due arrivals says too little about a rate to be judged. */
 export const MIN_WINDOW_ARRIVALS = 20;
 /**
- * Dispatch windows trail the schedule's by this much: a send up to this late still counts in its
- * own window (it is jitter, judged by sendLag). The same as the sendLag p99 bound in src/run/validity.ts.
+ * A send this far past its window's end still counts as sent in its window (it is jitter, judged
+ * by sendLag). The same as the sendLag p99 bound in src/run/validity.ts.
  */
 export const WINDOW_GRACE_US = 5_000;
 
@@ -43,7 +43,7 @@ export const WINDOW_GRACE_US = 5_000;
 export class PaceTracker {
   private readonly lag: Histogram = createHistogram();
   private readonly due: number[] = [];
-  private readonly sent: number[] = [];
+  private readonly inTime: number[] = [];
   private dispatched = 0;
 
   constructor(private readonly startUs: number) {}
@@ -53,8 +53,9 @@ export class PaceTracker {
     const lagUs = nowUs - intendedUs;
     recordUs(this.lag, lagUs);
     this.dispatched++;
-    bump(this.due, Math.floor((intendedUs - this.startUs) / WINDOW_US));
-    bump(this.sent, Math.floor((nowUs - this.startUs - WINDOW_GRACE_US) / WINDOW_US));
+    const window = Math.floor((intendedUs - this.startUs) / WINDOW_US);
+    bump(this.due, window);
+    if (nowUs <= this.startUs + (window + 1) * WINDOW_US + WINDOW_GRACE_US) bump(this.inTime, window);
   }
 
   figures(): PaceFigures {
@@ -63,7 +64,7 @@ export class PaceTracker {
     let worstSecond: number | undefined;
     this.due.forEach((due, second) => {
       if (due < MIN_WINDOW_ARRIVALS) return;
-      const share = Math.min(1, (this.sent[second] ?? 0) / due);
+      const share = (this.inTime[second] ?? 0) / due;
       if (worstSecond === undefined || share < worst) {
         worst = share;
         worstSecond = second;
@@ -82,7 +83,6 @@ export class PaceTracker {
 }
 
 function bump(counts: number[], index: number): void {
-  if (index < 0) return;
   while (counts.length <= index) counts.push(0);
   counts[index]!++;
 }
