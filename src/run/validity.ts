@@ -167,7 +167,8 @@ export function checkGenerator(figures: GeneratorFigures, model: Model, interrup
 /** A phase's report of one process as result.json keeps it; the run's own process gets the run's health. */
 function generatorFigures(report: GeneratorReport, runHealth: ProcessHealth): GeneratorFigures {
   const health = report.health ?? runHealth;
-  const { pace } = report;
+  // A pacer cut off before its first send has no lag to judge.
+  const pace = report.pace && report.pace.dispatched > 0 ? report.pace : undefined;
   return {
     role: report.role,
     pid: report.pid,
