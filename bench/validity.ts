@@ -7,7 +7,8 @@
  * 2. Starved: the same scenario at --starved-rate/s, the generator pinned to CPU 0 beside two busy
  *    loops also pinned to CPU 0, the target (a minimal node:http server) pinned to CPU 1.
  * Prints, per run, the verdict, the figure nearest its bound, the generator's sendLag p50/p90/p99,
- * event-loop delay p90, CPU share and run-queue wait, and the latency p99; then both tallies.
+ * event-loop delay p90, CPU share, run-queue wait (mean per wake-up, and share of its runnable
+ * time) and the latency p99; then both tallies.
  * Quiet runs should all be valid, starved runs all invalid, each naming the generator.
  *
  * Runs the CLI from dist/ when built (npm run build), else from sources through tsx. Every process
@@ -123,7 +124,7 @@ function print(row: Row): void {
       `${ms(generator?.sendLagP50Us)}/${ms(generator?.sendLagP90Us)}/${ms(generator?.sendLagP99Us)}`.padStart(17),
       ms(generator?.eventLoopDelayP90Us).padStart(8),
       pct(generator?.cpuShare).padStart(7),
-      pct(generator?.runQueueWaitShare).padStart(7),
+      `${ms(generator?.runQueueWaitMeanUs)} ${pct(generator?.runQueueWaitShare)}`.padStart(13),
       ms(latency?.p99).padStart(9),
       nearest ? `${nearest.figure} ${nearest.unit === 'us' ? `${ms(nearest.value)} ms` : pct(nearest.value)} (${(nearest.ratio * 100).toFixed(0)}% of bound)` : '-',
     ].join('  '),
@@ -142,7 +143,7 @@ function tally(name: string, rows: readonly Row[]): string {
   return `${name.padEnd(8)} ${rows.length} runs: ${valid} valid, ${results.length - valid} invalid (${naming} name the generator), ${warned} with a generator warning, ${rows.length - results.length} without a result; sendLag p99 ${lagRange}`;
 }
 
-const header = ['run'.padEnd(10), 'verdict'.padEnd(8), 'sendLag p50/90/99'.padStart(17), 'loop p90'.padStart(8), 'CPU'.padStart(7), 'rq wait'.padStart(7), 'lat p99'.padStart(9), 'nearest its bound'].join('  ');
+const header = ['run'.padEnd(10), 'verdict'.padEnd(8), 'sendLag p50/90/99'.padStart(17), 'loop p90'.padStart(8), 'CPU'.padStart(7), 'rq wait mean %'.padStart(13), 'lat p99'.padStart(9), 'nearest its bound'].join('  ');
 console.log(`validity bench: ${values.scenario}, ${quietRuns} quiet + ${starvedRuns} starved at ${values['starved-rate']}/s (times in ms)\n${header}`);
 
 const quiet: Row[] = [];

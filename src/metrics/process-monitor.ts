@@ -16,10 +16,16 @@ export interface ProcessHealth {
   cpuShare: number;
   /**
    * Linux: of the time the event-loop thread was runnable, the share it spent waiting on a run
-   * queue rather than running (/proc/thread-self/schedstat: wait / (wait + run)). 0.5 means it
-   * waited as long as it ran: something else held its CPU. Absent where the kernel does not say.
+   * queue rather than running (/proc/thread-self/schedstat: wait / (wait + run)). Absent where
+   * the kernel does not say.
    */
   runQueueWaitShare?: number;
+  /**
+   * Linux: the mean run-queue wait per time the thread got a CPU (schedstat: wait / timeslices):
+   * how long, on average, each wake-up waited for a CPU. Tens of µs on an idle core; a core
+   * shared with busy processes makes every wake-up wait for their slices (milliseconds).
+   */
+  runQueueWaitMeanUs?: number;
   /** Wall time the figures cover (µs). */
   wallUs: number;
   maxRssBytes: number;
@@ -39,21 +45,35 @@ const SCHEDSTAT = '/proc/thread-self/schedstat';
  * running) since it started: the first two fields of schedstat. Undefined when the file is
  * missing or unreadable (not Linux, or a kernel without schedstats).
  */
-export function schedTimesNs(): { runNs: number; waitNs: number } | undefined {
+export function schedTimesNs(): SchedTimes | undefined {
   try {
-    const [run, wait] = readFileSync(SCHEDSTAT, 'utf8').trim().split(/\s+/).map(Number);
-    return Number.isFinite(run) && Number.isFinite(wait) ? { runNs: run!, waitNs: wait! } : undefined;
+    const [run, wait, slices] = readFileSync(SCHEDSTAT, 'utf8').trim().split(/\s+/).map(Number);
+    return Number.isFinite(run) && Number.isFinite(wait) && Number.isFinite(slices) ? { runNs: run!, waitNs: wait!, slices: slices! } : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** wait / (wait + run) between two schedstat readings; undefined without both or without any runnable time. */
-export function runQueueWaitShare(from: ReturnType<typeof schedTimesNs>, to: ReturnType<typeof schedTimesNs>): number | undefined {
-  if (!from || !to) return undefined;
+/** One reading of schedstat: ns on a CPU, ns waiting on a run queue, timeslices run. */
+export interface SchedTimes {
+  runNs: number;
+  waitNs: number;
+  slices: number;
+}
+
+/**
+ * Between two schedstat readings: wait / (wait + run), and the mean wait per timeslice (µs).
+ * Empty without both readings; each figure absent without runnable time or timeslices.
+ */
+export function runQueueWait(from: SchedTimes | undefined, to: SchedTimes | undefined): Pick<ProcessHealth, 'runQueueWaitShare' | 'runQueueWaitMeanUs'> {
+  if (!from || !to) return {};
   const waitNs = Math.max(0, to.waitNs - from.waitNs);
   const runnableNs = waitNs + Math.max(0, to.runNs - from.runNs);
-  return runnableNs === 0 ? undefined : round4(waitNs / runnableNs);
+  const slices = Math.max(0, to.slices - from.slices);
+  return {
+    ...(runnableNs > 0 ? { runQueueWaitShare: round4(waitNs / runnableNs) } : {}),
+    ...(slices > 0 ? { runQueueWaitMeanUs: Math.round(waitNs / 1000 / slices) } : {}),
+  };
 }
 
 /** Starts measuring this process; `stop()` returns what happened since. */
@@ -69,7 +89,7 @@ export function startProcessMonitor(): { stop(): ProcessHealth } {
       delay.disable();
       const wallUs = Math.max(1, nowUs() - startUs);
       const used = process.cpuUsage(cpu);
-      const waitShare = runQueueWaitShare(schedStart, schedTimesNs());
+      const wait = runQueueWait(schedStart, schedTimesNs());
       const utilization = performance.eventLoopUtilization(elu).utilization;
       const hasSamples = delay.count > 0;
       return {
@@ -81,7 +101,7 @@ export function startProcessMonitor(): { stop(): ProcessHealth } {
         cpuUserMs: Math.round(used.user / 1000),
         cpuSystemMs: Math.round(used.system / 1000),
         cpuShare: round4((used.user + used.system) / wallUs),
-        ...(waitShare !== undefined ? { runQueueWaitShare: waitShare } : {}),
+        ...wait,
         wallUs,
         maxRssBytes: process.resourceUsage().maxRSS * 1024,
       };

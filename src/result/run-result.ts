@@ -56,6 +56,8 @@ export const generatorFiguresSchema = z.object({
   cpuShare: z.number().min(0),
   /** Linux: of the time its event-loop thread was runnable, the share it waited on a run queue (wait / (wait + run)). */
   runQueueWaitShare: z.number().min(0).optional(),
+  /** Linux: mean run-queue wait per timeslice its event-loop thread got (µs): how long each wake-up waited for a CPU. */
+  runQueueWaitMeanUs: integerUs.optional(),
   eventLoopUtilization: z.number().min(0).max(1),
   eventLoopDelayP50Us: integerUs,
   eventLoopDelayP90Us: integerUs,

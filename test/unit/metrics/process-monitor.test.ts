@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runQueueWaitShare, schedTimesNs, startProcessMonitor } from '../../../src/metrics/process-monitor.js';
+import { runQueueWait, schedTimesNs, startProcessMonitor } from '../../../src/metrics/process-monitor.js';
 
 describe('process monitor', () => {
-  it('run-queue wait share is wait / (wait + run) between two schedstat readings', () => {
-    expect(runQueueWaitShare({ runNs: 1_000, waitNs: 0 }, { runNs: 4_000, waitNs: 1_000 })).toBe(0.25);
-    expect(runQueueWaitShare({ runNs: 0, waitNs: 0 }, { runNs: 1_000, waitNs: 3_000 })).toBe(0.75);
-    expect(runQueueWaitShare({ runNs: 5, waitNs: 5 }, { runNs: 5, waitNs: 5 })).toBeUndefined();
-    expect(runQueueWaitShare(undefined, { runNs: 5, waitNs: 5 })).toBeUndefined();
+  it('run-queue wait between two schedstat readings: wait / (wait + run), and the mean wait per timeslice', () => {
+    expect(runQueueWait({ runNs: 1_000_000, waitNs: 0, slices: 10 }, { runNs: 4_000_000, waitNs: 1_000_000, slices: 14 })).toEqual({ runQueueWaitShare: 0.25, runQueueWaitMeanUs: 250 });
+    expect(runQueueWait({ runNs: 0, waitNs: 0, slices: 0 }, { runNs: 1_000_000, waitNs: 3_000_000, slices: 2 })).toEqual({ runQueueWaitShare: 0.75, runQueueWaitMeanUs: 1_500 });
+    expect(runQueueWait({ runNs: 5, waitNs: 5, slices: 1 }, { runNs: 5, waitNs: 5, slices: 1 })).toEqual({});
+    expect(runQueueWait(undefined, { runNs: 5, waitNs: 5, slices: 1 })).toEqual({});
   });
 
   it.runIf(existsSync('/proc/thread-self/schedstat'))('reads this thread\'s schedstat on Linux, and both counters only grow', () => {
@@ -18,6 +18,7 @@ describe('process monitor', () => {
     expect(spin).toBeGreaterThan(0);
     expect(second.runNs).toBeGreaterThan(first.runNs);
     expect(second.waitNs).toBeGreaterThanOrEqual(first.waitNs);
+    expect(second.slices).toBeGreaterThanOrEqual(first.slices);
   });
 
   it('reports CPU share against wall time and the loop delay percentiles in order', async () => {
@@ -33,6 +34,9 @@ describe('process monitor', () => {
     expect(health.eventLoopDelayP50Us).toBeLessThanOrEqual(health.eventLoopDelayP90Us);
     expect(health.eventLoopDelayP90Us).toBeLessThanOrEqual(health.eventLoopDelayP99Us);
     expect(health.eventLoopDelayP99Us).toBeLessThanOrEqual(health.eventLoopDelayMaxUs);
-    if (existsSync('/proc/thread-self/schedstat')) expect(health.runQueueWaitShare).toBeGreaterThanOrEqual(0);
+    if (existsSync('/proc/thread-self/schedstat')) {
+      expect(health.runQueueWaitShare).toBeGreaterThanOrEqual(0);
+      expect(health.runQueueWaitMeanUs).toBeGreaterThanOrEqual(0);
+    }
   });
 });

@@ -45,8 +45,8 @@ describe('the generator\'s send lag in the summary and the report', () => {
 
   it('a share-type figure shows as a percentage', () => {
     const result = judged();
-    result.validity.nearestBound = { process: 'ws-client-0 (pid 77)', figure: 'run-queue wait (share of its runnable time)', value: 0.12, bound: 0.5, unit: 'share', ratio: 0.24 };
-    expect(renderTextSummary(result)).toContain('(nearest its bound: ws-client-0 (pid 77) run-queue wait (share of its runnable time) 12.0%, bound 50.0%)');
+    result.validity.nearestBound = { process: 'ws-client-0 (pid 77)', figure: 'achieved share of the schedule in its worst second', value: 0.95, bound: 0.9, unit: 'share', ratio: 0.5 };
+    expect(renderTextSummary(result)).toContain('(nearest its bound: ws-client-0 (pid 77) achieved share of the schedule in its worst second 95.0%, bound 90.0%)');
   });
 
   it('the report shows sendLag p50/p90/p99 beside the main latency, and the worst sendLag p99 in the validity table', () => {

@@ -16,6 +16,7 @@ const quietHealth: ProcessHealth = {
   cpuSystemMs: 100,
   cpuShare: 0.1,
   runQueueWaitShare: 0.03,
+  runQueueWaitMeanUs: 40,
   wallUs: 10_000_000,
   maxRssBytes: 90e6,
 };
@@ -39,6 +40,7 @@ describe('validity from the run\'s own figures', () => {
         pid: process.pid,
         cpuShare: 0.1,
         runQueueWaitShare: 0.03,
+        runQueueWaitMeanUs: 40,
         eventLoopUtilization: 0.1,
         eventLoopDelayP50Us: 200,
         eventLoopDelayP90Us: 600,
@@ -53,7 +55,7 @@ describe('validity from the run\'s own figures', () => {
         worstWindowSecond: 3,
       },
     ]);
-    // 1.8 ms of 5 ms is nearer than 600 µs of 20 ms, 3% of 50%, 1 ms of 100 ms and 0.1% of 10%.
+    // 1.8 ms of 5 ms is nearer than 600 µs of 20 ms, 40 µs of 1 ms and 1 ms of 100 ms.
     expect(validity.nearestBound).toEqual({ process: me, figure: 'sendLag p99', value: 1_800, bound: 5_000, unit: 'us', ratio: 0.36 });
   });
 
@@ -77,7 +79,7 @@ describe('validity from the run\'s own figures', () => {
       [{ ...quietPace, worstWindowRateShare: 0.85, worstWindowSecond: 7 }, quietHealth, `${me}: achieved share of the schedule in its worst second 85.0% (bound 90.0%): it fell behind its schedule`],
       [quietPace, { ...quietHealth, eventLoopDelayP90Us: 25_000 }, `${me}: event-loop delay p90 25.0 ms (bound 20.0 ms): its event loop was late for a sustained part of the run`],
       [quietPace, { ...quietHealth, eventLoopDelayP99Us: 150_000 }, `${me}: event-loop delay p99 150.0 ms (bound 100.0 ms): its event loop stalled`],
-      [quietPace, { ...quietHealth, runQueueWaitShare: 0.6 }, `${me}: run-queue wait (share of its runnable time) 60.0% (bound 50.0%): it waited for a CPU longer than it ran: it was starved`],
+      [quietPace, { ...quietHealth, runQueueWaitMeanUs: 2_500 }, `${me}: mean run-queue wait per wake-up 2.50 ms (bound 1.00 ms): each time it woke up it waited for a CPU another process held: it was starved`],
     ];
     for (const [pace, health, reason] of cases) {
       const validity = judgeValidity([webhookPhase(pace)], health, false);
@@ -90,13 +92,13 @@ describe('validity from the run\'s own figures', () => {
     const shard: PhaseOutcome = {
       model: 'open',
       dispatched: 0,
-      generators: [{ role: 'ws-client-1', pid: 4242, health: { ...quietHealth, runQueueWaitShare: 0.7 } }],
+      generators: [{ role: 'ws-client-1', pid: 4242, health: { ...quietHealth, runQueueWaitMeanUs: 3_000 } }],
       processes: [],
       warnings: [],
       reasons: [],
     };
     const validity = judgeValidity([shard], quietHealth, false);
-    expect(validity.reasons).toEqual(['ws-client-1 (pid 4242): run-queue wait (share of its runnable time) 70.0% (bound 50.0%): it waited for a CPU longer than it ran: it was starved']);
+    expect(validity.reasons).toEqual(['ws-client-1 (pid 4242): mean run-queue wait per wake-up 3.00 ms (bound 1.00 ms): each time it woke up it waited for a CPU another process held: it was starved']);
     expect(validity.generators?.map((entry) => [entry.role, entry.pid, entry.sendLagP99Us])).toEqual([['ws-client-1', 4242, undefined]]);
   });
 
