@@ -23,6 +23,11 @@ interface Bound {
   warn: number;
   invalid: number;
   value(figures: GeneratorFigures, model: Model): number | undefined;
+  /**
+   * Invalid only for a process that paced a schedule (its delay becomes send lag, inside the
+   * latency); for any other process crossing `invalid` is a warning.
+   */
+  invalidForPacersOnly?: boolean;
   /** Why crossing the bound means the generator, not the target, set the numbers. */
   meaning: string;
 }
@@ -55,6 +60,7 @@ export const BOUNDS: readonly Bound[] = [
     warn: 5_000,
     invalid: 20_000,
     value: (figures) => figures.eventLoopDelayP90Us,
+    invalidForPacersOnly: true,
     meaning: 'its event loop was late for a sustained part of the run',
   },
   {
@@ -73,6 +79,7 @@ export const BOUNDS: readonly Bound[] = [
     warn: 250,
     invalid: 1_000,
     value: (figures) => figures.runQueueWaitMeanUs,
+    invalidForPacersOnly: true,
     meaning: 'each time it woke up it waited for a CPU another process held: it was starved',
   },
   {
@@ -115,7 +122,7 @@ export function judgeValidity(phases: readonly PhaseOutcome[], health: ProcessHe
     const text = `${label(figures)}: CPU share ${pct(figures.cpuShare)} of a core (warning above ${pct(CPU_SHARE_WARNING)}): it may be near its limit`;
     if (figures.cpuShare > CPU_SHARE_WARNING && !warnings.includes(text)) warnings.push(text);
   }
-  const nearest = checks.reduce<BoundCheck | undefined>((worst, check) => (!worst || check.bound.ratio > worst.ratio ? check.bound : worst), undefined);
+  const nearest = checks.reduce<BoundCheck | undefined>((worst, check) => (check.decisive && (!worst || check.bound.ratio > worst.ratio) ? check.bound : worst), undefined);
   const processes: ProcessStats[] = [
     { role: 'generator', pid: process.pid, cpuMs: health.cpuUserMs + health.cpuSystemMs, maxRssBytes: health.maxRssBytes },
     ...phases.flatMap((phase) => phase.processes),
@@ -142,6 +149,8 @@ interface Check {
   level: 'ok' | 'warning' | 'invalid';
   text: string;
   bound: BoundCheck;
+  /** False when this bound can only warn about this process: it is then no candidate for nearestBound. */
+  decisive: boolean;
 }
 
 /** Every bound that applies to one process, with its level; an interrupted run's windows are not judged (it is invalid anyway). */
@@ -152,13 +161,15 @@ export function checkGenerator(figures: GeneratorFigures, model: Model, interrup
     if (value === undefined) continue;
     if (interrupted && bound.direction === 'share-below') continue;
     const worse = (limit: number): boolean => (bound.direction === 'above' ? value > limit : value < limit);
-    const level = worse(bound.invalid) ? 'invalid' : worse(bound.warn) ? 'warning' : 'ok';
+    const paced = figures.sendLagP99Us !== undefined;
+    const level = worse(bound.invalid) && (paced || !bound.invalidForPacersOnly) ? 'invalid' : worse(bound.warn) ? 'warning' : 'ok';
     const ratio = bound.direction === 'above' ? value / bound.invalid : (1 - value) / (1 - bound.invalid);
-    const limit = level === 'warning' ? `warning ${bound.direction === 'above' ? 'above' : 'below'} ${show(bound.warn, bound.unit)}, invalid ${bound.direction === 'above' ? 'above' : 'below'} ${show(bound.invalid, bound.unit)}` : `bound ${show(bound.invalid, bound.unit)}`;
+    const limit = level === 'warning' && worse(bound.invalid) ? `warning above ${show(bound.warn, bound.unit)}; invalid for a process that paces a schedule` : level === 'warning' ? `warning ${bound.direction === 'above' ? 'above' : 'below'} ${show(bound.warn, bound.unit)}, invalid ${bound.direction === 'above' ? 'above' : 'below'} ${show(bound.invalid, bound.unit)}` : `bound ${show(bound.invalid, bound.unit)}`;
     checks.push({
       level,
       text: `${label(figures)}: ${bound.figure} ${show(value, bound.unit)} (${limit})${level === 'ok' ? '' : `: ${bound.meaning}`}`,
       bound: { process: label(figures), figure: bound.figure, value, bound: bound.invalid, unit: bound.unit, ratio: round(Math.max(0, ratio), 4) },
+      decisive: paced || !bound.invalidForPacersOnly,
     });
   }
   return checks;

@@ -88,18 +88,23 @@ describe('validity from the run\'s own figures', () => {
     }
   });
 
-  it('holds a child process (a client shard, a publisher) to the same bounds with its own health', () => {
-    const shard: PhaseOutcome = {
-      model: 'open',
-      dispatched: 0,
-      generators: [{ role: 'ws-client-1', pid: 4242, health: { ...quietHealth, runQueueWaitMeanUs: 3_000 } }],
-      processes: [],
-      warnings: [],
-      reasons: [],
-    };
-    const validity = judgeValidity([shard], quietHealth, false);
-    expect(validity.reasons).toEqual(['ws-client-1 (pid 4242): mean run-queue wait per wake-up 3.00 ms (bound 1.00 ms): each time it woke up it waited for a CPU another process held: it was starved']);
-    expect(validity.generators?.map((entry) => [entry.role, entry.pid, entry.sendLagP99Us])).toEqual([['ws-client-1', 4242, undefined]]);
+  it('holds a child process to the same bounds with its own health: a pacing publisher is voided by starvation, a client shard warned', () => {
+    const phase = (report: PhaseOutcome['generators'][number]): PhaseOutcome => ({ model: 'open', dispatched: 0, generators: [report], processes: [], warnings: [], reasons: [] });
+    const starved = { ...quietHealth, runQueueWaitMeanUs: 3_000 };
+    const publisher = judgeValidity([phase({ role: 'delivery.websocket.publisher', pid: 4141, health: starved, pace: quietPace })], quietHealth, false);
+    expect(publisher.reasons).toEqual([
+      'delivery.websocket.publisher (pid 4141): mean run-queue wait per wake-up 3.00 ms (bound 1.00 ms): each time it woke up it waited for a CPU another process held: it was starved',
+    ]);
+    // A client shard paces no schedule: its wait is not in a send lag, so it warns; a stalled loop still voids it.
+    const shard = judgeValidity([phase({ role: 'ws-client-1', pid: 4242, health: starved })], quietHealth, false);
+    expect(shard.ok).toBe(true);
+    expect(shard.warnings).toEqual([
+      'ws-client-1 (pid 4242): mean run-queue wait per wake-up 3.00 ms (warning above 0.25 ms; invalid for a process that paces a schedule): each time it woke up it waited for a CPU another process held: it was starved',
+    ]);
+    expect(shard.nearestBound).toMatchObject({ process: 'ws-client-1 (pid 4242)', figure: 'event-loop delay p99' });
+    expect(shard.generators?.map((entry) => [entry.role, entry.pid, entry.sendLagP99Us])).toEqual([['ws-client-1', 4242, undefined]]);
+    const stalled = judgeValidity([phase({ role: 'ws-client-1', pid: 4242, health: { ...quietHealth, eventLoopDelayP99Us: 120_000 } })], quietHealth, false);
+    expect(stalled.reasons).toEqual(['ws-client-1 (pid 4242): event-loop delay p99 120.0 ms (bound 100.0 ms): its event loop stalled']);
   });
 
   it('warns, and only warns, when a generator used most of a core', () => {
