@@ -32,7 +32,7 @@ export function sumCounters(results: readonly Pick<RunResult, 'counters'>[], pea
 
 /**
  * Validity of several measurements together: valid only when every one is; reasons and warnings
- * carry `labels[i]: ` when there are several; health figures are the worst one's, CPU and late sends add up.
+ * carry `labels[i]: ` when there are several; health figures are the worst one's, CPU adds up, generators are kept (named by part).
  */
 export function combineValidity(all: readonly Validity[], labels: readonly string[]): Validity {
   const first = all[0]!;
