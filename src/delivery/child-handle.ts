@@ -1,6 +1,7 @@
 import { ChildLink } from '../process/child-link.js';
 import { childEntry } from '../process/child-process.js';
 import { holdStopSignals } from '../process/stop-signals.js';
+import { startProcessMonitor, type ProcessHealth } from '../metrics/process-monitor.js';
 import type { ProcessStats } from '../result/run-result.js';
 
 /** The messages every delivery child understands. */
@@ -12,6 +13,8 @@ export interface ChildStats<Report> {
   report: Report;
   cpuMs: number;
   maxRssBytes: number;
+  /** The child's own health from `go` to `stop`. */
+  health: ProcessHealth;
 }
 
 /** A delivery child (webhook subscribers or WebSocket publisher) listening on 127.0.0.1. */
@@ -21,8 +24,8 @@ export interface DeliveryChild<Report> {
   waitFor(type: string, timeoutMs: number): Promise<unknown>;
   /** The stream starts at `startUs` (monotonic µs). */
   go(startUs: number): void;
-  /** Cuts the child off, returns its report, and waits until it has exited. */
-  stop(): Promise<{ report: Report; process: ProcessStats }>;
+  /** Cuts the child off, returns its report and health, and waits until it has exited. */
+  stop(): Promise<{ report: Report; process: ProcessStats; health: ProcessHealth }>;
   /** Kills it without waiting (error and abort paths). */
   kill(): void;
 }
@@ -48,7 +51,7 @@ export async function startDeliveryChild<Options, Report>(entry: string, role: s
     },
     async stop() {
       const stats = await link.finish<ChildStats<Report>>({ type: 'stop' } satisfies ParentMessage<Options>, 'stats', STOP_TIMEOUT_MS);
-      return { report: stats.report, process: { role, pid: link.pid, cpuMs: stats.cpuMs, maxRssBytes: stats.maxRssBytes } };
+      return { report: stats.report, process: { role, pid: link.pid, cpuMs: stats.cpuMs, maxRssBytes: stats.maxRssBytes }, health: stats.health };
     },
     kill() {
       link.kill();
@@ -70,19 +73,24 @@ export function serveDeliveryChild<Options, Report>(server: {
   process.on('disconnect', () => process.exit(0));
   holdStopSignals();
   let cpuSince = process.cpuUsage();
+  let monitor = startProcessMonitor();
   const handle = async (message: ParentMessage<Options>): Promise<void> => {
     if (message.type === 'start') process.send?.({ type: 'ready', port: await server.start(message.options) });
     else if (message.type === 'go') {
       cpuSince = process.cpuUsage();
+      monitor.stop();
+      monitor = startProcessMonitor();
       server.go(message.startUs);
     } else {
       const report = await server.stop();
       const cpu = process.cpuUsage(cpuSince);
+      const health = monitor.stop();
       const stats: ChildStats<Report> = {
         type: 'stats',
         report,
         cpuMs: (cpu.user + cpu.system) / 1000,
         maxRssBytes: process.resourceUsage().maxRSS * 1024,
+        health,
       };
       process.send?.(stats, () => process.exit(0));
     }

@@ -1,3 +1,4 @@
+import type { GeneratorReport } from '../load/pace-figures.js';
 import { nowUs } from '../metrics/clock.js';
 import type { DeliveryTransport } from '../scenario/schema.js';
 import type { ProcessStats } from '../result/run-result.js';
@@ -36,7 +37,8 @@ export interface TransportReport {
   /** Webhook only: attempts made (first tries and retries). */
   attempts?: number;
   dispatched: number;
-  lateSends: number;
+  /** The process that paced the stream, for the validity rule. */
+  generator: GeneratorReport;
   processes: ProcessStats[];
   /** Reasons the run is void (backlog over its limit). */
   invalidReasons: string[];

@@ -88,7 +88,7 @@ export async function runWebhookTransport(delivery: DeliveryConfig, options: Tra
       peakSockets: sender.peakSockets,
       attempts: sender.attempts,
       dispatched: pacer.dispatched,
-      lateSends: pacer.lateSends,
+      generator: { role: 'generator', pid: process.pid, pace: pacer.pace },
       processes: [received.process],
       invalidReasons,
       counters: { ...counters, 'delivery.webhook.disabledEndpoints': sender.disabledEndpoints, 'delivery.webhook.receiver.unexpected': receipts.unexpected },

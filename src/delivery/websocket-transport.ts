@@ -64,7 +64,7 @@ export async function runWebsocketTransport(ack: boolean, options: TransportRunO
       bytesOnWire: received.bytesOnWire,
       peakSockets: received.peakSockets,
       dispatched: sent.report.dispatched,
-      lateSends: sent.report.lateSends,
+      generator: { role: sent.process.role, pid: sent.process.pid, health: sent.health, ...(sent.report.pace ? { pace: sent.report.pace } : {}) },
       processes: [sent.process],
       invalidReasons: [],
       counters: {

@@ -1,4 +1,3 @@
-import { lateSendThresholdUs } from '../load/timer-resolution.js';
 import { serveDeliveryChild } from './child-handle.js';
 import { WsPublisher, type WsPublisherOptions, type WsPublisherReport } from './ws-publisher.js';
 
@@ -7,7 +6,6 @@ let publisher: WsPublisher | undefined;
 
 serveDeliveryChild<WsPublisherOptions, WsPublisherReport>({
   start(options) {
-    void lateSendThresholdUs(); // measured before the stream starts, so the pacer never waits for it
     publisher = new WsPublisher(options);
     return publisher.listen();
   },

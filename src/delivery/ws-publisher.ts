@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { nowUs } from '../metrics/clock.js';
 import { createHistogram, encodeHistogram, recordUs, type Histogram } from '../metrics/histogram.js';
+import type { PaceFigures } from '../load/pace-figures.js';
 import { runPacer } from '../load/pacer.js';
 import { scheduleOutage, type OutageWindow } from './outage.js';
 import { PairState } from './pair-state.js';
@@ -21,7 +22,8 @@ export interface WsPublisherReport {
   /** t1 - t0 of each pair's first write, µs, HdrHistogram base64. */
   sendDelayHdr: string;
   dispatched: number;
-  lateSends: number;
+  /** How the publisher kept the stream's schedule (absent when cut off before its pacer ended). */
+  pace?: PaceFigures;
   /** Events written again from the log on a reconnect (websocket-ack). */
   replayed: number;
 }
@@ -71,7 +73,7 @@ export class WsPublisher {
   private frozen = false;
   private port = 0;
   private replayed = 0;
-  private pacer = { dispatched: 0, lateSends: 0 };
+  private pacer: { dispatched: number; pace?: PaceFigures } = { dispatched: 0 };
   private cancelOutage: () => void = () => undefined;
 
   constructor(private readonly options: WsPublisherOptions) {
@@ -107,7 +109,7 @@ export class WsPublisher {
       () => this.http.listen(this.port, '127.0.0.1'),
     );
     const outcome = await runPacer(this.stream.schedule, startUs, (seq, intendedUs) => this.publish(seq, intendedUs), this.pacerAbort.signal);
-    this.pacer = { dispatched: outcome.dispatched, lateSends: outcome.lateSends };
+    this.pacer = { dispatched: outcome.dispatched, pace: outcome.pace };
     if (this.frozen) return;
     this.ended = true;
     for (const slot of this.slots) if (slot.socket?.readyState === WebSocket.OPEN) slot.socket.send(END_OF_STREAM);

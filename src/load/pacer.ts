@@ -1,7 +1,7 @@
 import { nowUs } from '../metrics/clock.js';
 import type { MetricHandle } from '../metrics/recorder.js';
+import { PaceTracker, type PaceFigures } from './pace-figures.js';
 import type { Schedule } from './schedule.js';
-import { lateSendThresholdUs } from './timer-resolution.js';
 
 /** Most sends started in one turn of the event loop, so responses are read between batches. */
 const MAX_BATCH = 512;
@@ -14,9 +14,8 @@ const POKE_OVERDUE_US = 500;
 
 export interface PacerOutcome {
   dispatched: number;
-  lateSends: number;
-  /** A send later than this after its intended time counted as late (this machine's timer resolution). */
-  lateThresholdUs: number;
+  /** Its send lags and achieved share per window: what validity judges this pacer by. */
+  pace: PaceFigures;
   /** When the last send was dispatched (monotonic µs); later than the schedule's end if the pacer fell behind. */
   lastDispatchUs: number;
 }
@@ -37,12 +36,11 @@ function noop(): void {}
  * time, whatever the target does. It never spins: it sends every arrival that is due, in one batch,
  * then sleeps on a timer until the next one is due (as wrk2 and k6 do); `poke` (optional) sends due
  * arrivals between timers. Latency counts from the intended time, so a batch sent up to a timer
- * tick late hides nothing; how late each send started goes to `sendLag`, and a send whose batch
- * woke up later than the measured timer resolution after it was due counts as late (the pacer fell
- * behind). A batch cut at MAX_BATCH (the pacer is behind) continues on the next turn. Ends when the
- * schedule does or `signal` aborts.
+ * tick late hides nothing; how late each send started goes to `sendLag` and to the outcome's
+ * `pace` figures (validity judges them; see src/run/validity.ts). A batch cut at MAX_BATCH (the
+ * pacer is behind) continues on the next turn. Ends when the schedule does or `signal` aborts.
  */
-export async function runPacer(
+export function runPacer(
   schedule: Schedule,
   startUs: number,
   dispatch: (index: number, intendedUs: number) => void,
@@ -50,10 +48,9 @@ export async function runPacer(
   sendLag?: MetricHandle,
   poke?: PacerPoke,
 ): Promise<PacerOutcome> {
-  const lateThresholdUs = await lateSendThresholdUs();
+  const tracker = new PaceTracker(startUs);
   return new Promise((resolve) => {
     let index = 0;
-    let lateSends = 0;
     let nextOffset = schedule.offsetUs(0);
     let lastDispatchUs = startUs;
     let timer: NodeJS.Timeout | undefined;
@@ -64,20 +61,17 @@ export async function runPacer(
       finished = true;
       clearTimeout(timer);
       if (poke) poke.poke = noop;
-      resolve({ dispatched: index, lateSends, lateThresholdUs, lastDispatchUs });
+      resolve({ dispatched: index, pace: tracker.figures(), lastDispatchUs });
     };
 
     /** Sends every arrival due now (at most MAX_BATCH); false when the schedule is done. */
     const sendDue = (): boolean => {
       let now = nowUs();
-      const wokeUs = now;
       let batch = 0;
       while (nextOffset !== undefined && startUs + nextOffset <= now && batch < MAX_BATCH && !signal?.aborted) {
         const intendedUs = startUs + nextOffset;
-        // Late means the pacer woke up more than one timer resolution after the send was due (it fell
-        // behind); the time the batch itself takes is in sendLag and in the latency, not in "late".
-        if (wokeUs - intendedUs > lateThresholdUs) lateSends++;
         sendLag?.record(now - intendedUs);
+        tracker.add(intendedUs, now);
         dispatch(index, intendedUs);
         index++;
         batch++;

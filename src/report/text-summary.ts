@@ -44,13 +44,26 @@ export function renderTextSummary(result: RunResult, resultPath?: string): strin
   } else if (sent > 0) {
     lines.push(`  rate       ${(sent / (result.durationMs / 1000)).toFixed(1)} req/s over the whole run`);
   }
-  const health = `event loop p99 ${formatDurationUs(validity.eventLoopDelayP99Us)}, busy ${(validity.eventLoopUtilization * 100).toFixed(0)}%, late sends ${(validity.lateSendFraction * 100).toFixed(2)}%`;
-  lines.push(`  validity   ${validity.ok ? 'ok' : 'INVALID'} (${health})`);
+  lines.push(`  validity   ${validity.ok ? 'ok' : 'INVALID'} (${healthText(validity)})`);
   for (const reason of validity.reasons) lines.push(`             - ${reason}`);
   for (const warning of validity.warnings) lines.push(`  warning    ${warning}`);
   lines.push(...shardLines(result));
   if (resultPath) lines.push(`  result     ${resultPath}`);
   return lines.join('\n');
+}
+
+/**
+ * The figure that came nearest its invalid bound (docs/metrics.md, "Validity"); an older result's
+ * event-loop and late-send figures.
+ */
+function healthText(validity: RunResult['validity']): string {
+  const nearest = validity.nearestBound;
+  if (nearest) {
+    const value = (figure: number): string => (nearest.unit === 'us' ? formatDurationUs(figure) : `${(figure * 100).toFixed(1)}%`);
+    return `nearest its bound: ${nearest.process} ${nearest.figure} ${value(nearest.value)}, bound ${value(nearest.bound)}`;
+  }
+  const late = validity.lateSendFraction === undefined ? '' : `, late sends ${(validity.lateSendFraction * 100).toFixed(2)}%`;
+  return `event loop p99 ${formatDurationUs(validity.eventLoopDelayP99Us)}, busy ${(validity.eventLoopUtilization * 100).toFixed(0)}%${late}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { mergeEncoded, summarizeHistogram, type MetricSummary } from '../metrics/histogram.js';
-import type { RunResult, Validity } from './run-result.js';
+import type { BoundCheck, RunResult, Validity } from './run-result.js';
 
 /**
  * The parts every merge of results shares (trials of `run --repeat`, shards of `merge`): histograms
@@ -32,7 +32,7 @@ export function sumCounters(results: readonly Pick<RunResult, 'counters'>[], pea
 
 /**
  * Validity of several measurements together: valid only when every one is; reasons and warnings
- * carry `labels[i]: ` when there are several; health figures are the worst one's, CPU and late sends add up.
+ * carry `labels[i]: ` when there are several; health figures are the worst one's, CPU adds up, generators are kept (named by part).
  */
 export function combineValidity(all: readonly Validity[], labels: readonly string[]): Validity {
   const first = all[0]!;
@@ -47,11 +47,31 @@ export function combineValidity(all: readonly Validity[], labels: readonly strin
     eventLoopUtilization: Math.max(...all.map((validity) => validity.eventLoopUtilization)),
     cpuUserMs: sum(all.map((validity) => validity.cpuUserMs)),
     cpuSystemMs: sum(all.map((validity) => validity.cpuSystemMs)),
-    lateSends: sum(all.map((validity) => validity.lateSends)),
-    lateSendFraction: Math.max(...all.map((validity) => validity.lateSendFraction)),
+    ...legacyLateSends(all),
     ...(first.askedRatePerSec !== undefined ? { askedRatePerSec: first.askedRatePerSec } : {}),
     processes: all.flatMap((validity) => validity.processes),
+    ...generatorsOf(all, labels),
   };
+}
+
+/**
+ * Every measurement's generating processes, each named by its measurement when there are several,
+ * and the one figure of all that came nearest its bound.
+ */
+function generatorsOf(all: readonly Validity[], labels: readonly string[]): Pick<Validity, 'generators' | 'nearestBound'> {
+  const named = (text: string, index: number): string => (all.length > 1 ? `${labels[index]}: ${text}` : text);
+  if (all.every((validity) => validity.generators === undefined)) return {};
+  const generators = all.flatMap((validity, index) => (validity.generators ?? []).map((generator) => ({ ...generator, role: named(generator.role, index) })));
+  const nearest = all
+    .flatMap((validity, index): BoundCheck[] => (validity.nearestBound ? [{ ...validity.nearestBound, process: named(validity.nearestBound.process, index) }] : []))
+    .reduce<BoundCheck | undefined>((worst, check) => (!worst || check.ratio > worst.ratio ? check : worst), undefined);
+  return { generators, ...(nearest ? { nearestBound: nearest } : {}) };
+}
+
+/** Late-send counts of results written before validity judged the run's own figures: kept when every part has them. */
+function legacyLateSends(all: readonly Validity[]): Pick<Validity, 'lateSends' | 'lateSendFraction'> {
+  if (all.some((validity) => validity.lateSends === undefined || validity.lateSendFraction === undefined)) return {};
+  return { lateSends: sum(all.map((validity) => validity.lateSends!)), lateSendFraction: Math.max(...all.map((validity) => validity.lateSendFraction!)) };
 }
 
 export function sum(values: readonly number[]): number {

@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import { histogramSettings, STANDARD_HISTOGRAM_SETTINGS, type HistogramSettings } from '../metrics/histogram.js';
+import { worstSendLagP99Us } from './generator-figures.js';
 import { combineValidity, mergeMetrics, round, sum, sumCounters } from './merge-parts.js';
 import type { DeliveryResult, DeliveryTransportResult, MergedShard, RunResult, ShardInfo, TimelinePoint, Validity } from './run-result.js';
 
@@ -274,7 +275,8 @@ function shardHealth({ file, shard, result }: SharedShard): MergedShard {
     cpuMs: round(sum(v.processes.map((process) => process.cpuMs)) || v.cpuUserMs + v.cpuSystemMs, 1),
     maxRssBytes: Math.max(0, ...v.processes.map((process) => process.maxRssBytes)),
     eventLoopDelayP99Us: v.eventLoopDelayP99Us,
-    lateSendFraction: v.lateSendFraction,
+    ...(v.lateSendFraction !== undefined ? { lateSendFraction: v.lateSendFraction } : {}),
+    ...(worstSendLagP99Us(v) !== undefined ? { sendLagP99Us: worstSendLagP99Us(v)! } : {}),
     ...(v.achievedRatePerSec !== undefined ? { achievedRatePerSec: v.achievedRatePerSec } : {}),
   };
 }

@@ -45,6 +45,45 @@ export const shardHealthSchema = z.object({
 /** One process of a run (generator, target, shard): its CPU time and peak memory. */
 export const processStatsSchema = z.object({ role: z.string(), pid: z.number().int(), cpuMs: z.number().min(0), maxRssBytes: z.number().int().min(0) });
 
+/**
+ * One process that generated or paced load (webhook generator, WebSocket client shard, delivery
+ * publisher): the figures the validity rule judged it by (see docs/metrics.md, "Validity").
+ */
+export const generatorFiguresSchema = z.object({
+  role: z.string(),
+  pid: z.number().int(),
+  /** CPU time over wall time (1 = one core all the time). */
+  cpuShare: z.number().min(0),
+  /** Linux: of the time its event-loop thread was runnable, the share it waited on a run queue (wait / (wait + run)). */
+  runQueueWaitShare: z.number().min(0).optional(),
+  /** Linux: mean run-queue wait per timeslice its event-loop thread got (µs): how long each wake-up waited for a CPU. */
+  runQueueWaitMeanUs: integerUs.optional(),
+  eventLoopUtilization: z.number().min(0).max(1),
+  eventLoopDelayP50Us: integerUs,
+  eventLoopDelayP90Us: integerUs,
+  eventLoopDelayP99Us: integerUs,
+  eventLoopDelayMaxUs: integerUs,
+  /** A process that paced an open-model schedule: how late its sends started, and how many it sent. */
+  dispatched: z.number().int().min(0).optional(),
+  sendLagP50Us: integerUs.optional(),
+  sendLagP90Us: integerUs.optional(),
+  sendLagP99Us: integerUs.optional(),
+  sendLagMaxUs: integerUs.optional(),
+  /** Lowest achieved share of the schedule over a 1 s window, and that window's second. */
+  worstWindowRateShare: z.number().min(0).max(1).optional(),
+  worstWindowSecond: z.number().int().min(0).optional(),
+});
+
+/** One figure of the validity rule against its bound: `ratio` 1 means at the invalid bound. */
+export const boundCheckSchema = z.object({
+  process: z.string(),
+  figure: z.string(),
+  value: z.number(),
+  bound: z.number(),
+  unit: z.enum(['us', 'share']),
+  ratio: z.number().min(0),
+});
+
 export const validitySchema = z.object({
   ok: z.boolean(),
   reasons: z.array(z.string()),
@@ -54,10 +93,10 @@ export const validitySchema = z.object({
   eventLoopUtilization: z.number().min(0).max(1),
   cpuUserMs: z.number().min(0),
   cpuSystemMs: z.number().min(0),
-  lateSends: z.number().int().min(0),
-  /** A send later than this after its intended time counted as late: the timer resolution measured on this machine (µs). */
+  /** Results written before the run's own figures decided validity: sends later than a calibrated threshold. Not written any more. */
+  lateSends: z.number().int().min(0).optional(),
   lateSendThresholdUs: z.number().int().min(0).optional(),
-  lateSendFraction: z.number().min(0).max(1),
+  lateSendFraction: z.number().min(0).max(1).optional(),
   askedRatePerSec: z.number().min(0).optional(),
   achievedRatePerSec: z.number().min(0).optional(),
   processes: z.array(processStatsSchema).default([]),
@@ -67,6 +106,10 @@ export const validitySchema = z.object({
   clientBytesPerConnection: z.number().min(0).optional(),
   /** WebSocket runs: connections opened per second of the ramp (first connect to last settled). */
   connectRatePerSec: z.number().min(0).optional(),
+  /** Every process that generated or paced load, with the figures the rule judged (absent in older results). */
+  generators: z.array(generatorFiguresSchema).optional(),
+  /** The judged figure that came nearest its invalid bound (absent in older results and when nothing was judged). */
+  nearestBound: boundCheckSchema.optional(),
 });
 
 export const envSchema = z.object({
@@ -166,7 +209,10 @@ export const mergedShardSchema = z.object({
   cpuMs: z.number().min(0),
   maxRssBytes: z.number().int().min(0),
   eventLoopDelayP99Us: integerUs,
-  lateSendFraction: z.number().min(0).max(1),
+  /** Older results only. */
+  lateSendFraction: z.number().min(0).max(1).optional(),
+  /** The shard's worst sendLag p99 over its generating processes. */
+  sendLagP99Us: integerUs.optional(),
   achievedRatePerSec: z.number().min(0).optional(),
 });
 
@@ -211,6 +257,8 @@ export const runResultSchema = z.object({
 export type RunResult = z.output<typeof runResultSchema>;
 export type Validity = z.output<typeof validitySchema>;
 export type ProcessStats = z.output<typeof processStatsSchema>;
+export type GeneratorFigures = z.output<typeof generatorFiguresSchema>;
+export type BoundCheck = z.output<typeof boundCheckSchema>;
 export type ShardHealth = z.output<typeof shardHealthSchema>;
 export type EnvInfo = z.output<typeof envSchema>;
 export type ThresholdEvaluation = z.output<typeof thresholdEvaluationSchema>;

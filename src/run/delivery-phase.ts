@@ -23,7 +23,7 @@ export async function runDeliveryPhase(delivery: DeliveryConfig, context: PhaseC
     ...(context.signal ? { signal: context.signal } : {}),
     ...(context.onProgress ? { onProgress: context.onProgress } : {}),
   };
-  const outcome: PhaseOutcome = { model: 'open', dispatched: 0, lateSends: 0, processes: [], warnings: [], reasons: [] };
+  const outcome: PhaseOutcome = { model: 'open', dispatched: 0, generators: [], processes: [], warnings: [], reasons: [] };
   const outage = delivery.faults?.outage;
   const result: DeliveryResult = {
     transports: {},
@@ -37,7 +37,7 @@ export async function runDeliveryPhase(delivery: DeliveryConfig, context: PhaseC
     record(context.recorder, report);
     result.transports[transport] = summarize(report);
     outcome.dispatched += report.dispatched;
-    outcome.lateSends += report.lateSends;
+    outcome.generators.push(report.generator);
     outcome.processes.push(...report.processes);
     outcome.reasons!.push(...report.invalidReasons);
     const { ledger } = report;

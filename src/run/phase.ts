@@ -1,6 +1,8 @@
+import type { GeneratorReport } from '../load/pace-figures.js';
 import type { Stripe } from '../load/stripe.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { ProgressSnapshot } from './progress.js';
+export type { GeneratorReport };
 import type { DeliveryResult, ProcessStats, ShardHealth } from '../result/run-result.js';
 
 /** What one load phase (webhook, websocket, ...) reports about its own pace, for the validity section. */
@@ -8,8 +10,8 @@ export interface PhaseOutcome {
   model: 'open' | 'closed';
   /** Sends dispatched by the generator. */
   dispatched: number;
-  /** Sends that started later after their intended time than the measured timer resolution (see timer-resolution.ts). */
-  lateSends: number;
+  /** Every process that generated or paced this phase's load, for the validity rule (src/run/validity.ts). */
+  generators: GeneratorReport[];
   askedRatePerSec?: number;
   achievedRatePerSec?: number;
   /** Child processes the phase ran (targets, shards): their CPU and memory. */

@@ -11,7 +11,6 @@ import { RESULT_SCHEMA_VERSION, type RunResult } from '../result/run-result.js';
 import type { PhaseContext, PhaseOutcome } from './phase.js';
 import type { ProgressSnapshot } from './progress.js';
 import { judgeValidity } from './validity.js';
-import { lateSendThresholdUs } from '../load/timer-resolution.js';
 import { planHash, unshardableReason } from './shard-plan.js';
 import { StartGate } from './start-gate.js';
 import { runWebhookPhase } from './webhook-phase.js';
@@ -47,7 +46,6 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
   }
   const startedAt = new Date();
   const monitor = startProcessMonitor();
-  await lateSendThresholdUs(); // measured first, on a quiet event loop, so no schedule waits for it and no start-up work inflates it
   const recorder = new Recorder();
   const live = startOutputs(
     recorder,
@@ -91,7 +89,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
   const outputs = await live.finish();
   const interrupted = options.signal?.aborted ?? false;
   const delivery = outcomes.find((outcome) => outcome.delivery)?.delivery;
-  const validity = judgeValidity(outcomes, health, interrupted, await lateSendThresholdUs());
+  const validity = judgeValidity(outcomes, health, interrupted);
   validity.warnings.push(...outputs.warnings);
   if (gate.reason) {
     validity.ok = false;

@@ -1,46 +1,128 @@
 import type { ProcessHealth } from '../metrics/process-monitor.js';
-import type { ProcessStats, Validity } from '../result/run-result.js';
-import type { PhaseOutcome } from './phase.js';
+import type { BoundCheck, GeneratorFigures, ProcessStats, Validity } from '../result/run-result.js';
+import type { GeneratorReport, PhaseOutcome } from './phase.js';
 
-/** More late sends than this fraction means the generator could not keep its schedule. */
-export const MAX_LATE_SEND_FRACTION = 0.05;
-/** An open-model run must dispatch at least this share of the asked rate. */
+/** An open-model run must dispatch at least this share of the asked rate over its whole window. */
 export const MIN_ACHIEVED_RATE_SHARE = 0.99;
 /** A closed-model generator busier than this may itself be the bottleneck. */
 export const MAX_GENERATOR_UTILIZATION = 0.97;
 export const MAX_EVENT_LOOP_DELAY_P99_US = 100_000;
+/** More echo messages than this share leaving over a tick late (ws.echo.late) means the client shards fell behind. */
+export const MAX_ECHO_LATE_FRACTION = 0.05;
 
 /**
- * Judges whether the numbers describe the target rather than the generator. Every reason names
- * the measured value and the limit it broke.
+ * The rule, per generating process, from the run's own figures (docs/metrics.md, "Validity").
+ * Above `warnAbove` a run carries a warning; above `invalidAbove` it is invalid. Jitter (a send a
+ * timer tick late, a GC pause) stays under the warning band: CO-safe latency already holds it.
  */
-export function judgeValidity(phases: readonly PhaseOutcome[], health: ProcessHealth, interrupted: boolean, lateThresholdUs: number): Validity {
+interface Bound {
+  figure: string;
+  unit: BoundCheck['unit'];
+  /** `share-below`: a share where lower is worse (its shortfall 1 - value is what is bounded). */
+  direction: 'above' | 'share-below';
+  warn: number;
+  invalid: number;
+  value(figures: GeneratorFigures, model: Model): number | undefined;
+  /**
+   * Invalid only for a process that paced a schedule (its delay becomes send lag, inside the
+   * latency); for any other process crossing `invalid` is a warning.
+   */
+  invalidForPacersOnly?: boolean;
+  /** Why crossing the bound means the generator, not the target, set the numbers. */
+  meaning: string;
+}
+
+type Model = 'open' | 'closed';
+
+export const BOUNDS: readonly Bound[] = [
+  {
+    figure: 'sendLag p99',
+    unit: 'us',
+    direction: 'above',
+    warn: 2_500,
+    invalid: 5_000,
+    value: (figures) => figures.sendLagP99Us,
+    meaning: 'its sends started late, and that delay is in the latency',
+  },
+  {
+    figure: 'achieved share of the schedule in its worst second',
+    unit: 'share',
+    direction: 'share-below',
+    warn: 0.97,
+    invalid: 0.9,
+    value: (figures) => figures.worstWindowRateShare,
+    meaning: 'it fell behind its schedule',
+  },
+  {
+    figure: 'event-loop delay p90',
+    unit: 'us',
+    direction: 'above',
+    warn: 5_000,
+    invalid: 20_000,
+    value: (figures) => figures.eventLoopDelayP90Us,
+    invalidForPacersOnly: true,
+    meaning: 'its event loop was late for a sustained part of the run',
+  },
+  {
+    figure: 'event-loop delay p99',
+    unit: 'us',
+    direction: 'above',
+    warn: 50_000,
+    invalid: MAX_EVENT_LOOP_DELAY_P99_US,
+    value: (figures) => figures.eventLoopDelayP99Us,
+    meaning: 'its event loop stalled',
+  },
+  {
+    figure: 'mean run-queue wait per wake-up',
+    unit: 'us',
+    direction: 'above',
+    warn: 250,
+    invalid: 1_000,
+    value: (figures) => figures.runQueueWaitMeanUs,
+    invalidForPacersOnly: true,
+    meaning: 'each time it woke up it waited for a CPU another process held: it was starved',
+  },
+  {
+    figure: 'event-loop utilisation',
+    unit: 'share',
+    direction: 'above',
+    warn: 0.9,
+    invalid: MAX_GENERATOR_UTILIZATION,
+    value: (figures, model) => (model === 'closed' ? figures.eventLoopUtilization : undefined),
+    meaning: 'it, not the target, may have set the pace of the closed model',
+  },
+];
+
+/** Above this CPU share a generating process is warned about (Artillery's high-CPU warning); its effect is judged by the bounds above. */
+export const CPU_SHARE_WARNING = 0.9;
+
+/**
+ * Judges whether the numbers describe the target rather than the generator. Every generating
+ * process (the run's own, client shards, publishers) is held to the same BOUNDS; each reason names
+ * the process, the figure and the bound it broke.
+ */
+export function judgeValidity(phases: readonly PhaseOutcome[], health: ProcessHealth, interrupted: boolean): Validity {
   const reasons: string[] = phases.flatMap((phase) => phase.reasons ?? []);
   const warnings = phases.flatMap((phase) => phase.warnings);
-  const dispatched = phases.reduce((sum, phase) => sum + phase.dispatched, 0);
-  const lateSends = phases.reduce((sum, phase) => sum + phase.lateSends, 0);
-  const lateSendFraction = dispatched === 0 ? 0 : lateSends / dispatched;
   if (interrupted) reasons.push('the run was interrupted before its end: the numbers cover only part of it');
-  if (lateSendFraction > MAX_LATE_SEND_FRACTION) {
-    reasons.push(
-      `${pct(lateSendFraction)} of sends started more than ${(lateThresholdUs / 1000).toFixed(2)} ms (this machine's timer resolution) after their intended time (limit ${pct(MAX_LATE_SEND_FRACTION)}): the generator could not keep its schedule`,
-    );
-  }
   const open = phases.find((phase) => phase.model === 'open' && phase.askedRatePerSec);
   if (open?.askedRatePerSec && open.achievedRatePerSec !== undefined && !interrupted) {
     const share = open.achievedRatePerSec / open.askedRatePerSec;
     if (share < MIN_ACHIEVED_RATE_SHARE) {
-      reasons.push(`achieved ${open.achievedRatePerSec.toFixed(0)} req/s of the asked ${open.askedRatePerSec.toFixed(0)} (${pct(share)}, limit ${pct(MIN_ACHIEVED_RATE_SHARE)})`);
+      reasons.push(`generator (pid ${process.pid}): achieved ${open.achievedRatePerSec.toFixed(0)} req/s of the asked ${open.askedRatePerSec.toFixed(0)} (${pct(share)}, bound ${pct(MIN_ACHIEVED_RATE_SHARE)})`);
     }
   }
-  if (phases.some((phase) => phase.model === 'closed') && health.eventLoopUtilization > MAX_GENERATOR_UTILIZATION) {
-    reasons.push(
-      `the generator's event loop was busy ${pct(health.eventLoopUtilization)} of the run (limit ${pct(MAX_GENERATOR_UTILIZATION)}): it, not the target, may have set the pace`,
-    );
+  const generators = phases.flatMap((phase) => phase.generators.map((report) => ({ model: phase.model, figures: generatorFigures(report, health) })));
+  const checks = generators.flatMap(({ model, figures }) => checkGenerator(figures, model, interrupted));
+  for (const check of checks) {
+    const list = check.level === 'invalid' ? reasons : check.level === 'warning' ? warnings : undefined;
+    if (list && !list.includes(check.text)) list.push(check.text);
   }
-  if (health.eventLoopDelayP99Us > MAX_EVENT_LOOP_DELAY_P99_US) {
-    reasons.push(`the generator's event loop stalled: delay p99 ${(health.eventLoopDelayP99Us / 1000).toFixed(1)} ms (limit ${MAX_EVENT_LOOP_DELAY_P99_US / 1000} ms)`);
+  for (const { figures } of generators) {
+    const text = `${label(figures)}: CPU share ${pct(figures.cpuShare)} of a core (warning above ${pct(CPU_SHARE_WARNING)}): it may be near its limit`;
+    if (figures.cpuShare > CPU_SHARE_WARNING && !warnings.includes(text)) warnings.push(text);
   }
+  const nearest = checks.reduce<BoundCheck | undefined>((worst, check) => (check.decisive && (!worst || check.bound.ratio > worst.ratio) ? check.bound : worst), undefined);
   const processes: ProcessStats[] = [
     { role: 'generator', pid: process.pid, cpuMs: health.cpuUserMs + health.cpuSystemMs, maxRssBytes: health.maxRssBytes },
     ...phases.flatMap((phase) => phase.processes),
@@ -54,14 +136,77 @@ export function judgeValidity(phases: readonly PhaseOutcome[], health: ProcessHe
     eventLoopUtilization: round(health.eventLoopUtilization, 4),
     cpuUserMs: health.cpuUserMs,
     cpuSystemMs: health.cpuSystemMs,
-    lateSends,
-    lateSendThresholdUs: lateThresholdUs,
-    lateSendFraction: round(lateSendFraction, 6),
     ...(open?.askedRatePerSec !== undefined ? { askedRatePerSec: round(open.askedRatePerSec, 2) } : {}),
     ...(open?.achievedRatePerSec !== undefined ? { achievedRatePerSec: round(open.achievedRatePerSec, 2) } : {}),
     processes,
     ...wsValidity(phases),
+    generators: generators.map(({ figures }) => figures),
+    ...(nearest ? { nearestBound: nearest } : {}),
   };
+}
+
+interface Check {
+  level: 'ok' | 'warning' | 'invalid';
+  text: string;
+  bound: BoundCheck;
+  /** False when this bound can only warn about this process: it is then no candidate for nearestBound. */
+  decisive: boolean;
+}
+
+/** Every bound that applies to one process, with its level; an interrupted run's windows are not judged (it is invalid anyway). */
+export function checkGenerator(figures: GeneratorFigures, model: Model, interrupted = false): Check[] {
+  const checks: Check[] = [];
+  for (const bound of BOUNDS) {
+    const value = bound.value(figures, model);
+    if (value === undefined) continue;
+    if (interrupted && bound.direction === 'share-below') continue;
+    const worse = (limit: number): boolean => (bound.direction === 'above' ? value > limit : value < limit);
+    const paced = figures.sendLagP99Us !== undefined;
+    const level = worse(bound.invalid) && (paced || !bound.invalidForPacersOnly) ? 'invalid' : worse(bound.warn) ? 'warning' : 'ok';
+    const ratio = bound.direction === 'above' ? value / bound.invalid : (1 - value) / (1 - bound.invalid);
+    const limit = level === 'warning' && worse(bound.invalid) ? `warning above ${show(bound.warn, bound.unit)}; invalid for a process that paces a schedule` : level === 'warning' ? `warning ${bound.direction === 'above' ? 'above' : 'below'} ${show(bound.warn, bound.unit)}, invalid ${bound.direction === 'above' ? 'above' : 'below'} ${show(bound.invalid, bound.unit)}` : `bound ${show(bound.invalid, bound.unit)}`;
+    checks.push({
+      level,
+      text: `${label(figures)}: ${bound.figure} ${show(value, bound.unit)} (${limit})${level === 'ok' ? '' : `: ${bound.meaning}`}`,
+      bound: { process: label(figures), figure: bound.figure, value, bound: bound.invalid, unit: bound.unit, ratio: round(Math.max(0, ratio), 4) },
+      decisive: paced || !bound.invalidForPacersOnly,
+    });
+  }
+  return checks;
+}
+
+/** A phase's report of one process as result.json keeps it; the run's own process gets the run's health. */
+function generatorFigures(report: GeneratorReport, runHealth: ProcessHealth): GeneratorFigures {
+  const health = report.health ?? runHealth;
+  // A pacer cut off before its first send has no lag to judge.
+  const pace = report.pace && report.pace.dispatched > 0 ? report.pace : undefined;
+  return {
+    role: report.role,
+    pid: report.pid,
+    cpuShare: health.cpuShare,
+    ...(health.runQueueWaitShare !== undefined ? { runQueueWaitShare: health.runQueueWaitShare } : {}),
+    ...(health.runQueueWaitMeanUs !== undefined ? { runQueueWaitMeanUs: health.runQueueWaitMeanUs } : {}),
+    eventLoopUtilization: round(health.eventLoopUtilization, 4),
+    eventLoopDelayP50Us: health.eventLoopDelayP50Us,
+    eventLoopDelayP90Us: health.eventLoopDelayP90Us,
+    eventLoopDelayP99Us: health.eventLoopDelayP99Us,
+    eventLoopDelayMaxUs: health.eventLoopDelayMaxUs,
+    ...(pace
+      ? {
+          dispatched: pace.dispatched,
+          sendLagP50Us: pace.sendLagP50Us,
+          sendLagP90Us: pace.sendLagP90Us,
+          sendLagP99Us: pace.sendLagP99Us,
+          sendLagMaxUs: pace.sendLagMaxUs,
+          worstWindowRateShare: pace.worstWindowRateShare,
+          ...(pace.worstWindowSecond !== undefined ? { worstWindowSecond: pace.worstWindowSecond } : {}),
+        }
+      : {}),
+  };
+}
+
+function label(figures: Pick<GeneratorFigures, 'role' | 'pid'>): string {
+  return `${figures.role} (pid ${figures.pid})`;
 }
 
 /** The WebSocket phase's own figures, present only when it ran. */
@@ -73,6 +218,11 @@ function wsValidity(phases: readonly PhaseOutcome[]): Pick<Validity, 'shards' | 
     ...(ws.clientBytesPerConnection !== undefined ? { clientBytesPerConnection: Math.round(ws.clientBytesPerConnection) } : {}),
     ...(ws.connectRatePerSec !== undefined ? { connectRatePerSec: round(ws.connectRatePerSec, 1) } : {}),
   };
+}
+
+/** A figure in its unit, for reasons and the summary line. */
+export function show(value: number, unit: BoundCheck['unit']): string {
+  return unit === 'us' ? `${(value / 1000).toFixed(value < 10_000 ? 2 : 1)} ms` : pct(value);
 }
 
 function pct(fraction: number): string {

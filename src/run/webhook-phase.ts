@@ -55,7 +55,7 @@ export async function runWebhookPhase(webhook: WebhookConfig, context: PhaseCont
     const outcome: PhaseOutcome = {
       model: webhook.load.model,
       dispatched: load.dispatched,
-      lateSends: load.lateSends,
+      generators: [{ role: 'generator', pid: process.pid, ...(load.pace ? { pace: load.pace } : {}) }],
       processes: [],
       warnings: [],
       reasons: [],

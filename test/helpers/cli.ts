@@ -6,6 +6,8 @@ const CLI = join(ROOT, 'src/cli/main.ts');
 
 export interface CliRun {
   code: number | null;
+  /** The CLI's process id (a `prefix` such as taskset execs it, so the pid stays the CLI's). */
+  pid: number;
   stdout: string;
   stderr: string;
 }
@@ -21,12 +23,15 @@ export interface CliOptions {
   signalGroup?: boolean;
   /** Called with stderr so far on each chunk of it (e.g. to fill a disk mid-run). */
   onStderr?: (stderr: string, child: ChildProcess) => void;
+  /** A command that execs the CLI, e.g. ['taskset', '-c', '0'] to pin it to CPU 0. */
+  prefix?: string[];
 }
 
 /** Runs the pushbench CLI from source (tsx) in the repository root and collects its exit code and output. */
 export function pushbench(args: string[], options: CliOptions = {}): Promise<CliRun> {
   return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    const [command, ...commandArgs] = [...(options.prefix ?? []), process.execPath, '--import', 'tsx', CLI, ...args];
+    const child = spawn(command!, commandArgs, {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, GITHUB_STEP_SUMMARY: '', ...options.env },
@@ -46,6 +51,6 @@ export function pushbench(args: string[], options: CliOptions = {}): Promise<Cli
         else child.kill(signal);
       }
     });
-    child.on('exit', (code) => resolveRun({ code, stdout, stderr }));
+    child.on('exit', (code) => resolveRun({ code, pid: child.pid ?? 0, stdout, stderr }));
   });
 }

@@ -1,6 +1,7 @@
 import { nowUs, sleepMs } from '../../metrics/clock.js';
 import { Recorder } from '../../metrics/recorder.js';
 import type { ClosedLoadConfig, OpenLoadConfig, WebhookConfig } from '../../scenario/schema.js';
+import type { PaceFigures } from '../pace-figures.js';
 import { PacerPoke, runPacer } from '../pacer.js';
 import { buildSchedule, constantSchedule } from '../schedule.js';
 import { globalIndex, shareOf, stripeSchedule, WHOLE_PLAN, type Stripe } from '../stripe.js';
@@ -30,7 +31,8 @@ export interface WebhookLoadOutcome {
   /** Time from the first scheduled send to the last (µs). */
   activeUs: number;
   dispatched: number;
-  lateSends: number;
+  /** Open model only: how the pacer kept its schedule. */
+  pace?: PaceFigures;
   /** Open model only: the schedule's rate and the rate actually dispatched. */
   askedRatePerSec?: number;
   achievedRatePerSec?: number;
@@ -135,7 +137,7 @@ async function runOpen(options: WebhookLoadOptions, load: OpenLoadConfig): Promi
   return {
     activeUs,
     dispatched: pace.dispatched,
-    lateSends: pace.lateSends,
+    pace: pace.pace,
     askedRatePerSec: askedCount / seconds,
     achievedRatePerSec: pace.dispatched / seconds,
   };
@@ -175,5 +177,5 @@ async function runClosed(options: WebhookLoadOptions, load: ClosedLoadConfig): P
   await loop(startUs, load.durationUs);
   const activeUs = nowUs() - startUs;
   await drain(sender, options);
-  return { activeUs, dispatched: local, lateSends: 0 };
+  return { activeUs, dispatched: local };
 }

@@ -10,6 +10,7 @@ import { deliveryCostTable } from './delivery-cost-table.js';
 import { deliveryHeadlineTable } from './delivery-headline.js';
 import { transportSeries } from './delivery-series.js';
 import { ledgerTable } from './ledger-table.js';
+import { generatorLagTable } from './generator-lag-table.js';
 import { metricTables } from './metric-tables.js';
 import type { ChartSection, ReportData, SectionId } from './report-data.js';
 import { REPORT_STYLE } from './report-style.js';
@@ -57,10 +58,11 @@ ${sections.get('delivery-diagnostics') ?? ''}
 ${sections.get('spectrum') ?? ''}
 <section id="percentiles"><h2>Latency percentiles</h2><p class="note">${escapeHtml(`Every latency metric, from the full HDR histogram of each run.${comparing}`)}</p>
 ${metricTables(results, runs)}
+${generatorLagTable(results, runs)}
 </section>
 ${sections.get('timeline') ?? ''}
 ${sections.get('connections') ?? ''}
-<section id="validity"><h2>Validity</h2><p class="note">Was the load generator able to keep its schedule? Late sends and a busy event loop mean the generator, not the target, set the pace.</p>
+<section id="validity"><h2>Validity</h2><p class="note">Was the load generator able to keep its schedule? Send lag, a late event loop and waiting for a CPU mean the generator, not the target, set the pace (docs/metrics.md, Validity).</p>
 ${validityTable(results, runs)}
 </section>
 ${shardSection(results)}

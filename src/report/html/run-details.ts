@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { RunResult } from '../../result/run-result.js';
 import { redactSecrets } from '../../result/redact.js';
+import { worstSendLagP99Us } from '../../result/generator-figures.js';
 import { escapeHtml } from './escape.js';
 import { formatBytes, formatFraction, formatLatencyUs } from './format.js';
 import { htmlTable, numberCell, runCell, textCell } from './html-table.js';
@@ -16,15 +17,22 @@ export function validityTable(results: readonly RunResult[], runs: readonly RunV
       runCell(run),
       `<td class="num"><span class="badge ${run.headline.valid ? 'ok' : 'invalid'}">${run.headline.valid ? 'valid' : 'INVALID'}</span></td>`,
       numberCell(rate),
-      numberCell(formatFraction(v.lateSendFraction)),
+      numberCell(sendLagCell(v)),
       numberCell(formatLatencyUs(v.eventLoopDelayP99Us)),
       numberCell(formatFraction(v.eventLoopUtilization, 0)),
       numberCell(`${((v.cpuUserMs + v.cpuSystemMs) / 1000).toFixed(1)} s`),
       numberCell(peakRssBytes === 0 ? '-' : formatBytes(peakRssBytes)),
     ];
   });
-  const headers = ['run', 'validity', 'rate asked → achieved', 'late sends', 'event loop p99', 'event loop busy', 'generator CPU', 'peak RSS'];
+  const headers = ['run', 'validity', 'rate asked → achieved', 'sendLag p99 (worst process)', 'event loop p99', 'event loop busy', 'generator CPU', 'peak RSS'];
   return htmlTable(headers, rows, 'validity');
+}
+
+/** The worst generating process's sendLag p99; an older result's late-send share; '-' without a paced schedule. */
+function sendLagCell(v: RunResult['validity']): string {
+  const lagUs = worstSendLagP99Us(v);
+  if (lagUs !== undefined) return formatLatencyUs(lagUs);
+  return v.lateSendFraction === undefined ? '-' : `${formatFraction(v.lateSendFraction)} late`;
 }
 
 /** Where each run was measured. */

@@ -19,7 +19,7 @@ export function shardSection(results: readonly RunResult[]): string {
       textCell(shard.hostname ?? '-'),
       numberCell(`${shard.startSkewUs < 0 ? '-' : '+'}${formatLatencyUs(Math.abs(shard.startSkewUs))}`),
       numberCell(shard.achievedRatePerSec === undefined ? '-' : `${shard.achievedRatePerSec.toFixed(0)}/s`),
-      numberCell(formatFraction(shard.lateSendFraction)),
+      numberCell(shard.sendLagP99Us !== undefined ? formatLatencyUs(shard.sendLagP99Us) : shard.lateSendFraction !== undefined ? `${formatFraction(shard.lateSendFraction)} late` : '-'),
       numberCell(formatLatencyUs(shard.eventLoopDelayP99Us)),
       numberCell(`${(shard.cpuMs / 1000).toFixed(1)} s`),
       numberCell(shard.maxRssBytes === 0 ? '-' : formatBytes(shard.maxRssBytes)),
@@ -28,7 +28,7 @@ export function shardSection(results: readonly RunResult[]): string {
     for (const index of info.missing) {
       rows.push([textCell(`${index} of ${info.count}`), `<td class="num"><span class="badge invalid">MISSING</span></td>`, ...Array.from({ length: 8 }, () => textCell('-'))]);
     }
-    const headers = ['shard', 'validity', 'host', 'start vs common start', 'rate achieved', 'late sends', 'event loop p99', 'CPU', 'peak RSS', 'reasons'];
+    const headers = ['shard', 'validity', 'host', 'start vs common start', 'rate achieved', 'sendLag p99', 'event loop p99', 'CPU', 'peak RSS', 'reasons'];
     const caption = `<p class="note">${escapeHtml(`${result.scenario.name}: ${info.shards.length} of ${info.count} shards merged; starts spread over ${formatLatencyUs(info.startSpreadUs)}.`)}</p>`;
     return caption + htmlTable(headers, rows, 'shards', 3);
   });

@@ -16,7 +16,7 @@ function shard(connectUs: number[], counters: Record<string, number>, broadcastL
     heldConnections: connectUs.length,
     heldRssBytes: 0,
     baselineRssBytes: 0,
-    health: { eventLoopDelayP99Us: 0, eventLoopDelayMaxUs: 0, eventLoopUtilization: 0, cpuUserMs: 0, cpuSystemMs: 0, maxRssBytes: 0 },
+    health: { eventLoopDelayP50Us: 0, eventLoopDelayP90Us: 0, eventLoopDelayP99Us: 0, eventLoopDelayMaxUs: 0, eventLoopUtilization: 0, cpuUserMs: 0, cpuSystemMs: 0, cpuShare: 0, wallUs: 1, maxRssBytes: 0 },
     cpuMs: 0,
     maxRssBytes: 0,
   };

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import type { PaceFigures } from '../../../src/load/pace-figures.js';
+import type { ProcessHealth } from '../../../src/metrics/process-monitor.js';
+import { combineValidity } from '../../../src/result/merge-parts.js';
+import type { PhaseOutcome } from '../../../src/run/phase.js';
+import { judgeValidity } from '../../../src/run/validity.js';
+
+/** A quiet generator as issue 22 measured it: 10% busy, loop p99 1 ms, sendLag 0.8 / 1.3 / 1.8 ms. */
+const quietHealth: ProcessHealth = {
+  eventLoopDelayP50Us: 200,
+  eventLoopDelayP90Us: 600,
+  eventLoopDelayP99Us: 1_000,
+  eventLoopDelayMaxUs: 3_000,
+  eventLoopUtilization: 0.1,
+  cpuUserMs: 900,
+  cpuSystemMs: 100,
+  cpuShare: 0.1,
+  runQueueWaitShare: 0.03,
+  runQueueWaitMeanUs: 40,
+  wallUs: 10_000_000,
+  maxRssBytes: 90e6,
+};
+const quietPace: PaceFigures = { dispatched: 5_000, sendLagP50Us: 800, sendLagP90Us: 1_300, sendLagP99Us: 1_800, sendLagMaxUs: 4_000, worstWindowRateShare: 0.999, worstWindowSecond: 3 };
+
+function webhookPhase(pace: PaceFigures, extra: Partial<PhaseOutcome> = {}): PhaseOutcome {
+  return { model: 'open', dispatched: pace.dispatched, generators: [{ role: 'generator', pid: process.pid, pace }], processes: [], warnings: [], reasons: [], askedRatePerSec: 500, achievedRatePerSec: 500, ...extra };
+}
+
+const me = `generator (pid ${process.pid})`;
+
+describe('validity from the run\'s own figures', () => {
+  it('a quiet generator is valid, keeps its figures, and names the one nearest its bound', () => {
+    const validity = judgeValidity([webhookPhase(quietPace)], quietHealth, false);
+    expect(validity.ok).toBe(true);
+    expect(validity.reasons).toEqual([]);
+    expect(validity.warnings).toEqual([]);
+    expect(validity.generators).toEqual([
+      {
+        role: 'generator',
+        pid: process.pid,
+        cpuShare: 0.1,
+        runQueueWaitShare: 0.03,
+        runQueueWaitMeanUs: 40,
+        eventLoopUtilization: 0.1,
+        eventLoopDelayP50Us: 200,
+        eventLoopDelayP90Us: 600,
+        eventLoopDelayP99Us: 1_000,
+        eventLoopDelayMaxUs: 3_000,
+        dispatched: 5_000,
+        sendLagP50Us: 800,
+        sendLagP90Us: 1_300,
+        sendLagP99Us: 1_800,
+        sendLagMaxUs: 4_000,
+        worstWindowRateShare: 0.999,
+        worstWindowSecond: 3,
+      },
+    ]);
+    // 1.8 ms of 5 ms is nearer than 600 µs of 20 ms, 40 µs of 1 ms and 1 ms of 100 ms.
+    expect(validity.nearestBound).toEqual({ process: me, figure: 'sendLag p99', value: 1_800, bound: 5_000, unit: 'us', ratio: 0.36 });
+  });
+
+  it('the starved generator of issue 22 (sendLag p99 7.2 ms) is invalid, the reason naming process, figure and bound', () => {
+    const validity = judgeValidity([webhookPhase({ ...quietPace, sendLagP99Us: 7_200 })], quietHealth, false);
+    expect(validity.ok).toBe(false);
+    expect(validity.reasons).toEqual([`${me}: sendLag p99 7.20 ms (bound 5.00 ms): its sends started late, and that delay is in the latency`]);
+    expect(validity.nearestBound).toMatchObject({ figure: 'sendLag p99', value: 7_200, ratio: 1.44 });
+  });
+
+  it('between healthy and invalid a run is valid with a warning that says both bounds', () => {
+    const validity = judgeValidity([webhookPhase({ ...quietPace, sendLagP99Us: 3_000 })], quietHealth, false);
+    expect(validity.ok).toBe(true);
+    expect(validity.warnings).toEqual([
+      `${me}: sendLag p99 3.00 ms (warning above 2.50 ms, invalid above 5.00 ms): its sends started late, and that delay is in the latency`,
+    ]);
+  });
+
+  it('each bound alone voids the run: worst-second rate, sustained loop delay, run-queue wait', () => {
+    const cases: Array<[PaceFigures, ProcessHealth, string]> = [
+      [{ ...quietPace, worstWindowRateShare: 0.85, worstWindowSecond: 7 }, quietHealth, `${me}: achieved share of the schedule in its worst second 85.0% (bound 90.0%): it fell behind its schedule`],
+      [quietPace, { ...quietHealth, eventLoopDelayP90Us: 25_000 }, `${me}: event-loop delay p90 25.0 ms (bound 20.0 ms): its event loop was late for a sustained part of the run`],
+      [quietPace, { ...quietHealth, eventLoopDelayP99Us: 150_000 }, `${me}: event-loop delay p99 150.0 ms (bound 100.0 ms): its event loop stalled`],
+      [quietPace, { ...quietHealth, runQueueWaitMeanUs: 2_500 }, `${me}: mean run-queue wait per wake-up 2.50 ms (bound 1.00 ms): each time it woke up it waited for a CPU another process held: it was starved`],
+    ];
+    for (const [pace, health, reason] of cases) {
+      const validity = judgeValidity([webhookPhase(pace)], health, false);
+      expect(validity.ok).toBe(false);
+      expect(validity.reasons).toEqual([reason]);
+    }
+  });
+
+  it('holds a child process to the same bounds with its own health: a pacing publisher is voided by starvation, a client shard warned', () => {
+    const phase = (report: PhaseOutcome['generators'][number]): PhaseOutcome => ({ model: 'open', dispatched: 0, generators: [report], processes: [], warnings: [], reasons: [] });
+    const starved = { ...quietHealth, runQueueWaitMeanUs: 3_000 };
+    const publisher = judgeValidity([phase({ role: 'delivery.websocket.publisher', pid: 4141, health: starved, pace: quietPace })], quietHealth, false);
+    expect(publisher.reasons).toEqual([
+      'delivery.websocket.publisher (pid 4141): mean run-queue wait per wake-up 3.00 ms (bound 1.00 ms): each time it woke up it waited for a CPU another process held: it was starved',
+    ]);
+    // A client shard paces no schedule: its wait is not in a send lag, so it warns; a stalled loop still voids it.
+    const shard = judgeValidity([phase({ role: 'ws-client-1', pid: 4242, health: starved })], quietHealth, false);
+    expect(shard.ok).toBe(true);
+    expect(shard.warnings).toEqual([
+      'ws-client-1 (pid 4242): mean run-queue wait per wake-up 3.00 ms (warning above 0.25 ms; invalid for a process that paces a schedule): each time it woke up it waited for a CPU another process held: it was starved',
+    ]);
+    expect(shard.nearestBound).toMatchObject({ process: 'ws-client-1 (pid 4242)', figure: 'event-loop delay p99' });
+    expect(shard.generators?.map((entry) => [entry.role, entry.pid, entry.sendLagP99Us])).toEqual([['ws-client-1', 4242, undefined]]);
+    const stalled = judgeValidity([phase({ role: 'ws-client-1', pid: 4242, health: { ...quietHealth, eventLoopDelayP99Us: 120_000 } })], quietHealth, false);
+    expect(stalled.reasons).toEqual(['ws-client-1 (pid 4242): event-loop delay p99 120.0 ms (bound 100.0 ms): its event loop stalled']);
+  });
+
+  it('warns, and only warns, when a generator used most of a core', () => {
+    const validity = judgeValidity([webhookPhase(quietPace)], { ...quietHealth, cpuShare: 0.95 }, false);
+    expect(validity.ok).toBe(true);
+    expect(validity.warnings).toEqual([`${me}: CPU share 95.0% of a core (warning above 90.0%): it may be near its limit`]);
+  });
+
+  it('judges the closed model\'s utilisation, and no worst-second rate of an interrupted run', () => {
+    const closed: PhaseOutcome = { model: 'closed', dispatched: 10, generators: [{ role: 'generator', pid: process.pid }], processes: [], warnings: [], reasons: [] };
+    expect(judgeValidity([closed], { ...quietHealth, eventLoopUtilization: 0.99 }, false).reasons).toEqual([
+      `${me}: event-loop utilisation 99.0% (bound 97.0%): it, not the target, may have set the pace of the closed model`,
+    ]);
+    const cut = judgeValidity([webhookPhase({ ...quietPace, worstWindowRateShare: 0.2 })], quietHealth, true);
+    expect(cut.reasons).toEqual(['the run was interrupted before its end: the numbers cover only part of it']);
+  });
+
+  it('merging keeps every part\'s generators, named by part, and the nearest bound of all', () => {
+    const a = judgeValidity([webhookPhase(quietPace)], quietHealth, false);
+    const b = judgeValidity([webhookPhase({ ...quietPace, sendLagP99Us: 4_000 })], quietHealth, false);
+    const merged = combineValidity([a, b], ['shard 0', 'shard 1']);
+    expect(merged.generators?.map((entry) => [entry.role, entry.sendLagP99Us])).toEqual([
+      ['shard 0: generator', 1_800],
+      ['shard 1: generator', 4_000],
+    ]);
+    expect(merged.nearestBound).toMatchObject({ process: `shard 1: ${me}`, figure: 'sendLag p99', value: 4_000, ratio: 0.8 });
+    expect(merged.lateSends).toBeUndefined();
+  });
+});
