@@ -107,7 +107,7 @@ describe.skipIf(!HAVE_PROMETHEUS)('Prometheus remote write into a real Prometheu
         join(dir, 'four.yaml'),
         `name: prom-four\nseed: 7\nwebhook:\n  target: ${server.url}\n  payload: { sizeBytes: 200 }\n  load: { model: open, rate: 200, duration: 2s, connections: 16 }\n`,
       );
-      const startAt = Date.now() + 30_000; // 4 tsx processes starting on 2 busy, shared cores take many seconds
+      const startAt = Date.now() + 15_000; // 4 tsx processes starting on 2 cores take several seconds
       const runs = await Promise.all(
         Array.from({ length: 4 }, (_unused, index) =>
           pushbench(['run', join(dir, 'four.yaml'), '--shard', `${index}/4`, '--start-at', String(startAt), '--out', join(dir, 'four', `shard-${index}`)], {
