@@ -4,7 +4,6 @@ import { WHOLE_PLAN, type Stripe } from '../load/stripe.js';
 import { Recorder } from '../metrics/recorder.js';
 import { startProcessMonitor } from '../metrics/process-monitor.js';
 import type { LoadedScenario } from '../scenario/load-scenario.js';
-import type { ScenarioConfig } from '../scenario/schema.js';
 import { collectEnv } from '../result/env-info.js';
 import { redactSecrets } from '../result/redact.js';
 import { RESULT_SCHEMA_VERSION, type RunResult } from '../result/run-result.js';
@@ -14,9 +13,7 @@ import { judgeValidity } from './validity.js';
 import { lateSendThresholdUs } from '../load/timer-resolution.js';
 import { planHash, unshardableReason } from './shard-plan.js';
 import { StartGate } from './start-gate.js';
-import { runWebhookPhase } from './webhook-phase.js';
-import { runWebsocketPhase } from './websocket-phase.js';
-import { runDeliveryPhase } from './delivery-phase.js';
+import { phasesOf, plannedWindowUs } from './phases.js';
 
 export interface RunOptions {
   /** Abort to end the run early (Ctrl-C): in-flight work drains briefly and the result is still returned. */
@@ -37,9 +34,9 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
   const stripe = options.shard ?? WHOLE_PLAN;
   const unshardable = options.shard ? unshardableReason(config, options.shard.count) : undefined;
   if (unshardable) throw new InputError(`--shard: ${scenario.file}: ${unshardable}`);
-  if (options.startAtMs !== undefined && config.delivery) {
-    throw new InputError(`--start-at: ${scenario.file}: a delivery scenario runs its transports one after another and has no common start to wait for`);
-  }
+  const phases = phasesOf(config);
+  const noCommonStart = phases.find((phase) => phase.noCommonStartReason)?.noCommonStartReason;
+  if (options.startAtMs !== undefined && noCommonStart) throw new InputError(`--start-at: ${scenario.file}: ${noCommonStart}`);
   const startedAt = new Date();
   const monitor = startProcessMonitor();
   await lateSendThresholdUs(); // measured first, on a quiet event loop, so no schedule waits for it and no start-up work inflates it
@@ -60,9 +57,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   };
   const outcomes: PhaseOutcome[] = [];
-  if (config.webhook) outcomes.push(await runWebhookPhase(config.webhook, context));
-  if (config.websocket) outcomes.push(await runWebsocketPhase(config.websocket, context));
-  if (config.delivery) outcomes.push(await runDeliveryPhase(config.delivery, context));
+  for (const phase of phases) outcomes.push(await phase.run(config, context));
   if (outcomes.length === 0) throw new RunError(`${scenario.file}: nothing to run`);
   const output = recorder.close();
   const health = monitor.stop();
@@ -100,14 +95,6 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
         }
       : {}),
   };
-}
-
-/** The planned length of the load that rates are measured over (see RunResult.plannedWindowUs). */
-export function plannedWindowUs(config: ScenarioConfig): number {
-  if (config.webhook) return config.webhook.load.durationUs;
-  if (config.delivery) return config.delivery.events.durationUs;
-  const websocket = config.websocket!;
-  return Math.round((websocket.connections / websocket.connectRatePerSec) * 1e6) + websocket.holdUs;
 }
 
 let cachedVersion: string | undefined;
