@@ -84,7 +84,31 @@ interface WebSocketInternals {
   setSocket(socket: Socket, head: Buffer, options: { maxPayload: number; allowSynchronousEvents: boolean; skipUTF8Validation: boolean }): void;
 }
 
-/** Starts the upgrade of one connection to `target`. */
+/** Fields ws's constructor sets on every WebSocket that the lean upgrade then reads or writes. */
+const NEEDED_FIELDS = ['_isServer', '_readyState', '_protocol', '_socket', '_receiver'] as const;
+/** Methods of ws's WebSocket the lean upgrade calls. */
+const NEEDED_METHODS = ['setSocket', 'emitClose'] as const;
+
+/**
+ * Checks, on a WebSocket that connects nowhere, that the ws internals the lean upgrade relies on are
+ * there: the name of the first one missing, or undefined when all are. (`_req` and
+ * `_bufferedAmount` exist on client instances only; test/integration/lean-upgrade.test.ts pins them.)
+ */
+export function missingWsInternal(WebSocketClass: typeof WebSocket = WebSocket): string | undefined {
+  const probe = new WebSocketClass(null as unknown as string, undefined, { autoPong: true } as never) as unknown as Record<string, unknown>;
+  const field = NEEDED_FIELDS.find((name) => !Object.hasOwn(probe, name));
+  if (field) return field;
+  return NEEDED_METHODS.find((name) => typeof probe[name] !== 'function');
+}
+
+/**
+ * Probed once per process, when this module loads: the ws internal missing in the installed ws
+ * (then every ws:// connect goes through ws's own client, counted as `ws.client.fallback`), or
+ * undefined when the lean upgrade can be used.
+ */
+export const WS_INTERNAL_MISSING: string | undefined = missingWsInternal();
+
+/** Starts the upgrade of one connection to `target`. Only when WS_INTERNAL_MISSING is undefined. */
 export function upgrade(target: UpgradeTarget, options: UpgradeOptions): WebSocket {
   const websocket = new WebSocket(null as unknown as string, undefined, { autoPong: true } as never);
   const internals = websocket as unknown as WebSocketInternals;

@@ -5,7 +5,7 @@ import { classifyConnectError } from './connect-error.js';
 import { connectArgs, conversationClosed, conversationOpened, conversationReceived, startConversation } from './conversation.js';
 import type { ConversationSpec } from './conversation-spec.js';
 import { DeltaCounters } from './delta-counters.js';
-import { parseUpgradeTarget, upgrade, type UpgradeTarget } from './lean-upgrade.js';
+import { parseUpgradeTarget, upgrade, WS_INTERNAL_MISSING, type UpgradeTarget } from './lean-upgrade.js';
 import { readBinaryFramesFast } from './fast-frames.js';
 import { BROADCAST_KIND, broadcastIntendedUs, broadcastSequence, ECHO_KIND, echoIntendedUs, MIN_FRAME_BYTES } from './frames.js';
 
@@ -88,7 +88,8 @@ function onOpen(this: WebSocket): void {
     return;
   }
   // Built-in frames (broadcasts, echoes) skip ws's Receiver; anything else still goes through it.
-  readBinaryFramesFast(this, onMessage, MAX_PAYLOAD_BYTES);
+  // A connection that came through ws's own client was counted as a fallback already.
+  if (!readBinaryFramesFast(this, onMessage, MAX_PAYLOAD_BYTES) && WS_INTERNAL_MISSING === undefined) swarm.counters.add('ws.client.fallback');
   swarm.open.add(this);
   settle(swarm);
 }
@@ -191,11 +192,12 @@ function upgradeTarget(url: string): UpgradeTarget | undefined {
   return upgradeTargets.get(url);
 }
 
-/** One WebSocket to `url`: the lean upgrade for ws://, ws's client for wss://. */
-function openWebSocket(url: string, headers: Record<string, string> | undefined, subprotocols: string[], options: SwarmOptions): WebSocket {
+/** One WebSocket to `url`: the lean upgrade for ws://, ws's client for wss:// (and for ws:// when the installed ws lacks an internal the lean upgrade needs). */
+function openWebSocket(url: string, headers: Record<string, string> | undefined, subprotocols: string[], options: SwarmOptions, counters: DeltaCounters): WebSocket {
   // A conversation renders its query per connection, so its URLs are parsed each time.
   const target = headers ? parseUpgradeTarget(url) : upgradeTarget(url);
-  if (target) {
+  if (target && WS_INTERNAL_MISSING !== undefined) counters.add('ws.client.fallback');
+  else if (target) {
     return upgrade(target, {
       ...(headers ? { headers } : {}),
       subprotocols,
@@ -217,7 +219,7 @@ function connect(swarm: SwarmState, index: number): void {
   const { options } = swarm;
   const target = options.targets[index % options.targets.length]!;
   const talk = options.conversation ? connectArgs(target, index) : undefined;
-  const socket = openWebSocket(talk?.url ?? target, talk?.headers, talk?.protocols ?? [], options);
+  const socket = openWebSocket(talk?.url ?? target, talk?.headers, talk?.protocols ?? [], options, swarm.counters);
   swarm.connecting.set(socket, nowUs());
   if (talk) swarm.indexOf.set(socket, index);
   socket.on('open', onOpen);
