@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { classifyConnectError } from '../../src/load/websocket/connect-error.js';
-import { parseUpgradeTarget, upgrade } from '../../src/load/websocket/lean-upgrade.js';
+import { missingWsInternal, parseUpgradeTarget, upgrade, WS_INTERNAL_MISSING } from '../../src/load/websocket/lean-upgrade.js';
 
 const OPTIONS = { timeoutMs: 2_000, maxPayloadBytes: 1 << 20 };
 const closers: Array<() => Promise<void>> = [];
@@ -95,5 +95,26 @@ describe('lean WebSocket upgrade', () => {
 
   it('wss:// is left to ws’s own client', () => {
     expect(parseUpgradeTarget('wss://127.0.0.1:8443/')).toBeUndefined();
+  });
+
+  it('the once-per-process probe finds every ws internal it needs in the pinned ws, and names the first one missing otherwise', () => {
+    expect(WS_INTERNAL_MISSING).toBeUndefined();
+    expect(missingWsInternal()).toBeUndefined();
+    class WithoutIsServer extends WebSocket {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
+        delete (this as unknown as Record<string, unknown>)._isServer;
+      }
+    }
+    expect(missingWsInternal(WithoutIsServer as unknown as typeof WebSocket)).toBe('_isServer');
+    class WithoutEmitClose extends WebSocket {}
+    Object.defineProperty(WithoutEmitClose.prototype, 'emitClose', { value: undefined });
+    expect(missingWsInternal(WithoutEmitClose)).toBe('emitClose');
+    // Fields ws sets on client instances only, which the lean upgrade writes: a real client has them.
+    const client = new WebSocket('ws://127.0.0.1:9/');
+    client.on('error', () => {});
+    expect(Object.hasOwn(client, '_req')).toBe(true);
+    expect(Object.hasOwn(client, '_bufferedAmount')).toBe(true);
+    client.terminate();
   });
 });
