@@ -117,4 +117,22 @@ describe('lean WebSocket upgrade', () => {
     expect(Object.hasOwn(client, '_bufferedAmount')).toBe(true);
     client.terminate();
   });
+
+  it('a header value with CR/LF is never written: the connect fails as badHeader and the server sees no connection', async () => {
+    const { url, server } = await wsServer();
+    let connections = 0;
+    server.on('connection', () => connections++);
+    const { error, opened } = await failure(upgrade(parseUpgradeTarget(url)!, { ...OPTIONS, headers: { 'X-Token': 'a\r\nX-Injected: 1' } }));
+    expect(opened).toBe(false);
+    expect(classifyConnectError(error)).toBe('badHeader');
+    expect(error.message).toBe('Invalid value of header "X-Token": it holds a CR or LF');
+    const aborted = upgrade(parseUpgradeTarget(url)!, { ...OPTIONS, headers: { 'X-Token': 'a\nb' } });
+    aborted.terminate(); // before the failure is emitted: still one error, one close
+    expect((await failure(aborted)).opened).toBe(false);
+    // A clean connect afterwards shows the server was listening all along.
+    const clean = upgrade(parseUpgradeTarget(url)!, OPTIONS);
+    await once(clean, 'open');
+    clean.terminate();
+    expect(connections).toBe(1);
+  });
 });

@@ -1,5 +1,6 @@
 import { createHash, randomFillSync } from 'node:crypto';
 import { connect as connectTcp, type Socket } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { WebSocket } from 'ws';
 
 /**
@@ -114,6 +115,14 @@ export function upgrade(target: UpgradeTarget, options: UpgradeOptions): WebSock
   const internals = websocket as unknown as WebSocketInternals;
   internals._isServer = false; // a client: frames it sends are masked, frames it receives are not
   internals._bufferedAmount = 0;
+  const badHeader = options.headers && headerWithCrOrLf(options.headers);
+  if (badHeader) {
+    // Written raw it would end the header and inject others: the connect fails before it starts.
+    const error = Object.assign(new Error(`Invalid value of header "${badHeader}": it holds a CR or LF`), { code: 'ERR_INVALID_CHAR' });
+    internals._req = new PassThrough(); // what terminate() destroys if it comes first
+    setImmediate(() => failUnstarted(internals, websocket, error));
+    return websocket;
+  }
   const key = nextKey();
   const socket: HandshakeSocket = connectTcp({ host: target.host, port: target.port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
   internals._req = socket; // terminate() while connecting destroys it (ws's abortHandshake for a stream)
@@ -208,6 +217,20 @@ function fail(socket: HandshakeSocket, error: Error): void {
   internals._readyState = WebSocket.CLOSING;
   internals._req = null;
   handshake.websocket.emit('error', error);
+  internals.emitClose();
+}
+
+/** The name of the first header whose name or value holds CR or LF, or undefined. */
+function headerWithCrOrLf(headers: Record<string, string>): string | undefined {
+  for (const name in headers) if (/[\r\n]/.test(name) || /[\r\n]/.test(headers[name]!)) return JSON.stringify(name).slice(1, -1);
+  return undefined;
+}
+
+function failUnstarted(internals: WebSocketInternals, websocket: WebSocket, error: Error): void {
+  if (internals._readyState !== WebSocket.CONNECTING) return; // terminate() came first
+  internals._readyState = WebSocket.CLOSING;
+  internals._req = null;
+  websocket.emit('error', error);
   internals.emitClose();
 }
 
