@@ -1,7 +1,7 @@
 import { findResultFiles } from '../result/find-results.js';
 import { mergeShardResults } from '../result/merge-results.js';
 import { readResult } from '../result/read-result.js';
-import { withSavedThresholds } from '../gate/run-gate.js';
+import { withThresholds } from '../gate/run-gate.js';
 import { finishResult } from './finish-result.js';
 
 export interface MergeArgs {
@@ -17,6 +17,6 @@ export interface MergeArgs {
 export async function mergeCommand(args: MergeArgs): Promise<number> {
   const files = await findResultFiles(args.inputs, args.out);
   const inputs = await Promise.all(files.map(async (file) => ({ file, result: await readResult(file) })));
-  const result = withSavedThresholds(mergeShardResults(inputs, { allowPartial: args.allowPartial ?? false }));
+  const result = withThresholds(mergeShardResults(inputs, { allowPartial: args.allowPartial ?? false }));
   return finishResult(result, { outDir: args.out, json: args.json, junit: args.junit, markdown: args.markdown });
 }

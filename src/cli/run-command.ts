@@ -5,7 +5,8 @@ import { finishResult } from './finish-result.js';
 import { createProgressPrinter } from './progress-printer.js';
 import { parseShard } from '../run/shard-plan.js';
 import { parseStartAt } from '../run/start-gate.js';
-import { checkRepeat, runTrials, withThresholds } from '../gate/run-gate.js';
+import { withThresholds } from '../gate/run-gate.js';
+import { checkRepeat, runTrials } from '../run/trials.js';
 
 export const DEFAULT_SCENARIO = 'webhook-vs-websocket';
 
@@ -71,7 +72,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
         : {}),
     });
     // A shard's numbers are a part: its thresholds are judged on the merged result.
-    const result = shard ? trials : withThresholds(trials, scenario);
+    const result = shard ? trials : withThresholds(trials, scenario.config.thresholds);
     printer.done();
     const outDir = args.out ?? defaultRunDir(shard ? `${scenario.config.name}-shard-${shard.index}-of-${shard.count}` : scenario.config.name, startedAt);
     return await finishResult(result, { outDir, json: args.json, junit: args.junit, markdown: args.markdown });

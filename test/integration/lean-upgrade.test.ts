@@ -3,9 +3,9 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { classifyConnectError } from '../../src/load/websocket/connect-error.js';
-import { missingWsInternal, parseUpgradeTarget, upgrade, WS_INTERNAL_MISSING } from '../../src/load/websocket/lean-upgrade.js';
+import { missingWsInternal, parseUpgradeTarget, upgrade, UpgradeKeys, WS_INTERNAL_MISSING } from '../../src/load/websocket/lean-upgrade.js';
 
-const OPTIONS = { timeoutMs: 2_000, maxPayloadBytes: 1 << 20 };
+const OPTIONS = { timeoutMs: 2_000, maxPayloadBytes: 1 << 20, keys: new UpgradeKeys() };
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   while (closers.length > 0) await closers.pop()!();

@@ -30,6 +30,8 @@ export interface UpgradeOptions {
   localAddress?: string;
   timeoutMs: number;
   maxPayloadBytes: number;
+  /** Where Sec-WebSocket-Key values come from. */
+  keys: UpgradeKeys;
 }
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -37,17 +39,20 @@ const MAX_RESPONSE_HEAD_BYTES = 16 * 1024;
 const HEAD_END = Buffer.from('\r\n\r\n');
 const KEY_BYTES = 16;
 const KEYS_PER_FILL = 1024;
-const keyPool = Buffer.alloc(KEY_BYTES * KEYS_PER_FILL);
-let keysLeft = 0;
 
-/** Sec-WebSocket-Key values, random bytes filled 1,024 keys at a time. */
-function nextKey(): string {
-  if (keysLeft === 0) {
-    randomFillSync(keyPool);
-    keysLeft = KEYS_PER_FILL;
+/** Sec-WebSocket-Key values, random bytes filled 1,024 keys at a time (a fill per key costs ~20x more). One per swarm. */
+export class UpgradeKeys {
+  private readonly pool = Buffer.alloc(KEY_BYTES * KEYS_PER_FILL);
+  private left = 0;
+
+  next(): string {
+    if (this.left === 0) {
+      randomFillSync(this.pool);
+      this.left = KEYS_PER_FILL;
+    }
+    this.left--;
+    return this.pool.toString('base64', this.left * KEY_BYTES, (this.left + 1) * KEY_BYTES);
   }
-  keysLeft--;
-  return keyPool.toString('base64', keysLeft * KEY_BYTES, (keysLeft + 1) * KEY_BYTES);
 }
 
 /** The parsed target, or undefined when the lean path does not apply (wss://: ws's client does TLS). */
@@ -123,7 +128,7 @@ export function upgrade(target: UpgradeTarget, options: UpgradeOptions): WebSock
     setImmediate(() => failUnstarted(internals, websocket, error));
     return websocket;
   }
-  const key = nextKey();
+  const key = options.keys.next();
   const socket: HandshakeSocket = connectTcp({ host: target.host, port: target.port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
   internals._req = socket; // terminate() while connecting destroys it (ws's abortHandshake for a stream)
   socket[kHandshake] = {
