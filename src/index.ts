@@ -16,11 +16,11 @@ export { evaluateThresholds, parseThresholdSection } from './gate/evaluate-thres
 export { compareResults, type Comparison, type ComparisonRow } from './gate/compare-results.js';
 export { DEFAULT_TOLERANCES, parseMaxRegression, type Tolerances } from './gate/tolerances.js';
 export { combineTrials } from './gate/combine-trials.js';
-export { runTrials } from './gate/run-gate.js';
+export { runTrials } from './run/trials.js';
 export { saveBaseline } from './gate/baseline.js';
 export { Recorder, type RecorderOutput, type TimelinePoint } from './metrics/recorder.js';
 export { buildWebhookReceiver, type ReceiverOptions } from './targets/webhook-receiver.js';
 export { signWebhook, verifyWebhook, decodeSecret } from './load/webhook/signing/standard-webhooks.js';
 export { InputError, RunError } from './errors.js';
-export { ExitCode } from './cli/exit-codes.js';
+export { ExitCode } from './exit-codes.js';
 export { schemeNames, signerFor, verifierFor } from './load/webhook/signing/registry.js';

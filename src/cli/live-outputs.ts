@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { DashboardOutput, DEFAULT_DASHBOARD_PORT } from '../outputs/dashboard/dashboard-output.js';
+import { DashboardOutput, DEFAULT_DASHBOARD_PORT } from '../report/dashboard/dashboard-output.js';
 import type { OutputOptions } from '../outputs/start-outputs.js';
 import { resolveTestId, testIdProblem } from '../outputs/testid.js';
 

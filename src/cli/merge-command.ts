@@ -2,7 +2,7 @@ import { findResultFiles } from '../result/find-results.js';
 import { mergeShardResults } from '../result/merge-results.js';
 import { readResult } from '../result/read-result.js';
 import { probeOutputs, removeDirIfEmpty } from '../result/write-result.js';
-import { withSavedThresholds } from '../gate/run-gate.js';
+import { withThresholds } from '../gate/run-gate.js';
 import { finishResult } from './finish-result.js';
 
 export interface MergeArgs {
@@ -21,7 +21,7 @@ export async function mergeCommand(args: MergeArgs): Promise<number> {
   try {
     const files = await findResultFiles(args.inputs, args.out);
     const inputs = await Promise.all(files.map(async (file) => ({ file, result: await readResult(file) })));
-    result = withSavedThresholds(mergeShardResults(inputs, { allowPartial: args.allowPartial ?? false }));
+    result = withThresholds(mergeShardResults(inputs, { allowPartial: args.allowPartial ?? false }));
   } catch (error) {
     await removeDirIfEmpty(args.out);
     throw error;

@@ -6,7 +6,8 @@ import { createProgressPrinter } from './progress-printer.js';
 import { handleStopSignals } from './stop-signals.js';
 import { parseShard } from '../run/shard-plan.js';
 import { parseStartAt } from '../run/start-gate.js';
-import { checkRepeat, runTrials, withThresholds } from '../gate/run-gate.js';
+import { withThresholds } from '../gate/run-gate.js';
+import { checkRepeat, runTrials } from '../run/trials.js';
 import { prepareLiveOutputs, type LiveOutputArgs } from './live-outputs.js';
 import { join } from 'node:path';
 
@@ -72,7 +73,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
         : {}),
     });
     // A shard's numbers are a part: its thresholds are judged on the merged result.
-    const result = shard ? trials : withThresholds(trials, scenario);
+    const result = shard ? trials : withThresholds(trials, scenario.config.thresholds);
     printer.done();
     const code = await finishResult(result, { outDir, json: args.json, junit: args.junit, markdown: args.markdown });
     reportPath = join(outDir, 'report.html');

@@ -2,7 +2,7 @@ import type { GeneratorReport } from '../load/pace-figures.js';
 import { nowUs } from '../metrics/clock.js';
 import type { DeliveryTransport } from '../scenario/schema.js';
 import type { ProcessStats } from '../result/run-result.js';
-import type { ProgressSnapshot } from '../run/progress.js';
+import type { ProgressSnapshot } from '../load/progress.js';
 import type { Ledger } from './ledger.js';
 import type { EventStream } from './stream.js';
 import type { OutageWindow } from './outage.js';

@@ -1,4 +1,4 @@
-import { ExitCode } from '../cli/exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
 import { InputError } from '../errors.js';
 import { readResult } from '../result/read-result.js';
 import { resolveBaselinePath } from './baseline.js';

@@ -234,7 +234,7 @@ export const runResultSchema = z.object({
   scenario: z.object({ name: z.string(), file: z.string(), config: z.record(z.string(), z.unknown()) }),
   startedAt: z.string(),
   durationMs: z.number().min(0),
-  /** The planned length of the load, in µs: webhook load duration, else delivery stream duration, else websocket ramp + hold. Rates are per this window. */
+  /** The planned length of the load, in µs: the sum of the phases' windows (webhook load duration, websocket ramp + hold, delivery stream duration). Rates are per this window. */
   plannedWindowUs: z.number().int().min(0).optional(),
   interrupted: z.boolean().default(false),
   env: envSchema,

@@ -4,7 +4,6 @@ import { WHOLE_PLAN, type Stripe } from '../load/stripe.js';
 import { Recorder } from '../metrics/recorder.js';
 import { startProcessMonitor } from '../metrics/process-monitor.js';
 import type { LoadedScenario } from '../scenario/load-scenario.js';
-import type { ScenarioConfig } from '../scenario/schema.js';
 import { collectEnv } from '../result/env-info.js';
 import { redactSecrets } from '../result/redact.js';
 import { RESULT_SCHEMA_VERSION, type RunResult } from '../result/run-result.js';
@@ -13,10 +12,7 @@ import type { ProgressSnapshot } from './progress.js';
 import { judgeValidity } from './validity.js';
 import { planHash, unshardableReason } from './shard-plan.js';
 import { StartGate } from './start-gate.js';
-import { runWebhookPhase } from './webhook-phase.js';
-import { runWebsocketPhase } from './websocket-phase.js';
-import { runDeliveryPhase } from './delivery-phase.js';
-import { runSsePhase } from './sse-phase.js';
+import { phasesOf, plannedWindowUs } from './phases.js';
 import { startOutputs, type OutputOptions } from '../outputs/start-outputs.js';
 import { resolveTestId } from '../outputs/testid.js';
 
@@ -41,9 +37,9 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
   const stripe = options.shard ?? WHOLE_PLAN;
   const unshardable = options.shard ? unshardableReason(config, options.shard.count) : undefined;
   if (unshardable) throw new InputError(`--shard: ${scenario.file}: ${unshardable}`);
-  if (options.startAtMs !== undefined && config.delivery) {
-    throw new InputError(`--start-at: ${scenario.file}: a delivery scenario runs its transports one after another and has no common start to wait for`);
-  }
+  const phases = phasesOf(config);
+  const noCommonStart = phases.find((phase) => phase.noCommonStartReason)?.noCommonStartReason;
+  if (options.startAtMs !== undefined && noCommonStart) throw new InputError(`--start-at: ${scenario.file}: ${noCommonStart}`);
   const startedAt = new Date();
   const monitor = startProcessMonitor();
   const recorder = new Recorder();
@@ -74,10 +70,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
   };
   const outcomes: PhaseOutcome[] = [];
   try {
-    if (config.webhook) outcomes.push(await runWebhookPhase(config.webhook, context));
-    if (config.websocket) outcomes.push(await runWebsocketPhase(config.websocket, context));
-    if (config.sse) outcomes.push(await runSsePhase(config.sse, context));
-    if (config.delivery) outcomes.push(await runDeliveryPhase(config.delivery, context));
+    for (const phase of phases) outcomes.push(await phase.run(config, context));
     if (outcomes.length === 0) throw new RunError(`${scenario.file}: nothing to run`);
   } catch (error) {
     recorder.close();
@@ -122,15 +115,6 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
         }
       : {}),
   };
-}
-
-/** The planned length of the load that rates are measured over (see RunResult.plannedWindowUs). */
-export function plannedWindowUs(config: ScenarioConfig): number {
-  if (config.webhook) return config.webhook.load.durationUs;
-  if (config.delivery) return config.delivery.events.durationUs;
-  if (config.sse && !config.websocket) return Math.round((config.sse.connections / config.sse.connectRatePerSec) * 1e6) + config.sse.holdUs;
-  const websocket = config.websocket!;
-  return Math.round((websocket.connections / websocket.connectRatePerSec) * 1e6) + websocket.holdUs;
 }
 
 function sortedKeys(counters: Record<string, number>): Record<string, number> {

@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import type { Stripe } from '../load/stripe.js';
 import { redactSecrets } from '../result/redact.js';
 import type { ScenarioConfig } from '../scenario/schema.js';
+import { phasesOf } from './phases.js';
 
 /**
  * `--shard I/N` (or PUSHBENCH_SHARD=I/N): this process runs part I of N, I 0-based so that
@@ -35,23 +36,11 @@ function canonicalJson(value: unknown): string {
   );
 }
 
-/** Why a scenario cannot be split exactly, or undefined when it can. */
+/** Why a scenario cannot be split exactly, or undefined when it can: the first reason of one of its phases. */
 export function unshardableReason(config: ScenarioConfig, count: number): string | undefined {
-  const load = config.webhook?.load;
-  if (load?.model === 'closed' && load.connections < count) {
-    return `webhook.load.connections (${load.connections}) is fewer than the ${count} shards: every closed-model shard needs at least one connection`;
-  }
-  if (config.websocket && config.websocket.connections < count) {
-    return `websocket.connections (${config.websocket.connections}) is fewer than the ${count} shards: every shard needs at least one connection`;
-  }
-  if (config.sse && config.sse.connections < count) {
-    return `sse.connections (${config.sse.connections}) is fewer than the ${count} shards: every shard needs at least one stream`;
-  }
-  if (config.websocket?.broadcast?.kind === 'triggered' && count > 1) {
-    return 'a triggered broadcast cannot be split over shards yet: its latency counts from the trigger time, which only the process that calls the trigger knows';
-  }
-  if (config.delivery) {
-    return 'a delivery scenario cannot be split over shards: its ledger follows one event stream through every transport with one set of subscribers, so it runs on one machine';
+  for (const phase of phasesOf(config)) {
+    const reason = phase.unshardableReason(config, count);
+    if (reason) return reason;
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { ECHO_LATE_US } from '../load/websocket/echo-ticker.js';
+import { WS_INTERNAL_MISSING } from '../load/websocket/lean-upgrade.js';
 import type { ChildLink } from '../process/child-link.js';
 import type { ShardProcess } from '../load/websocket/shard-handle.js';
 import type { ShardResult } from '../load/websocket/shard-messages.js';
@@ -44,6 +45,13 @@ export function websocketOutcome(finish: WebsocketFinish): PhaseOutcome {
     // Built-in: what the servers sent; triggered: the connections held when each trigger fired.
     const expected = finish.config.broadcast.kind === 'builtin' ? recorder.counter('ws.broadcast.sent') : recorder.counter('ws.broadcast.expected');
     recorder.count('ws.broadcast.missing', Math.max(0, expected - recorder.counter('ws.broadcast.received')));
+  }
+  const fallbacks = recorder.counter('ws.client.fallback');
+  if (fallbacks > 0) {
+    const why = WS_INTERNAL_MISSING === undefined ? "ws's socket reader was not where the fast frame reader looks for it" : `the installed ws has no \`${WS_INTERNAL_MISSING}\``;
+    finish.warnings.push(
+      `ws.client.fallback: ${fallbacks} connections went through ws's own client code instead of pushbench's lean path (${why}; pinned and tested with ws 8.23.0): they work, at more client CPU per connect and message`,
+    );
   }
   const failed = finish.interrupted
     ? undefined

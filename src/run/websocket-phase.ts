@@ -1,11 +1,13 @@
 import { shareOf, type Stripe } from '../load/stripe.js';
 import { LiveTotals } from '../load/websocket/live-totals.js';
 import { connectionsPerLocalAddress, connectionsPerProcess, isLoopbackLiteral, planShards, serverProcessCount } from '../load/websocket/shard-plan.js';
+import type { SwarmOptions } from '../load/websocket/swarm.js';
 import { startShardProcess, type ShardProcess } from '../load/websocket/shard-handle.js';
 import type { ShardResult } from '../load/websocket/shard-messages.js';
 import { addCounterDeltas, mergeShardResults } from '../load/websocket/shard-results.js';
 import { nowUs, sleepMs } from '../metrics/clock.js';
 import type { Recorder } from '../metrics/recorder.js';
+import type { ChildLink } from '../process/child-link.js';
 import { formatDurationUs } from '../scenario/duration.js';
 import { conversationSpecOf } from '../load/websocket/conversation-spec.js';
 import { startTriggerLoop, type TriggerLoop } from './broadcast-trigger.js';
@@ -19,6 +21,20 @@ const PROGRESS_INTERVAL_MS = 1_000;
 const RAMP_SLACK = 5;
 const RAMP_TIMEOUT_FLOOR_MS = 30_000;
 
+/** What the steps of one websocket phase share: this shard's config, its children and what went wrong. */
+interface WsPhase {
+  config: WebsocketConfig;
+  context: PhaseContext;
+  recorder: Recorder;
+  live: LiveTotals;
+  reasons: string[];
+  warnings: string[];
+  servers: WsServerProcess[];
+  shards: ShardProcess[];
+  plans: SwarmOptions[];
+  rampUs: number;
+}
+
 /**
  * The websocket phase: built-in ws servers up (one process per 15k connections) -> client shards
  * up -> ramp (with echo) -> hold with echo and broadcast (broadcasts start when every connection
@@ -27,100 +43,151 @@ const RAMP_TIMEOUT_FLOOR_MS = 30_000;
  * that dies on its own becomes a reason the run is invalid, never a hang.
  */
 export async function runWebsocketPhase(whole: WebsocketConfig, context: PhaseContext): Promise<PhaseOutcome> {
-  const { recorder, signal } = context;
   const { config, firstConnection } = shardPart(whole, context.stripe);
-  const perProcess = connectionsPerProcess();
-  const perLocalAddress = connectionsPerLocalAddress();
-  const live = new LiveTotals(recorder);
-  const reasons: string[] = [];
-  const warnings: string[] = [];
-  const servers: WsServerProcess[] = [];
-  const shards: ShardProcess[] = [];
-  const { holdUs } = config;
-  const rampUs = (config.connections / config.connectRatePerSec) * 1e6;
-  const phaseStartUs = recorder.elapsedUs();
+  const phase: WsPhase = {
+    config,
+    context,
+    recorder: context.recorder,
+    live: new LiveTotals(context.recorder),
+    reasons: [],
+    warnings: [],
+    servers: [],
+    shards: [],
+    plans: [],
+    rampUs: (config.connections / config.connectRatePerSec) * 1e6,
+  };
   let progressTimer: NodeJS.Timeout | undefined;
   try {
-    const conversation = conversationSpecOf(config, context.seed);
-    if (config.push && config.target !== 'builtin' && !isLoopbackLiteral(config.target.href)) {
-      warnings.push(`ws.push latency compares the server's clock with this host's (${config.target.host} is not loopback): it is only as good as the two clocks' sync`);
-    }
-    if (config.target === 'builtin') servers.push(...(await startServers(config, serverProcessCount(config.connections, perProcess, perLocalAddress), live)));
-    const targets = config.target === 'builtin' ? servers.map((server) => server.url) : [config.target.href];
-    const plans = planShards(
-      {
-        targets,
-        connections: config.connections,
-        firstConnection,
-        connectRatePerSec: config.connectRatePerSec,
-        connectTimeoutMs: config.connectTimeoutUs / 1000,
-        loopback: targets.every(isLoopbackLiteral),
-        perLocalAddress,
-      },
-      perProcess,
-    ).map((plan) => (conversation ? { ...plan, conversation } : plan));
-    shards.push(...(await startAll(plans.map((_plan, index) => startShardProcess(`ws-client-${index}`, (tick) => live.clientTick(index, tick))))));
-    progressTimer = setInterval(() => {
-      const second = recorder.lastSecond();
-      context.onProgress?.({
-        elapsedUs: recorder.elapsedUs() - phaseStartUs,
-        totalUs: rampUs + holdUs,
-        sentPerSec: second?.counts['ws.messages.sent'] ?? 0,
-        p99Us: undefined,
-        errors: recorder.counterPrefixSum('ws.connections.failed.') + recorder.counterPrefixSum('ws.connections.dropped.'),
-        inFlight: live.connectsInFlight(),
-        openConnections: live.openClientConnections(),
-        serverConnections: live.openServerConnections(),
-      });
-    }, PROGRESS_INTERVAL_MS);
-
-    await context.waitForStart(signal);
-    const rampStartUs = nowUs();
-    let openedInRamp = 0;
-    const rampTimeoutMs = Math.max(RAMP_TIMEOUT_FLOOR_MS, (rampUs / 1000) * RAMP_SLACK + config.connectTimeoutUs / 1000);
-    const ramps = shards.map((shard, index) =>
-      shard
-        .start({ swarm: plans[index]!, ...(config.echo ? { echo: config.echo } : {}) }, rampTimeoutMs)
-        .then((ramped) => {
-          live.clientOpenNow(index, ramped.open);
-          openedInRamp += ramped.opened;
-        })
-        .catch((error: unknown) => {
-          if (!shard.link.crash()) reasons.push(`${shard.link.role} (pid ${shard.link.pid}) did not finish its ramp: ${(error as Error).message}`);
-        }),
-    );
-    await Promise.race([Promise.all(ramps), aborted(signal)]);
-    const rampedUs = nowUs() - rampStartUs;
-    const holdStartUs = nowUs();
-    await startBroadcasts(config, servers, holdUs, reasons, warnings);
-    const triggers = await startTriggeredBroadcasts(config, shards, holdUs, recorder, context.seed, context.stripe, reasons, warnings);
-    await sleepMs(Math.max(0, holdUs - (nowUs() - holdStartUs)) / 1000, signal);
-    triggers?.stop();
-    await triggers?.done;
-
-    const heldByServer = new Map<WsServerProcess, number>();
-    await Promise.all(
-      servers.map((server, index) =>
-        server
-          .stopBroadcast()
-          .then((stopped) => {
-            live.serverTick(index, stopped);
-            heldByServer.set(server, stopped.open);
-          })
-          .catch((error: unknown) => void reasons.push(`${server.link.role} (pid ${server.link.pid}) did not stop broadcasting: ${(error as Error).message}`)),
-      ),
-    );
-    const results = await finishAll(shards, reasons);
+    await startChildren(phase, firstConnection);
+    progressTimer = startProgress(phase);
+    await context.waitForStart(context.signal);
+    const { openedInRamp, rampedUs } = await ramp(phase);
+    await hold(phase);
+    const heldByServer = await stopBroadcasting(phase);
+    const results = await finishAll(phase.shards, phase.reasons);
     clearInterval(progressTimer);
-    shards.forEach((_shard, index) => live.clientOpenNow(index, 0));
-    mergeShardResults(recorder, results.map((entry) => entry.result));
+    phase.shards.forEach((_shard, index) => phase.live.clientOpenNow(index, 0));
+    mergeShardResults(phase.recorder, results.map((entry) => entry.result));
     // Every shard has reported and is tearing its connections down; the servers report meanwhile.
-    const [serverStats] = await Promise.all([stopServers(servers, recorder, reasons), ...shards.map((shard) => shard.link.ended())]);
-    return websocketOutcome({ config, recorder, children: [...shards, ...servers], results, serverStats, heldByServer, reasons, warnings, openedInRamp, rampedUs, interrupted: signal?.aborted ?? false });
+    const [serverStats] = await Promise.all([stopServers(phase.servers, phase.recorder, phase.reasons), ...phase.shards.map((shard) => shard.link.ended())]);
+    const { recorder, reasons, warnings } = phase;
+    const children = [...phase.shards, ...phase.servers];
+    return websocketOutcome({ config, recorder, children, results, serverStats, heldByServer, reasons, warnings, openedInRamp, rampedUs, interrupted: context.signal?.aborted ?? false });
   } finally {
     clearInterval(progressTimer);
-    for (const child of [...shards, ...servers]) child.link.kill();
+    for (const child of [...phase.shards, ...phase.servers]) child.link.kill();
   }
+}
+
+/** Built-in servers (when the target is builtin) and the client shards up, each shard with its plan. */
+async function startChildren(phase: WsPhase, firstConnection: number): Promise<void> {
+  const { config, live } = phase;
+  const perProcess = connectionsPerProcess();
+  const perLocalAddress = connectionsPerLocalAddress();
+  const conversation = conversationSpecOf(config, phase.context.seed);
+  if (config.push && config.target !== 'builtin' && !isLoopbackLiteral(config.target.href)) {
+    phase.warnings.push(`ws.push latency compares the server's clock with this host's (${config.target.host} is not loopback): it is only as good as the two clocks' sync`);
+  }
+  if (config.target === 'builtin') phase.servers.push(...(await startServers(config, serverProcessCount(config.connections, perProcess, perLocalAddress), live)));
+  const targets = config.target === 'builtin' ? phase.servers.map((server) => server.url) : [config.target.href];
+  phase.plans = planShards(
+    {
+      targets,
+      connections: config.connections,
+      firstConnection,
+      connectRatePerSec: config.connectRatePerSec,
+      connectTimeoutMs: config.connectTimeoutUs / 1000,
+      loopback: targets.every(isLoopbackLiteral),
+      perLocalAddress,
+    },
+    perProcess,
+  ).map((plan) => (conversation ? { ...plan, conversation } : plan));
+  phase.shards.push(...(await startAll(phase.plans.map((_plan, index) => startShardProcess(`ws-client-${index}`, (tick) => live.clientTick(index, tick))))));
+}
+
+function startProgress(phase: WsPhase): NodeJS.Timeout {
+  const { recorder, live, context } = phase;
+  const phaseStartUs = recorder.elapsedUs();
+  return setInterval(() => {
+    const second = recorder.lastSecond();
+    context.onProgress?.({
+      elapsedUs: recorder.elapsedUs() - phaseStartUs,
+      totalUs: phase.rampUs + phase.config.holdUs,
+      sentPerSec: second?.counts['ws.messages.sent'] ?? 0,
+      p99Us: undefined,
+      errors: recorder.counterPrefixSum('ws.connections.failed.') + recorder.counterPrefixSum('ws.connections.dropped.'),
+      inFlight: live.connectsInFlight(),
+      openConnections: live.openClientConnections(),
+      serverConnections: live.openServerConnections(),
+    });
+  }, PROGRESS_INTERVAL_MS);
+}
+
+/** Every shard connects its part (with echo); resolves when all have ramped, failed, or the run is aborted. */
+async function ramp(phase: WsPhase): Promise<{ openedInRamp: number; rampedUs: number }> {
+  const { config, live, plans } = phase;
+  const rampStartUs = nowUs();
+  let openedInRamp = 0;
+  const rampTimeoutMs = Math.max(RAMP_TIMEOUT_FLOOR_MS, (phase.rampUs / 1000) * RAMP_SLACK + config.connectTimeoutUs / 1000);
+  const ramps = phase.shards.map((shard, index) =>
+    shard
+      .start({ swarm: plans[index]!, ...(config.echo ? { echo: config.echo } : {}) }, rampTimeoutMs)
+      .then((ramped) => {
+        live.clientOpenNow(index, ramped.open);
+        openedInRamp += ramped.opened;
+      })
+      .catch(childFailed(phase.reasons, shard.link, 'did not finish its ramp')),
+  );
+  await Promise.race([Promise.all(ramps), aborted(phase.context.signal)]);
+  return { openedInRamp, rampedUs: nowUs() - rampStartUs };
+}
+
+/** The hold: broadcasts (built-in or triggered) run while every connection stays open, until the hold ends or the run is aborted. */
+async function hold(phase: WsPhase): Promise<void> {
+  const { config, context } = phase;
+  const holdStartUs = nowUs();
+  await startBroadcasts(config, phase.servers, config.holdUs, phase.reasons, phase.warnings);
+  const triggers = await startTriggeredBroadcasts({
+    config,
+    shards: phase.shards,
+    holdUs: config.holdUs,
+    recorder: phase.recorder,
+    seed: context.seed,
+    stripe: context.stripe,
+    reasons: phase.reasons,
+    warnings: phase.warnings,
+  });
+  await sleepMs(Math.max(0, config.holdUs - (nowUs() - holdStartUs)) / 1000, context.signal);
+  triggers?.stop();
+  await triggers?.done;
+}
+
+/** Asks every server to stop broadcasting; returns how many connections each held at that moment. */
+async function stopBroadcasting(phase: WsPhase): Promise<Map<WsServerProcess, number>> {
+  const heldByServer = new Map<WsServerProcess, number>();
+  await Promise.all(
+    phase.servers.map((server, index) =>
+      server
+        .stopBroadcast()
+        .then((stopped) => {
+          phase.live.serverTick(index, stopped);
+          heldByServer.set(server, stopped.open);
+        })
+        .catch(childFailed(phase.reasons, server.link, 'did not stop broadcasting')),
+    ),
+  );
+  return heldByServer;
+}
+
+/**
+ * The one handler for a child that did not answer a step: "`<role>` (pid …) did not …: why" becomes
+ * a reason the run is invalid, unless the child crashed (the crash is its own reason, see websocketOutcome).
+ */
+function childFailed(reasons: string[], link: ChildLink, what: string): (error: unknown) => undefined {
+  return (error) => {
+    if (!link.crash()) reasons.push(`${link.role} (pid ${link.pid}) ${what}: ${(error as Error).message}`);
+    return undefined;
+  };
 }
 
 /**
@@ -153,13 +220,7 @@ async function startBroadcasts(config: WebsocketConfig, servers: readonly WsServ
   const plan = broadcastPlan(config.broadcast.everyUs, holdUs, warnings);
   if (!plan) return;
   const { firstAtUs, count } = plan;
-  await Promise.all(
-    servers.map((server) =>
-      server
-        .startBroadcast(firstAtUs, count)
-        .catch((error: unknown) => void reasons.push(`${server.link.role} (pid ${server.link.pid}) did not start broadcasting: ${(error as Error).message}`)),
-    ),
-  );
+  await Promise.all(servers.map((server) => server.startBroadcast(firstAtUs, count).catch(childFailed(reasons, server.link, 'did not start broadcasting'))));
 }
 
 /** Broadcast k at firstAtUs + k x every: the first one `every` into the hold, the last at least half an `every` before its end. */
@@ -172,33 +233,36 @@ function broadcastPlan(everyUs: number, holdUs: number, warnings: string[]): { f
   return { firstAtUs: nowUs() + everyUs, count };
 }
 
+export interface TriggeredBroadcastOptions {
+  config: WebsocketConfig;
+  shards: readonly ShardProcess[];
+  holdUs: number;
+  recorder: Recorder;
+  seed: number;
+  /** Only stripe 0 calls the trigger; every stripe times and counts what arrives. */
+  stripe: Stripe;
+  /** Filled with why the run is invalid (a shard that did not take the schedule). */
+  reasons: string[];
+  /** Filled with what a reader must know (no broadcast fits the hold). */
+  warnings: string[];
+}
+
 /**
  * Triggered broadcasts against a real server: every shard learns the schedule first (so it can time
  * and count what arrives), then the trigger is called for each broadcast at its intended time.
  */
-async function startTriggeredBroadcasts(
-  config: WebsocketConfig,
-  shards: readonly ShardProcess[],
-  holdUs: number,
-  recorder: Recorder,
-  seed: number,
-  stripe: Stripe,
-  reasons: string[],
-  warnings: string[],
-): Promise<TriggerLoop | undefined> {
+export async function startTriggeredBroadcasts(options: TriggeredBroadcastOptions): Promise<TriggerLoop | undefined> {
+  const { config, shards, holdUs, recorder, seed, stripe, reasons, warnings } = options;
   if (config.broadcast?.kind !== 'triggered') return undefined;
-  const plan = broadcastPlan(config.broadcast.everyUs, holdUs, warnings);
+  const broadcast = config.broadcast;
+  const plan = broadcastPlan(broadcast.everyUs, holdUs, warnings);
   if (!plan) return undefined;
   await Promise.all(
-    shards.map((shard) =>
-      shard
-        .scheduleBroadcasts(plan.firstAtUs, config.broadcast!.everyUs, plan.count)
-        .catch((error: unknown) => void reasons.push(`${shard.link.role} (pid ${shard.link.pid}) did not take the broadcast schedule: ${(error as Error).message}`)),
-    ),
+    shards.map((shard) => shard.scheduleBroadcasts(plan.firstAtUs, broadcast.everyUs, plan.count).catch(childFailed(reasons, shard.link, 'did not take the broadcast schedule'))),
   );
   // With --shard I/N every shard times and counts what its connections receive, but only shard 0
   // calls the trigger: one broadcast k for the whole plan, as one unsharded run would send.
-  return stripe.index === 0 ? startTriggerLoop(config.broadcast, plan.firstAtUs, plan.count, recorder, seed) : undefined;
+  return stripe.index === 0 ? startTriggerLoop(broadcast, plan.firstAtUs, plan.count, recorder, seed) : undefined;
 }
 
 /** Waits for every start; if one failed, kills the ones that started and rethrows. */
@@ -215,14 +279,7 @@ async function startAll<T extends { link: { kill(): void } }>(starts: Promise<T>
 
 async function finishAll(shards: readonly ShardProcess[], reasons: string[]): Promise<Array<{ shard: ShardProcess; result: ShardResult }>> {
   const finished = await Promise.all(
-    shards.map((shard) =>
-      shard.link.crash()
-        ? undefined
-        : shard.finish().then(
-            (result) => ({ shard, result }),
-            (error: unknown) => void reasons.push(`${shard.link.role} (pid ${shard.link.pid}) sent no result: ${(error as Error).message}`),
-          ),
-    ),
+    shards.map((shard) => (shard.link.crash() ? undefined : shard.finish().then((result) => ({ shard, result }), childFailed(reasons, shard.link, 'sent no result')))),
   );
   return finished.filter((entry) => entry !== undefined);
 }
@@ -236,13 +293,10 @@ async function stopServers(
     servers.map((server) =>
       server.link.crash()
         ? undefined
-        : server.stop().then(
-            (stats) => {
-              addCounterDeltas(recorder, stats.counters);
-              return { server, stats };
-            },
-            (error: unknown) => void reasons.push(`${server.link.role} (pid ${server.link.pid}) sent no stats: ${(error as Error).message}`),
-          ),
+        : server.stop().then((stats) => {
+            addCounterDeltas(recorder, stats.counters);
+            return { server, stats };
+          }, childFailed(reasons, server.link, 'sent no stats')),
     ),
   );
   return stopped.filter((entry) => entry !== undefined);

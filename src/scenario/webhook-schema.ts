@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Template } from '../template/template.js';
 import { builtinOrHttpUrl, durationWithDefault, httpUrl, parseTemplateAt, webhookSecret } from './fields.js';
 import { loadSchema } from './load-schema.js';
-import { expectStatusSchema, headersText, methodSchema, WEBHOOK_VARIABLES } from './request-schema.js';
+import { expectStatusSchema, headersText, headerValueProblem, methodSchema, WEBHOOK_VARIABLES } from './request-schema.js';
 import { signingSchema, type SigningConfig } from './signing-schema.js';
 
 const receiverFaults = z
@@ -79,7 +79,9 @@ export const webhookSchema = z
     const parseHeaders = (text: Record<string, string> | undefined, path: PropertyKey[]): HeaderTemplate[] =>
       Object.entries(text ?? {}).flatMap(([name, value]) => {
         const template = parseTemplateAt(value, options, ctx, [...path, name]);
-        return template ? [{ name, template }] : [];
+        const problem = template && headerValueProblem(template);
+        if (problem) ctx.addIssue({ code: 'custom', path: [...path, name], message: problem });
+        return template && !problem ? [{ name, template }] : [];
       });
     const template = payload.template === undefined ? undefined : parseTemplateAt(payload.template, options, ctx, ['payload', 'template']);
     const resolvedSigning: SigningConfig | undefined = signing ?? (secret ? { scheme: 'standard-webhooks', secret } : undefined);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Template } from '../template/template.js';
 import { builtinOrWsUrl, durationUs, durationWithDefault, positiveDurationUs, templateField } from './fields.js';
 import { HANDSHAKE_FIELDS, WS_PROTOCOL_FORMS } from './ws-protocols.js';
+import { headerName, headerTemplateField } from './request-schema.js';
 
 const CONNECT_VARIABLES = ['conn'];
 const MESSAGE_VARIABLES = ['conn', 'seq'];
@@ -76,7 +77,7 @@ const step = z.union([
 
 const connectOptions = z
   .strictObject({
-    headers: z.record(z.string(), templateField({ variables: CONNECT_VARIABLES })).default({}).describe('Upgrade request headers (templated, per connection).'),
+    headers: z.record(headerName, headerTemplateField(CONNECT_VARIABLES)).default({}).describe('Upgrade request headers (templated, per connection).'),
     query: z.record(z.string(), templateField({ variables: CONNECT_VARIABLES })).default({}).describe('Query parameters added to the URL (templated, per connection).'),
     subprotocols: z.array(z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'not a valid subprotocol token')).default([]),
     initPayload: jsonObjectTemplate(CONNECT_VARIABLES).optional().describe('graphql-ws: the connection_init payload, a JSON object (templated, per connection).'),
@@ -126,7 +127,7 @@ const builtinBroadcast = z
 const triggerSpec = z.strictObject({
   url: templateField({ variables: TRIGGER_VARIABLES }).describe('HTTP(S) URL pushbench calls to make the server broadcast.'),
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH']).default('POST'),
-  headers: z.record(z.string(), templateField({ variables: TRIGGER_VARIABLES })).default({}),
+  headers: z.record(headerName, headerTemplateField(TRIGGER_VARIABLES)).default({}),
   body: messageTemplate(TRIGGER_VARIABLES).optional(),
 });
 

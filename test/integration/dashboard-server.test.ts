@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Recorder } from '../../src/metrics/recorder.js';
-import { DashboardOutput } from '../../src/outputs/dashboard/dashboard-output.js';
+import { DashboardOutput } from '../../src/report/dashboard/dashboard-output.js';
 import type { LiveLevels } from '../../src/outputs/live-output.js';
 
 const IDENTITY = { testid: 't', scenario: 's', shard: 0 };

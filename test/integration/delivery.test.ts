@@ -5,9 +5,29 @@ import { parseResult } from '../../src/result/read-result.js';
 import { EventStream, streamSpecOf } from '../../src/delivery/stream.js';
 import { RECONNECT_MIN_MS, RECONNECT_SPREAD_MS } from '../../src/delivery/ws-subscribers.js';
 import { renderTextSummary } from '../../src/report/text-summary.js';
+import { mulberry32 } from '../../src/template/render.js';
 import { scenarioFrom, TEST_SECRET } from '../helpers/scenarios.js';
 
 const SUBSCRIBERS = 4;
+
+/**
+ * What the webhook receivers' seeded fault draw gives (src/delivery/webhook-subscribers.ts): per
+ * request one roll against the cumulative fractions of 500, 429, 410, reset, hang; an answered
+ * request (not reset, not hung) draws a second roll for its jitter. Counts [500, 429, reset, hang].
+ */
+function expectedFaults(options: { seed: number; fractions: readonly number[]; oks: number }): number[] {
+  const random = mulberry32(options.seed ^ 0x5eed);
+  let sum = 0;
+  const thresholds = options.fractions.map((fraction) => (sum += fraction));
+  const counts = { '500': 0, '429': 0, '410': 0, reset: 0, hang: 0, ok: 0 };
+  while (counts.ok < options.oks) {
+    const roll = random();
+    const kind = (['500', '429', '410', 'reset', 'hang'] as const)[thresholds.findIndex((threshold) => roll < threshold)] ?? 'ok';
+    counts[kind]++;
+    if (kind !== 'reset' && kind !== 'hang') random();
+  }
+  return [counts['500'], counts['429'], counts.reset, counts.hang];
+}
 
 describe('delivery: one seeded stream through webhook, websocket and websocket-ack (real child processes on 127.0.0.1)', () => {
   it('with a 1 s outage: webhook retries lose nothing, plain push loses the window, acks + resume lose nothing but duplicate', async () => {
@@ -110,7 +130,9 @@ delivery:
     const webhook = faulty.delivery!.transports.webhook!;
     expect(webhook).toMatchObject({ published: 800, delivered: 800, lost: 0, inflight: 0, balanced: true });
     const faults = ['500', '429', 'reset', 'hang'].map((name) => faulty.counters[`delivery.webhook.receiver.${name}`]!);
-    for (const count of faults) expect(count).toBeGreaterThan(0);
+    // The receivers draw one seeded roll per request, in the order requests finish arriving (whoever
+    // sent them): the faults are exactly those of the rolls drawn until 800 + duplicates were answered 200.
+    expect(faults).toEqual(expectedFaults({ seed: 1, fractions: [0.05, 0.02, 0, 0.02, 0.02], oks: 800 + webhook.duplicates }));
     // Every fault costs exactly one more attempt; every request the receiver saw was an attempt.
     expect(webhook.attempts).toBe(800 + faults.reduce((sum, count) => sum + count, 0) + webhook.duplicates);
     expect(faulty.counters['delivery.webhook.receiver.requests']).toBe(webhook.attempts);

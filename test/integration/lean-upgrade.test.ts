@@ -1,11 +1,11 @@
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { classifyConnectError } from '../../src/load/websocket/connect-error.js';
-import { parseUpgradeTarget, upgrade } from '../../src/load/websocket/lean-upgrade.js';
+import { missingWsInternal, parseUpgradeTarget, upgrade, UpgradeKeys, WS_INTERNAL_MISSING } from '../../src/load/websocket/lean-upgrade.js';
 
-const OPTIONS = { timeoutMs: 2_000, maxPayloadBytes: 1 << 20 };
+const OPTIONS = { timeoutMs: 2_000, maxPayloadBytes: 1 << 20, keys: new UpgradeKeys() };
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   while (closers.length > 0) await closers.pop()!();
@@ -95,5 +95,44 @@ describe('lean WebSocket upgrade', () => {
 
   it('wss:// is left to ws’s own client', () => {
     expect(parseUpgradeTarget('wss://127.0.0.1:8443/')).toBeUndefined();
+  });
+
+  it('the once-per-process probe finds every ws internal it needs in the pinned ws, and names the first one missing otherwise', () => {
+    expect(WS_INTERNAL_MISSING).toBeUndefined();
+    expect(missingWsInternal()).toBeUndefined();
+    class WithoutIsServer extends WebSocket {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
+        delete (this as unknown as Record<string, unknown>)._isServer;
+      }
+    }
+    expect(missingWsInternal(WithoutIsServer as unknown as typeof WebSocket)).toBe('_isServer');
+    class WithoutEmitClose extends WebSocket {}
+    Object.defineProperty(WithoutEmitClose.prototype, 'emitClose', { value: undefined });
+    expect(missingWsInternal(WithoutEmitClose)).toBe('emitClose');
+    // Fields ws sets on client instances only, which the lean upgrade writes: a real client has them.
+    const client = new WebSocket('ws://127.0.0.1:9/');
+    client.on('error', () => {});
+    expect(Object.hasOwn(client, '_req')).toBe(true);
+    expect(Object.hasOwn(client, '_bufferedAmount')).toBe(true);
+    client.terminate();
+  });
+
+  it('a header value with CR/LF is never written: the connect fails as badHeader and the server sees no connection', async () => {
+    const { url, server } = await wsServer();
+    let connections = 0;
+    server.on('connection', () => connections++);
+    const { error, opened } = await failure(upgrade(parseUpgradeTarget(url)!, { ...OPTIONS, headers: { 'X-Token': 'a\r\nX-Injected: 1' } }));
+    expect(opened).toBe(false);
+    expect(classifyConnectError(error)).toBe('badHeader');
+    expect(error.message).toBe('Invalid value of header "X-Token": it holds a CR or LF');
+    const aborted = upgrade(parseUpgradeTarget(url)!, { ...OPTIONS, headers: { 'X-Token': 'a\nb' } });
+    aborted.terminate(); // before the failure is emitted: still one error, one close
+    expect((await failure(aborted)).opened).toBe(false);
+    // A clean connect afterwards shows the server was listening all along.
+    const clean = upgrade(parseUpgradeTarget(url)!, OPTIONS);
+    await once(clean, 'open');
+    clean.terminate();
+    expect(connections).toBe(1);
   });
 });

@@ -2,9 +2,10 @@ import type { StatusRange } from '../../scenario/request-schema.js';
 import { ProtocolError } from './response-parser.js';
 
 /** How a failed request is counted: `webhook.errors.<class>` (a status outside `expectStatus` counts by its class). */
-export type ErrorClass = 'timeout' | 'refused' | 'reset' | '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'other';
+/** `badHeader`: a header value rendered from a row held CR or LF, so the request was not sent. */
+export type ErrorClass = 'timeout' | 'refused' | 'reset' | '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'badHeader' | 'other';
 
-export const ERROR_CLASSES: readonly ErrorClass[] = ['timeout', 'refused', 'reset', '1xx', '2xx', '3xx', '4xx', '5xx', 'other'];
+export const ERROR_CLASSES: readonly ErrorClass[] = ['timeout', 'refused', 'reset', '1xx', '2xx', '3xx', '4xx', '5xx', 'badHeader', 'other'];
 
 const ANY_2XX: readonly StatusRange[] = [{ fromStatus: 200, toStatus: 299 }];
 

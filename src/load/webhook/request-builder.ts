@@ -17,6 +17,18 @@ export interface RequestShape {
 }
 
 const HEADER_STREAM = 3;
+const CR_OR_LF = /[\r\n]/;
+
+/** A header value rendered for a request holds CR or LF: the request is not sent (`webhook.errors.badHeader`). */
+export class HeaderValueError extends Error {
+  constructor(
+    readonly header: string,
+    readonly seq: number,
+  ) {
+    super(`header ${header} of request ${seq} holds a CR or LF`);
+    this.name = 'HeaderValueError';
+  }
+}
 
 /**
  * Builds complete HTTP/1.1 requests for a run: request line, host, content type and length, the
@@ -46,6 +58,7 @@ export class RequestBuilder {
     return this.shape.bodies.has(seq);
   }
 
+  /** The request for event `seq`; throws HeaderValueError when a templated header value renders with CR or LF. */
   build(seq: number, intendedUs: number): string {
     const nowMs = Date.now();
     const timestampSec = Math.floor(nowMs / 1000);
@@ -56,7 +69,14 @@ export class RequestBuilder {
     // One render input per request for every templated header (none when all headers are constant).
     const input = this.templatedHeaders ? { values, row: this.shape.bodies.rowOf(seq), random: seededRandom(this.shape.seed, HEADER_STREAM, seq) } : undefined;
     for (const header of this.headers) {
-      request += header.render ? header.line + encodeLatin1(header.render(input!)) + '\r\n' : header.line;
+      if (!header.render) {
+        request += header.line;
+        continue;
+      }
+      const value = header.render(input!);
+      // Text and env values were checked at load; a row's value is only known now, and written raw it would inject headers.
+      if (CR_OR_LF.test(value)) throw new HeaderValueError(header.line.slice(0, -2), seq);
+      request += header.line + encodeLatin1(value) + '\r\n';
     }
     request += this.signer ? this.signer({ id, timestampSec, body }) : `webhook-id: ${id}\r\nwebhook-timestamp: ${timestampSec}\r\n`;
     return request + '\r\n' + body;

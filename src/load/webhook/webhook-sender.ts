@@ -4,7 +4,7 @@ import type { StatusRange } from '../../scenario/request-schema.js';
 import type { Endpoint } from './endpoint.js';
 import { classifyStatus } from './error-class.js';
 import { HttpPool, type HttpOutcome } from './http-pool.js';
-import type { RequestBuilder } from './request-builder.js';
+import { HeaderValueError, type RequestBuilder } from './request-builder.js';
 
 export interface WebhookSenderOptions {
   endpoint: Endpoint;
@@ -148,7 +148,17 @@ export class WebhookSender {
   }
 
   private write(seq: number, intendedUs: number): void {
-    const request = this.options.requests.build(seq, intendedUs);
+    let request: string;
+    try {
+      request = this.options.requests.build(seq, intendedUs);
+    } catch (error) {
+      if (!(error instanceof HeaderValueError)) throw error;
+      // Never sent: an error of its own class, not a latency. Settled on the next turn, so a closed
+      // model whose every row is bad still yields to its timers instead of recursing.
+      this.countError('badHeader');
+      setImmediate(() => this.settled());
+      return;
+    }
     this.bytesCounter.add(request.length);
     this.pool.start(seq, request, intendedUs);
   }

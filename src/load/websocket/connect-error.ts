@@ -1,6 +1,7 @@
 /** How a connection that never opened is counted: `ws.connections.failed.<class>`. */
 /** `http<status>`: the server answered the upgrade with that status instead of 101 (http401, http403, ...). */
-export type ConnectFailure = 'refused' | 'timeout' | 'reset' | 'EMFILE' | 'EADDRNOTAVAIL' | `http${number}` | 'other';
+/** `badHeader`: a header value held CR or LF, so the upgrade was never sent. */
+export type ConnectFailure = 'refused' | 'timeout' | 'reset' | 'EMFILE' | 'EADDRNOTAVAIL' | `http${number}` | 'badHeader' | 'other';
 
 /** ws's messages for a handshake that timed out and for a non-101 answer. */
 const HANDSHAKE_TIMEOUT = 'Opening handshake has timed out';
@@ -23,6 +24,8 @@ export function classifyConnectError(error: unknown): ConnectFailure {
     case 'EADDRNOTAVAIL':
     case 'EADDRINUSE':
       return 'EADDRNOTAVAIL';
+    case 'ERR_INVALID_CHAR':
+      return 'badHeader';
   }
   const message = (error as Error | undefined)?.message ?? '';
   if (message.startsWith(HANDSHAKE_TIMEOUT)) return 'timeout';

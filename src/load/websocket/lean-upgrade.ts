@@ -1,5 +1,6 @@
 import { createHash, randomFillSync } from 'node:crypto';
 import { connect as connectTcp, type Socket } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { WebSocket } from 'ws';
 
 /**
@@ -29,6 +30,8 @@ export interface UpgradeOptions {
   localAddress?: string;
   timeoutMs: number;
   maxPayloadBytes: number;
+  /** Where Sec-WebSocket-Key values come from. */
+  keys: UpgradeKeys;
 }
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -36,17 +39,20 @@ const MAX_RESPONSE_HEAD_BYTES = 16 * 1024;
 const HEAD_END = Buffer.from('\r\n\r\n');
 const KEY_BYTES = 16;
 const KEYS_PER_FILL = 1024;
-const keyPool = Buffer.alloc(KEY_BYTES * KEYS_PER_FILL);
-let keysLeft = 0;
 
-/** Sec-WebSocket-Key values, random bytes filled 1,024 keys at a time. */
-function nextKey(): string {
-  if (keysLeft === 0) {
-    randomFillSync(keyPool);
-    keysLeft = KEYS_PER_FILL;
+/** Sec-WebSocket-Key values, random bytes filled 1,024 keys at a time (a fill per key costs ~20x more). One per swarm. */
+export class UpgradeKeys {
+  private readonly pool = Buffer.alloc(KEY_BYTES * KEYS_PER_FILL);
+  private left = 0;
+
+  next(): string {
+    if (this.left === 0) {
+      randomFillSync(this.pool);
+      this.left = KEYS_PER_FILL;
+    }
+    this.left--;
+    return this.pool.toString('base64', this.left * KEY_BYTES, (this.left + 1) * KEY_BYTES);
   }
-  keysLeft--;
-  return keyPool.toString('base64', keysLeft * KEY_BYTES, (keysLeft + 1) * KEY_BYTES);
 }
 
 /** The parsed target, or undefined when the lean path does not apply (wss://: ws's client does TLS). */
@@ -84,13 +90,45 @@ interface WebSocketInternals {
   setSocket(socket: Socket, head: Buffer, options: { maxPayload: number; allowSynchronousEvents: boolean; skipUTF8Validation: boolean }): void;
 }
 
-/** Starts the upgrade of one connection to `target`. */
+/** Fields ws's constructor sets on every WebSocket that the lean upgrade then reads or writes. */
+const NEEDED_FIELDS = ['_isServer', '_readyState', '_protocol', '_socket', '_receiver'] as const;
+/** Methods of ws's WebSocket the lean upgrade calls. */
+const NEEDED_METHODS = ['setSocket', 'emitClose'] as const;
+
+/**
+ * Checks, on a WebSocket that connects nowhere, that the ws internals the lean upgrade relies on are
+ * there: the name of the first one missing, or undefined when all are. (`_req` and
+ * `_bufferedAmount` exist on client instances only; test/integration/lean-upgrade.test.ts pins them.)
+ */
+export function missingWsInternal(WebSocketClass: typeof WebSocket = WebSocket): string | undefined {
+  const probe = new WebSocketClass(null as unknown as string, undefined, { autoPong: true } as never) as unknown as Record<string, unknown>;
+  const field = NEEDED_FIELDS.find((name) => !Object.hasOwn(probe, name));
+  if (field) return field;
+  return NEEDED_METHODS.find((name) => typeof probe[name] !== 'function');
+}
+
+/**
+ * Probed once per process, when this module loads: the ws internal missing in the installed ws
+ * (then every ws:// connect goes through ws's own client, counted as `ws.client.fallback`), or
+ * undefined when the lean upgrade can be used.
+ */
+export const WS_INTERNAL_MISSING: string | undefined = missingWsInternal();
+
+/** Starts the upgrade of one connection to `target`. Only when WS_INTERNAL_MISSING is undefined. */
 export function upgrade(target: UpgradeTarget, options: UpgradeOptions): WebSocket {
   const websocket = new WebSocket(null as unknown as string, undefined, { autoPong: true } as never);
   const internals = websocket as unknown as WebSocketInternals;
   internals._isServer = false; // a client: frames it sends are masked, frames it receives are not
   internals._bufferedAmount = 0;
-  const key = nextKey();
+  const badHeader = options.headers && headerWithCrOrLf(options.headers);
+  if (badHeader) {
+    // Written raw it would end the header and inject others: the connect fails before it starts.
+    const error = Object.assign(new Error(`Invalid value of header "${badHeader}": it holds a CR or LF`), { code: 'ERR_INVALID_CHAR' });
+    internals._req = new PassThrough(); // what terminate() destroys if it comes first
+    setImmediate(() => failUnstarted(internals, websocket, error));
+    return websocket;
+  }
+  const key = options.keys.next();
   const socket: HandshakeSocket = connectTcp({ host: target.host, port: target.port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
   internals._req = socket; // terminate() while connecting destroys it (ws's abortHandshake for a stream)
   socket[kHandshake] = {
@@ -184,6 +222,20 @@ function fail(socket: HandshakeSocket, error: Error): void {
   internals._readyState = WebSocket.CLOSING;
   internals._req = null;
   handshake.websocket.emit('error', error);
+  internals.emitClose();
+}
+
+/** The name of the first header whose name or value holds CR or LF, or undefined. */
+function headerWithCrOrLf(headers: Record<string, string>): string | undefined {
+  for (const name in headers) if (/[\r\n]/.test(name) || /[\r\n]/.test(headers[name]!)) return JSON.stringify(name).slice(1, -1);
+  return undefined;
+}
+
+function failUnstarted(internals: WebSocketInternals, websocket: WebSocket, error: Error): void {
+  if (internals._readyState !== WebSocket.CONNECTING) return; // terminate() came first
+  internals._readyState = WebSocket.CLOSING;
+  internals._req = null;
+  websocket.emit('error', error);
   internals.emitClose();
 }
 

@@ -5,7 +5,7 @@ import { classifyConnectError } from './connect-error.js';
 import { connectArgs, conversationClosed, conversationOpened, conversationReceived, conversationReceivedBinary, startConversation } from './conversation.js';
 import type { ConversationSpec } from './conversation-spec.js';
 import { DeltaCounters } from './delta-counters.js';
-import { parseUpgradeTarget, upgrade, type UpgradeTarget } from './lean-upgrade.js';
+import { parseUpgradeTarget, upgrade, UpgradeKeys, WS_INTERNAL_MISSING, type UpgradeTarget } from './lean-upgrade.js';
 import { readBinaryFramesFast } from './fast-frames.js';
 import { BROADCAST_KIND, broadcastIntendedUs, broadcastSequence, ECHO_KIND, echoIntendedUs, MIN_FRAME_BYTES } from './frames.js';
 
@@ -57,6 +57,8 @@ interface SwarmState extends SwarmMeasurements {
   lastMessageUs: number;
   /** Connection index of each socket still connecting (for its conversation). */
   indexOf: Map<WebSocket, number>;
+  /** Sec-WebSocket-Key values for the lean upgrade. */
+  keys: UpgradeKeys;
 }
 
 /** Connects also start as each one settles; the tick starts those due while none settles (34 shards at 500k: every wake-up counts). */
@@ -88,7 +90,8 @@ function onOpen(this: WebSocket): void {
     return;
   }
   // Built-in frames (broadcasts, echoes) skip ws's Receiver; anything else still goes through it.
-  readBinaryFramesFast(this, onMessage, MAX_PAYLOAD_BYTES);
+  // A connection that came through ws's own client was counted as a fallback already.
+  if (!readBinaryFramesFast(this, onMessage, MAX_PAYLOAD_BYTES) && WS_INTERNAL_MISSING === undefined) swarm.counters.add('ws.client.fallback');
   swarm.open.add(this);
   settle(swarm);
 }
@@ -192,17 +195,19 @@ function upgradeTarget(url: string): UpgradeTarget | undefined {
   return upgradeTargets.get(url);
 }
 
-/** One WebSocket to `url`: the lean upgrade for ws://, ws's client for wss://. */
-function openWebSocket(url: string, headers: Record<string, string> | undefined, subprotocols: string[], options: SwarmOptions): WebSocket {
+/** One WebSocket to `url`: the lean upgrade for ws://, ws's client for wss:// (and for ws:// when the installed ws lacks an internal the lean upgrade needs). */
+function openWebSocket(url: string, headers: Record<string, string> | undefined, subprotocols: string[], options: SwarmOptions, swarm: SwarmState): WebSocket {
   // A conversation renders its query per connection, so its URLs are parsed each time.
   const target = headers ? parseUpgradeTarget(url) : upgradeTarget(url);
-  if (target) {
+  if (target && WS_INTERNAL_MISSING !== undefined) swarm.counters.add('ws.client.fallback');
+  else if (target) {
     return upgrade(target, {
       ...(headers ? { headers } : {}),
       subprotocols,
       ...(options.localAddress ? { localAddress: options.localAddress } : {}),
       timeoutMs: options.connectTimeoutMs,
       maxPayloadBytes: MAX_PAYLOAD_BYTES,
+      keys: swarm.keys,
     });
   }
   return new WebSocket(url, subprotocols, {
@@ -218,7 +223,7 @@ function connect(swarm: SwarmState, index: number): void {
   const { options } = swarm;
   const target = options.targets[index % options.targets.length]!;
   const talk = options.conversation ? connectArgs(target, index) : undefined;
-  const socket = openWebSocket(talk?.url ?? target, talk?.headers, talk?.protocols ?? [], options);
+  const socket = openWebSocket(talk?.url ?? target, talk?.headers, talk?.protocols ?? [], options, swarm);
   swarm.connecting.set(socket, nowUs());
   if (talk) swarm.indexOf.set(socket, index);
   socket.on('open', onOpen);
@@ -250,6 +255,7 @@ export function rampUp(options: SwarmOptions): Promise<void> {
       closing: false,
       lastMessageUs: 0,
       indexOf: new Map(),
+      keys: new UpgradeKeys(),
     };
     if (options.conversation) {
       startConversation(options.conversation, {

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../../../src/cli/exit-codes.js';
+import { ExitCode } from '../../../src/exit-codes.js';
 import { resolveBaselinePath, saveBaseline } from '../../../src/gate/baseline.js';
 import { runCompareGate } from '../../../src/gate/compare-gate.js';
 import type { RunResult } from '../../../src/result/run-result.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
 import { unshardableReason } from '../../../src/run/shard-plan.js';
-import { plannedWindowUs } from '../../../src/run/run-scenario.js';
+import { plannedWindowUs } from '../../../src/run/phases.js';
 import { loadScenario, parseScenarioBytes, resolveScenarioPath } from '../../../src/scenario/load-scenario.js';
 
 function problems(text: string): string[] {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { InputError } from '../../errors.js';
 import type { TimelinePoint } from '../../metrics/recorder.js';
-import type { LiveOutput, LiveSource, RunIdentity } from '../live-output.js';
+import type { LiveOutput, LiveSource, RunIdentity } from '../../outputs/live-output.js';
 import { renderDashboardPage } from './dashboard-page.js';
 import { toDashboardPoint } from './dashboard-point.js';
 

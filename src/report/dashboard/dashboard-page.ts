@@ -1,9 +1,9 @@
-import { chartJsSourceText } from '../../report/html/chart-library.js';
-import { contentSecurityPolicy } from '../../report/html/content-security-policy.js';
-import { escapeHtml, jsonForScript } from '../../report/html/escape.js';
-import { pageHead } from '../../report/html/page-head.js';
-import { runColour, transportColour } from '../../report/html/palette.js';
-import { REPORT_STYLE } from '../../report/html/report-style.js';
+import { chartJsSourceText } from '../html/chart-library.js';
+import { contentSecurityPolicy } from '../html/content-security-policy.js';
+import { escapeHtml, jsonForScript } from '../html/escape.js';
+import { pageHead } from '../html/page-head.js';
+import { runColour, transportColour } from '../html/palette.js';
+import { REPORT_STYLE } from '../html/report-style.js';
 import { DASHBOARD_SCRIPT } from './dashboard-script.js';
 
 const EXTRA_STYLE = `

@@ -1,5 +1,5 @@
 import type { TimelinePoint } from '../../metrics/recorder.js';
-import type { LiveLevels } from '../live-output.js';
+import type { LiveLevels } from '../../outputs/live-output.js';
 
 /** One second as the live page draws it: the recorder's closed second and the run's live levels. */
 export interface DashboardPoint {
