@@ -91,7 +91,7 @@ function expectNothingSucceeded(result: RunResult, how: string): void {
  */
 function expectSomethingSucceeded(result: RunResult): void {
   expect(result.validity.reasons.some((reason) => reason.startsWith('no request succeeded'))).toBe(false);
-  for (const reason of result.validity.reasons) expect(reason).toMatch(/after their intended time|event loop stalled|^achieved \d+ req/s of the asked/);
+  for (const reason of result.validity.reasons) expect(reason).toMatch(/after their intended time|event loop stalled|^achieved \d+ req\/s of the asked/);
 }
 
 describe(`hostile HTTP targets (${RATE}/s for ${DURATION_S} s, timeout ${TIMEOUT_S} s): the run ends in its bound, every failure is classified`, () => {
