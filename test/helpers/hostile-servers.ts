@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
 import type { TestServer } from './servers.js';
 
 /** A hostile target: a TestServer that also counts the requests (first bytes of each) it saw. */
@@ -165,4 +167,116 @@ export function startUnframedBodyServer(): Promise<HostileServer> {
   return startRawServer((socket, counter) => {
     eachRequest(socket, counter, () => socket.end('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nthe end of this body is the end of the connection'));
   });
+}
+
+const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+
+/**
+ * A raw WebSocket server on 127.0.0.1:0: it answers each upgrade request with 101 (and
+ * `extraHeaders`), then hands the socket to `afterUpgrade`. Frames from the client are ignored
+ * unless `afterUpgrade` reads them.
+ */
+export function startRawWsServer(afterUpgrade: (socket: Socket, onClose: (stop: () => void) => void) => void, extraHeaders = ''): Promise<HostileServer> {
+  return startRawServer((socket, counter, onClose) => {
+    let head = '';
+    const onData = (chunk: Buffer): void => {
+      head += chunk.toString('latin1');
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      socket.removeListener('data', onData);
+      counter.requests++;
+      const key = /\r\nsec-websocket-key:\s*(\S+)/i.exec(head)?.[1] ?? '';
+      const accept = createHash('sha1').update(key + WS_GUID).digest('base64');
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n${extraHeaders}\r\n`);
+      afterUpgrade(socket, onClose);
+    };
+    socket.on('data', onData);
+  }).then((server) => Object.assign(server, { url: server.url.replace(/^http:/, 'ws:').replace(/\/hook$/, '/') }));
+}
+
+/** Reads upgrade requests and never answers them. */
+export function startNeverUpgradingServer(): Promise<HostileServer> {
+  return startRawServer((socket, counter) => {
+    socket.once('data', () => counter.requests++);
+  }).then((server) => Object.assign(server, { url: server.url.replace(/^http:/, 'ws:').replace(/\/hook$/, '/') }));
+}
+
+/** Upgrades, then sends one binary frame announcing `payloadBytes` (64 MiB by default) and streams its payload. */
+export function startHugeFrameServer(payloadBytes = 64 * 1024 * 1024): Promise<HostileServer> {
+  return startRawWsServer((socket, onClose) => {
+    let stopped = false;
+    onClose(() => (stopped = true));
+    const header = Buffer.alloc(10);
+    header[0] = 0x82;
+    header[1] = 127;
+    header.writeBigUInt64BE(BigInt(payloadBytes), 2);
+    socket.write(header);
+    let left = payloadBytes;
+    const pump = (): void => {
+      while (!stopped && left > 0) {
+        const piece = left >= MEGABYTE.length ? MEGABYTE : MEGABYTE.subarray(0, left);
+        left -= piece.length;
+        if (!socket.write(piece)) {
+          socket.once('drain', pump);
+          return;
+        }
+      }
+    };
+    pump();
+  });
+}
+
+/** Upgrades, then stops reading: the client's frames back up in its own buffers. */
+export function startStopReadingWsServer(): Promise<HostileServer> {
+  return startRawWsServer((socket) => socket.pause());
+}
+
+/** Upgrades with `Sec-WebSocket-Extensions: permessage-deflate` though the client asked for no extension. */
+export function startUnaskedDeflateServer(): Promise<HostileServer> {
+  return startRawWsServer(() => {}, 'Sec-WebSocket-Extensions: permessage-deflate\r\n');
+}
+
+/**
+ * A real `ws` server that echoes every message; `pingsPerMs` pings go to every connection each
+ * millisecond (a ping flood), and `perMessageDeflate` is offered to clients that ask for it.
+ */
+export async function startEchoWsServer(options: { pingsPerMs?: number; perMessageDeflate?: boolean } = {}): Promise<HostileServer & { pongs: number }> {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: options.perMessageDeflate ?? false });
+  const counts = { connections: 0, requests: 0, pongs: 0 };
+  server.on('connection', (socket) => {
+    counts.connections++;
+    socket.on('message', (data, isBinary) => {
+      counts.requests++;
+      socket.send(data, { binary: isBinary });
+    });
+    socket.on('pong', () => counts.pongs++);
+    socket.on('error', () => {});
+    if (options.pingsPerMs) {
+      const timer = setInterval(() => {
+        for (let i = 0; i < options.pingsPerMs!; i++) socket.ping();
+      }, 1);
+      socket.on('close', () => clearInterval(timer));
+    }
+  });
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `ws://127.0.0.1:${port}/`,
+    port,
+    get connections() {
+      return counts.connections;
+    },
+    get requests() {
+      return counts.requests;
+    },
+    get pongs() {
+      return counts.pongs;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of server.clients) client.terminate();
+        server.close(() => resolve());
+      }),
+  };
 }
