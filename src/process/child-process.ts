@@ -3,6 +3,26 @@ import { fileURLToPath } from 'node:url';
 import { RunError } from '../errors.js';
 
 const live = new Set<ChildProcess>();
+/**
+ * Preloaded before a child's own modules. A child whose parent dies (kill -9) exits when its IPC
+ * channel closes, but only once its entry module has registered that handler, and while its
+ * modules load (seconds under tsx on a busy box) its main thread is blocked: a watchdog thread
+ * kills it when its parent is gone, until the entry's own 'disconnect' handler is in place.
+ */
+const EXIT_WITH_PARENT_SOURCE = `
+import { Worker } from 'node:worker_threads';
+process.on('disconnect', () => process.exit(0));
+if (!process.connected) process.exit(0);
+const watch = new Worker("const { workerData } = require('node:worker_threads'); setInterval(() => { if (process.ppid !== workerData) process.kill(process.pid, 'SIGKILL'); }, 100);", { eval: true, workerData: process.ppid });
+watch.unref();
+const handover = setInterval(() => {
+  if (process.listenerCount('disconnect') < 2) return;
+  clearInterval(handover);
+  void watch.terminate();
+}, 100);
+handover.unref();
+`;
+const EXIT_WITH_PARENT = `--import=data:text/javascript,${encodeURIComponent(EXIT_WITH_PARENT_SOURCE)}`;
 let exitHookInstalled = false;
 
 /**
@@ -15,7 +35,7 @@ export function forkChild(entry: URL, args: string[] = []): ChildProcess {
   const path = fileURLToPath(entry);
   const fromSource = path.endsWith('.ts');
   const child = fork(path, args, {
-    execArgv: fromSource ? ['--import', 'tsx'] : [],
+    execArgv: fromSource ? [EXIT_WITH_PARENT, '--import', 'tsx'] : [EXIT_WITH_PARENT],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
   });
