@@ -125,7 +125,7 @@ describe(`hostile HTTP targets (${RATE}/s for ${DURATION_S} s, timeout ${TIMEOUT
     expectNothingSucceeded(run.result, 'other');
   });
 
-  it('a server that accepts and never reads: 256 KiB requests fill the socket buffers, then time out', async () => {
+  it('a server that accepts and never reads: 256 KiB requests sit unread in the socket buffers, then time out', async () => {
     const run = await hostileRun((await track(startNeverReadingServer())).url, '  payload: { sizeBytes: 262144 }');
     expect(expectBounded(run)['webhook.errors.timeout']).toBe(SCHEDULED);
     expectNothingSucceeded(run.result, 'timeout');
