@@ -51,7 +51,7 @@ const weirdValue = fc.oneof(
   fc.integer({ min: -1e9, max: 1e9 }),
   fc.double(),
   fc.string({ maxLength: 30 }),
-  fc.constantFrom('', '0s', '-5s', '1ms', '99999h', '1e3', 'builtin', 'ws://127.0.0.1:1/', 'http://[::1', '{{', '{{seq}}', '{{env.HOME}}', '{{randInt 5 1}}', '{{nope}}', 'null', '~', '*a', '&a x', '!!binary', 'é☃\u0000'),
+  fc.constantFrom('', '0s', '-5s', '1ms', '99999h', '1e3', 'builtin', 'ws://127.0.0.1:1/', 'http://[::1', '{{', '{{seq}}', '{{env.HOME}}', '{{randInt 5 1}}', '{{nope}}', 'null', '~', '*a', '&a x', '!!binary', 'é☃\u0000', 'p(99) < 1ms\nrate > 1', 'a\r\nb'),
   fc.boolean(),
   fc.constant(null),
   fc.array(fc.integer(), { maxLength: 3 }),
