@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 import { eventually, isAlive } from '../helpers/processes.js';
-import { execFileSync } from 'node:child_process';
 
 /** Direct children of `pid` (pgrep -P). */
 function childrenOf(pid: number): number[] {
