@@ -7,13 +7,14 @@ import { publishCommand } from './publish-command.js';
 import { compareCommand } from './compare-command.js';
 import { baselineCommand } from './baseline-command.js';
 import { mergeCommand } from './merge-command.js';
+import { durationFlag, joinNegativeValues, rateFlag, repeatFlag } from './flag-values.js';
 
 /**
  * Builds the yargs parser. Each command handler stores its exit code in `outcome`; the parser
  * itself never exits the process, so it can be tested.
  */
 export function buildCli(argv: string[], outcome: { exitCode: number }): Argv {
-  return yargs(argv)
+  return yargs(joinNegativeValues(argv))
     .scriptName('pushbench')
     .usage('$0 <command> [options]')
     .command(
@@ -24,10 +25,10 @@ export function buildCli(argv: string[], outcome: { exitCode: number }): Argv {
           .positional('scenario', { type: 'string', describe: 'scenario file or name (default: webhook-vs-websocket)' })
           .option('out', { type: 'string', describe: 'directory for result.json (default: reports/runs/<name>-<UTC time>/)' })
           .option('target', { type: 'string', describe: 'send to this http(s):// URL instead of the scenario\'s target' })
-          .option('duration', { type: 'string', describe: 'replace the load duration, e.g. 30s' })
-          .option('rate', { type: 'number', describe: 'replace the open-model rate (requests per second)' })
+          .option('duration', { type: 'string', coerce: durationFlag, describe: 'replace the load duration, e.g. 30s' })
+          .option('rate', { type: 'string', coerce: rateFlag, describe: 'replace the open-model rate (requests per second)' })
           .option('json', { type: 'boolean', default: false, describe: 'print result.json to stdout instead of the summary' })
-          .option('repeat', { type: 'number', describe: 'run N trials and keep them all in one result (compare uses their medians)' })
+          .option('repeat', { type: 'string', coerce: repeatFlag, describe: 'run N trials and keep them all in one result (compare uses their medians)' })
           .option('shard', { type: 'string', describe: 'run part I of N (I 0-based, e.g. $JOB_COMPLETION_INDEX/4); default $PUSHBENCH_SHARD; merge the parts with `pushbench merge`' })
           .option('start-at', { type: 'string', describe: 'start the schedule at this wall-clock instant (ISO-8601 with zone, or Unix ms), once targets and pools are up' })
           .option('junit', { type: 'string', describe: 'write the thresholds as JUnit XML to this file' })
@@ -120,7 +121,8 @@ export function buildCli(argv: string[], outcome: { exitCode: number }): Argv {
     .version()
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
-      if (error) throw error;
-      throw new InputError(message ?? 'bad arguments (see --help)');
+      // A flag's coerce function throws InputError; yargs hands it on re-wrapped as a YError with the same message.
+      if (error && error.name !== 'YError') throw error;
+      throw new InputError(message || error?.message || 'bad arguments (see --help)');
     });
 }

@@ -3,6 +3,33 @@ import { fileURLToPath } from 'node:url';
 import { RunError } from '../errors.js';
 
 const live = new Set<ChildProcess>();
+/**
+ * Preloaded before a child's own modules: it exits when its IPC channel closes (the parent is gone),
+ * and at once if that happened before it got here.
+ */
+const EXIT_WITH_PARENT = "--import=data:text/javascript,process.on('disconnect',()=>process.exit(0));if(!process.connected)process.exit(0);";
+/**
+ * From sources only: while tsx loads a child's modules (seconds on a busy box) its main thread is
+ * blocked and cannot see its parent go. A watcher in its own process group (tail --pid, outside the
+ * child, so the child's own RSS figures do not carry it) kills the child if the parent dies first,
+ * and is killed once the child's entry has registered its own 'disconnect' handler. Built bundles
+ * load in milliseconds and need none.
+ */
+const WATCH_WHILE_LOADING_SOURCE = `
+import { spawn } from 'node:child_process';
+const watcher = spawn('sh', ['-c', 'tail -s 0.1 --pid=' + process.ppid + ' -f /dev/null 2>/dev/null && kill -9 ' + process.pid], { stdio: 'ignore', detached: true });
+watcher.on('error', () => {});
+watcher.unref();
+const stopWatching = () => { try { process.kill(-watcher.pid, 'SIGKILL'); } catch {} };
+process.on('exit', stopWatching);
+process.on('newListener', function handover(event) {
+  if (event !== 'disconnect') return;
+  process.off('newListener', handover);
+  process.off('exit', stopWatching);
+  stopWatching();
+});
+`;
+const WATCH_WHILE_LOADING = `--import=data:text/javascript,${encodeURIComponent(WATCH_WHILE_LOADING_SOURCE)}`;
 let exitHookInstalled = false;
 
 /**
@@ -15,7 +42,7 @@ export function forkChild(entry: URL, args: string[] = []): ChildProcess {
   const path = fileURLToPath(entry);
   const fromSource = path.endsWith('.ts');
   const child = fork(path, args, {
-    execArgv: fromSource ? ['--import', 'tsx'] : [],
+    execArgv: fromSource ? [EXIT_WITH_PARENT, WATCH_WHILE_LOADING, '--import', 'tsx'] : [EXIT_WITH_PARENT],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
   });

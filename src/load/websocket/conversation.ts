@@ -384,9 +384,10 @@ export function startRequests(open: ReadonlySet<WebSocket>): void {
   const conversation = state!;
   const request = conversation.spec.request;
   if (!request) return;
-  conversation.requestTicker = startRateTicker(open, request.ratePerConnection, sendRequest, (sent) => {
+  conversation.requestTicker = startRateTicker(open, request.ratePerConnection, sendRequest, (sent, _lateUs, backpressured) => {
     if (sent > 0) conversation.hooks.counters.add('ws.requests.sent', sent);
     if (sent > 0) conversation.hooks.counters.add('ws.messages.sent', sent);
+    if (backpressured > 0) conversation.hooks.counters.add('ws.requests.backpressured', backpressured);
   });
 }
 

@@ -28,9 +28,10 @@ export function startEchoTicker(open: ReadonlySet<WebSocket>, options: EchoOptio
       socket.send(payload);
       return true;
     },
-    (sent, lateUs) => {
+    (sent, lateUs, backpressured) => {
       counters.add('ws.messages.sent', sent);
       if (lateUs > ECHO_LATE_US) counters.add('ws.echo.late', sent);
+      if (backpressured > 0) counters.add('ws.echo.backpressured', backpressured);
     },
   );
 }

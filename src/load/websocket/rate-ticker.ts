@@ -3,6 +3,11 @@ import { nowUs } from '../../metrics/clock.js';
 
 /** Sends are spread over ticks of this length; a send's intended time is its tick's. */
 export const RATE_TICK_US = 10_000;
+/**
+ * A connection holding this much unsent data (a server that stopped reading) gets no more sends
+ * until it drains: its buffer stays bounded, and the skipped sends are counted, not queued.
+ */
+export const MAX_BUFFERED_BYTES = 64 * 1024;
 
 export interface RateTicker {
   stop(): void;
@@ -14,13 +19,14 @@ export interface RateTicker {
  * (fractions carry over), handed to the open connections round robin with the tick's intended
  * time, whatever the replies do. A late tick is caught up with its own intended time, so a slow
  * generator shows in the round trip instead of hiding (coordinated omission). `sendOne` returns
- * whether it sent; `onTick(sent, lateUs)` is told each tick's count and how late it ran.
+ * whether it sent; `onTick(sent, lateUs, backpressured)` is told each tick's count, how late it ran
+ * and how many sends were skipped because their connection held MAX_BUFFERED_BYTES unsent.
  */
 export function startRateTicker(
   open: ReadonlySet<WebSocket>,
   ratePerConnection: number,
   sendOne: (socket: WebSocket, intendedUs: number) => boolean,
-  onTick: (sent: number, lateUs: number) => void,
+  onTick: (sent: number, lateUs: number, backpressured: number) => void,
 ): RateTicker {
   const startUs = nowUs();
   let tickIndex = 1;
@@ -43,14 +49,16 @@ export function startRateTicker(
     const due = Math.floor(carry);
     carry -= due;
     let sentThisTick = 0;
+    let backpressured = 0;
     for (let i = 0; i < due; i++) {
       const socket = nextSocket();
       if (!socket) break;
       if (socket.readyState !== WebSocket.OPEN) continue;
-      if (sendOne(socket, intendedUs)) sentThisTick++;
+      if (socket.bufferedAmount >= MAX_BUFFERED_BYTES) backpressured++;
+      else if (sendOne(socket, intendedUs)) sentThisTick++;
     }
     sent += sentThisTick;
-    onTick(sentThisTick, now - intendedUs);
+    onTick(sentThisTick, now - intendedUs, backpressured);
   };
 
   const tick = (): void => {

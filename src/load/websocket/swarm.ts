@@ -2,6 +2,7 @@ import { WebSocket } from 'ws';
 import { nowUs } from '../../metrics/clock.js';
 import { createHistogram, recordUs, type Histogram } from '../../metrics/histogram.js';
 import { classifyConnectError } from './connect-error.js';
+import { errorCloseCode } from './error-close-code.js';
 import { connectArgs, conversationClosed, conversationOpened, conversationReceived, conversationReceivedBinary, startConversation } from './conversation.js';
 import type { ConversationSpec } from './conversation-spec.js';
 import { DeltaCounters } from './delta-counters.js';
@@ -107,10 +108,19 @@ function onHandshakeFailed(): void {
   settle(state!);
 }
 
+/** The close code of a protocol error on an open connection (1009: a frame over maxPayload), counted when it closes. */
+const kErrorCloseCode = Symbol('pushbench.errorCloseCode');
+type ErroredSocket = WebSocket & { [kErrorCloseCode]?: number };
+
 function onError(this: WebSocket, error: Error): void {
   const swarm = state!;
   swarm.indexOf.delete(this);
-  if (!swarm.connecting.delete(this)) return; // after opening, 'close' follows and is what counts
+  if (!swarm.connecting.delete(this)) {
+    // After opening, 'close' follows and is what counts, with the error's code if it has one.
+    const code = errorCloseCode(error);
+    if (code !== undefined) (this as ErroredSocket)[kErrorCloseCode] = code;
+    return;
+  }
   swarm.counters.add(swarm.closing ? 'ws.connections.cancelled' : `ws.connections.failed.${classifyConnectError(error)}`);
   settle(swarm);
 }
@@ -118,7 +128,7 @@ function onError(this: WebSocket, error: Error): void {
 function onClose(this: WebSocket, code: number): void {
   const swarm = state!;
   if (swarm.open.delete(this)) {
-    if (!swarm.closing) swarm.counters.add(`ws.connections.dropped.${code}`);
+    if (!swarm.closing) swarm.counters.add(`ws.connections.dropped.${(this as ErroredSocket)[kErrorCloseCode] ?? code}`);
   } else if (swarm.connecting.delete(this)) {
     swarm.indexOf.delete(this);
     swarm.counters.add(swarm.closing ? 'ws.connections.cancelled' : 'ws.connections.failed.other');
