@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseResult } from '../../../src/result/read-result.js';
 import type { RunResult, Trial } from '../../../src/result/run-result.js';
-import type { MetricSummary } from '../../../src/metrics/histogram.js';
+import { createHistogram, encodeHistogram, recordUs, type MetricSummary } from '../../../src/metrics/histogram.js';
 
 const fixtures = resolve(import.meta.dirname, '../../fixtures/results');
 
@@ -12,9 +12,14 @@ export function fixtureResult(name: 'webhook-burst' | 'webhook-closed'): RunResu
   return parseResult(readFileSync(path, 'utf8'), path);
 }
 
-/** A latency summary whose every percentile is `us` (compare reads only the summary figures). */
+/**
+ * A latency summary whose every percentile is `us` (compare reads only the summary figures), with a
+ * real histogram of those samples beside it (the result reader decodes every histogram).
+ */
 export function flatSummary(us: number, count = 1000): MetricSummary {
-  return { unit: 'us', count, min: us, mean: us, p50: us, p90: us, p99: us, p999: us, max: us, hdr: 'unused' };
+  const histogram = createHistogram();
+  for (let sample = 0; sample < count; sample++) recordUs(histogram, us);
+  return { unit: 'us', count, min: us, mean: us, p50: us, p90: us, p99: us, p999: us, max: us, hdr: encodeHistogram(histogram) };
 }
 
 export interface TrialSpec {
