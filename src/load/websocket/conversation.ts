@@ -1,7 +1,8 @@
 import type { WebSocket } from 'ws';
 import { nowUs, wallClockUs } from '../../metrics/clock.js';
 import { createHistogram, recordUs, type Histogram } from '../../metrics/histogram.js';
-import { bindTemplate, seededRandom, type RenderFn } from '../../template/render.js';
+import { bindJsonTemplate, bindJsonValue, joinJsonTemplates, type BoundJsonValue, type JsonTemplate } from '../../template/json-template.js';
+import { bindTemplate, seededRandom, type RenderFn, type RenderInput } from '../../template/render.js';
 import type { Template } from '../../template/template.js';
 import type { ConversationSpec } from './conversation-spec.js';
 import type { DeltaCounters } from './delta-counters.js';
@@ -36,8 +37,16 @@ export interface ConversationHooks {
 
 type BoundStep =
   | { kind: 'send'; render: RenderFn }
-  | { kind: 'emit'; event: string; data: RenderFn | undefined; ack: boolean }
-  | { kind: 'expect'; match: unknown; event: string | undefined; timeoutUs: number };
+  | { kind: 'emit'; event: string; args: RenderFn | undefined; ack: boolean }
+  | { kind: 'expect'; match: BoundMatch | undefined; event: string | undefined; timeoutUs: number };
+
+/** A `match` pattern, rendered for one connection (constant patterns are parsed once). */
+type BoundMatch = BoundJsonValue;
+
+function pattern(match: BoundMatch | undefined, conn: ConnState, input: (conn: ConnState) => RenderInput): unknown {
+  if (match === undefined) return undefined;
+  return 'constant' in match ? match.constant : match.render(input(conn));
+}
 
 interface State {
   spec: ConversationSpec;
@@ -48,7 +57,9 @@ interface State {
   query: Array<[string, RenderFn]>;
   steps: BoundStep[];
   requestSend: RenderFn | undefined;
-  requestEmitData: RenderFn | undefined;
+  requestEmitArgs: RenderFn | undefined;
+  pushMatch: BoundMatch | undefined;
+  broadcastMatch: BoundMatch | undefined;
   /** Connections between upgrade and ready. */
   handshaking: Set<ConnState>;
   /** Requests in flight: key -> intended send time (insertion order is send order). */
@@ -115,8 +126,10 @@ export function startConversation(spec: ConversationSpec, hooks: ConversationHoo
     headers: bindAll(spec.headers),
     query: bindAll(spec.query),
     steps: spec.onOpen.map(bindStep),
-    requestSend: spec.request?.send ? bindTemplate(spec.request.send) : undefined,
-    requestEmitData: spec.request?.emit?.data ? bindTemplate(spec.request.emit.data) : undefined,
+    requestSend: spec.request?.send ? bindJsonTemplate(spec.request.send) : undefined,
+    requestEmitArgs: spec.request?.emit ? bindArgs(spec.request.emit.args) : undefined,
+    pushMatch: spec.push?.match ? bindJsonValue(spec.push.match) : undefined,
+    broadcastMatch: spec.broadcast?.match ? bindJsonValue(spec.broadcast.match) : undefined,
     handshaking: new Set(),
     pending: new Map(),
     requestCount: 0,
@@ -128,9 +141,22 @@ export function startConversation(spec: ConversationSpec, hooks: ConversationHoo
 }
 
 function bindStep(step: ConversationSpec['onOpen'][number]): BoundStep {
-  if ('send' in step) return { kind: 'send', render: bindTemplate(step.send) };
-  if ('emit' in step) return { kind: 'emit', event: step.emit.event, data: step.emit.data ? bindTemplate(step.emit.data) : undefined, ack: step.emit.ack };
-  return { kind: 'expect', match: step.expect.match, event: step.expect.event, timeoutUs: step.expect.timeout };
+  if ('send' in step) return { kind: 'send', render: bindJsonTemplate(step.send) };
+  if ('emit' in step) return { kind: 'emit', event: step.emit.event, args: bindArgs(step.emit.args), ack: step.emit.ack };
+  return { kind: 'expect', match: step.expect.match ? bindJsonValue(step.expect.match) : undefined, event: step.expect.event, timeoutUs: step.expect.timeout };
+}
+
+/** The JSON text of an emit's arguments, comma-separated (undefined when it has none). */
+function bindArgs(args: readonly JsonTemplate[]): RenderFn | undefined {
+  return args.length === 0 ? undefined : bindJsonTemplate(joinJsonTemplates(args));
+}
+
+function stepInput(conn: ConnState): RenderInput {
+  return { values: { conn: conn.index, seq: conn.step }, random: seededRandom(state!.spec.seed, STEP_STREAM, conn.index * 1_000 + conn.step) };
+}
+
+function connInput(conn: ConnState): RenderInput {
+  return { values: { conn: conn.index }, random: seededRandom(state!.spec.seed, CONNECT_STREAM, conn.index) };
 }
 
 export function conversationMeasurements(): ConversationMeasurements | undefined {
@@ -194,7 +220,7 @@ function runSteps(conn: ConnState): void {
   conn.inSteps = true;
   while (conn.step < steps.length) {
     const step = steps[conn.step]!;
-    const input = { values: { conn: conn.index, seq: conn.step }, random: seededRandom(conversation.spec.seed, STEP_STREAM, conn.index * 1_000 + conn.step) };
+    const input = stepInput(conn);
     if (step.kind === 'expect') {
       conn.deadlineUs = nowUs() + step.timeoutUs;
       return;
@@ -202,7 +228,7 @@ function runSteps(conn: ConnState): void {
     if (step.kind === 'send') conn.sendText(conversation.adapter.frameSend(step.render(input)));
     else {
       const ackId = step.ack ? conn.nextAckId++ : undefined;
-      conn.sendText(conversation.adapter.frameEmit(conn, step.event, step.data?.(input), ackId));
+      conn.sendText(conversation.adapter.frameEmit(conn, step.event, step.args?.(input), ackId));
       if (ackId !== undefined) {
         conn.awaitingAckId = ackId;
         conn.deadlineUs = nowUs() + conversation.spec.handshakeTimeoutUs;
@@ -263,7 +289,7 @@ export function conversationReceived(socket: WebSocket, text: string, receivedUs
   }
   if (conversation.spec.request) matchReply(conn, incoming, receivedUs);
   if (conversation.spec.push) matchPush(conn, incoming);
-  if (conversation.spec.broadcast) matchBroadcast(incoming, receivedUs);
+  if (conversation.spec.broadcast) matchBroadcast(conn, incoming, receivedUs);
 }
 
 function advanceHandshake(conn: ConnState, incoming: Incoming): void {
@@ -273,7 +299,7 @@ function advanceHandshake(conn: ConnState, incoming: Incoming): void {
     if (incoming.ackId !== conn.awaitingAckId) return;
     conn.awaitingAckId = -1;
   } else if (step.kind === 'expect') {
-    if (!matches(step.match, step.event, incoming)) return; // expect searches what arrives, not just the next message
+    if (!matches(pattern(step.match, conn, stepInput), step.event, incoming)) return; // expect searches what arrives, not just the next message
   } else return;
   conn.step++;
   runSteps(conn);
@@ -308,7 +334,7 @@ function sendRequest(socket: WebSocket, intendedUs: number): boolean {
   if (request.emit) {
     const ackId = conn.nextAckId++;
     conversation.pending.set(`${conn.index}:${ackId}`, intendedUs);
-    conn.sendText(conversation.adapter.frameEmit(conn, request.emit.event, conversation.requestEmitData?.(input), ackId));
+    conn.sendText(conversation.adapter.frameEmit(conn, request.emit.event, conversation.requestEmitArgs?.(input), ackId));
   } else {
     conversation.pending.set(String(input.values.requestId), intendedUs);
     conn.sendText(conversation.adapter.frameSend(conversation.requestSend!(input)));
@@ -336,7 +362,7 @@ function matchReply(conn: ConnState, incoming: Incoming, receivedUs: number): vo
 function matchPush(conn: ConnState, incoming: Incoming): void {
   const conversation = state!;
   const push = conversation.spec.push!;
-  if (!matches(push.match, push.event, incoming)) return;
+  if (!matches(pattern(conversation.pushMatch, conn, connInput), push.event, incoming)) return;
   const counters = conversation.hooks.counters;
   counters.add('ws.push.received');
   const sentAt = Number(fieldAt(incoming.json, push.sentAtPath));
@@ -375,11 +401,11 @@ export function setBroadcastSchedule(firstAtUs: number, everyUs: number): void {
   state!.broadcastSchedule = { firstAtUs, everyUs };
 }
 
-function matchBroadcast(incoming: Incoming, receivedUs: number): void {
+function matchBroadcast(conn: ConnState, incoming: Incoming, receivedUs: number): void {
   const conversation = state!;
   const broadcast = conversation.spec.broadcast!;
   const schedule = conversation.broadcastSchedule;
-  if (!schedule || !matches(broadcast.match, broadcast.event, incoming)) return;
+  if (!schedule || !matches(pattern(conversation.broadcastMatch, conn, connInput), broadcast.event, incoming)) return;
   const k = Number(fieldAt(incoming.json, broadcast.idPath));
   if (!Number.isInteger(k) || k < 0) return;
   const latencyUs = Math.max(0, receivedUs - (schedule.firstAtUs + k * schedule.everyUs));
