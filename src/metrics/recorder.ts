@@ -1,3 +1,5 @@
+import { redactKnownSecrets } from '../template/secrets.js';
+import { CauseBook, type Causes } from './causes.js';
 import { nowUs } from './clock.js';
 import { createHistogram, decodeHistogram, recordUs, summarizeHistogram, type Histogram, type MetricSummary } from './histogram.js';
 
@@ -15,6 +17,8 @@ export interface RecorderOutput {
   metrics: Record<string, MetricSummary>;
   counters: Record<string, number>;
   timeline: TimelinePoint[];
+  /** Per failure counter, its first few distinct causes with a count each (secrets redacted). */
+  causes: Causes;
 }
 
 /** A fast handle for one latency metric, for hot paths that should not look the name up per sample. */
@@ -53,6 +57,7 @@ export class Recorder {
   private readonly metrics = new Map<string, MetricState>();
   private readonly counters = new Map<string, CounterState>();
   private readonly gauges = new Map<string, number>();
+  private readonly causes = new CauseBook();
   private readonly timeline: TimelinePoint[] = [];
   private currentSecond = 0;
   private readonly ticker: NodeJS.Timeout;
@@ -97,6 +102,16 @@ export class Recorder {
         state.thisSecond += by;
       },
     };
+  }
+
+  /** Notes why `by` failures counted in `counter` happened (its first few distinct causes are kept, see causes.ts). */
+  cause(counter: string, cause: string, by = 1): void {
+    this.causes.note(counter, cause, by);
+  }
+
+  /** Adds causes noted elsewhere (a child process, a shard). */
+  addCauses(causes: Causes): void {
+    this.causes.add(causes);
   }
 
   /** Sets a level (open connections, queue depth); the timeline keeps its last value each second and `<name>.peak` its highest. */
@@ -180,7 +195,7 @@ export class Recorder {
     for (const name of [...this.metrics.keys()].sort()) metrics[name] = summarizeHistogram(this.metrics.get(name)!.total);
     const counters: Record<string, number> = {};
     for (const name of [...this.counters.keys()].sort()) counters[name] = this.counters.get(name)!.total;
-    return { metrics, counters, timeline: this.timeline };
+    return { metrics, counters, timeline: this.timeline, causes: this.causes.toJSON(redactKnownSecrets) };
   }
 
   private stateOf(name: string): MetricState {

@@ -86,6 +86,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
     metrics: output.metrics,
     counters: output.counters,
     timeline: output.timeline,
+    ...(Object.keys(output.causes).length > 0 ? { causes: output.causes } : {}),
     validity,
     ...(delivery ? { delivery } : {}),
     ...(options.shard

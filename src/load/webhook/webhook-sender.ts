@@ -24,6 +24,11 @@ export interface WebhookSenderOptions {
 
 const QUEUE_SWEEP_INTERVAL_MS = 100;
 
+/** A status outside `expectStatus` as a cause: `HTTP 503: <first bytes of the body>`. */
+export function statusCause(status: number, bodyHead: string | undefined): string {
+  return bodyHead ? `HTTP ${status}: ${Buffer.from(bodyHead, 'latin1').toString('utf8')}` : `HTTP ${status}`;
+}
+
 /**
  * Sends signed webhook events over an HttpPool, and records what happened. Every request ends in
  * exactly one counter: `webhook.ok`, `webhook.errors.<class>`, or `webhook.unfinished` (cut off by
@@ -159,18 +164,19 @@ export class WebhookSender {
       this.latency.record(latencyUs);
       this.targetLatency?.record(latencyUs);
       const errorClass = classifyStatus(outcome.status, this.options.expectStatus);
-      if (errorClass) this.countError(errorClass);
+      if (errorClass) this.countError(errorClass, statusCause(outcome.status, outcome.bodyHead));
       else {
         this.okCounter.add();
         this.targetOk?.add();
       }
-    } else this.countError(outcome.errorClass);
+    } else this.countError(outcome.errorClass, outcome.cause ?? outcome.errorClass);
     this.pump();
     this.settled();
   }
 
-  private countError(errorClass: string, count = 1): void {
+  private countError(errorClass: string, cause: string, count = 1): void {
     this.recorder.count(`webhook.errors.${errorClass}`, count);
+    this.recorder.cause(`webhook.errors.${errorClass}`, cause, count);
     if (this.options.name !== undefined) this.recorder.count(`webhook.${this.options.name}.errors.${errorClass}`, count);
   }
 
@@ -207,7 +213,7 @@ export class WebhookSender {
       expired++;
     }
     if (expired === 0) return;
-    this.countError('timeout', expired);
+    this.countError('timeout', `queued for a socket longer than the ${this.options.timeoutUs / 1e6}s timeout (every socket busy)`, expired);
     for (let i = 0; i < expired; i++) this.settled();
   }
 }

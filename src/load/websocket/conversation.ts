@@ -1,9 +1,11 @@
 import type { WebSocket } from 'ws';
+import type { CauseBook } from '../../metrics/causes.js';
 import { nowUs, wallClockUs } from '../../metrics/clock.js';
 import { createHistogram, recordUs, type Histogram } from '../../metrics/histogram.js';
 import { bindJsonTemplate, bindJsonValue, joinJsonTemplates, type BoundJsonValue, type JsonTemplate } from '../../template/json-template.js';
 import { bindTemplate, seededRandom, type RenderFn, type RenderInput } from '../../template/render.js';
 import type { Template } from '../../template/template.js';
+import { closeCause } from './connect-error.js';
 import type { ConversationSpec } from './conversation-spec.js';
 import type { DeltaCounters } from './delta-counters.js';
 import { fieldAt, matchesSubset } from './json-match.js';
@@ -27,6 +29,8 @@ export interface ConversationMeasurements {
 
 export interface ConversationHooks {
   counters: DeltaCounters;
+  /** Why handshakes failed and requests timed out. */
+  causes: CauseBook;
   /** The broadcast histograms of the swarm (shared with the built-in broadcast). */
   broadcast: Histogram;
   broadcastLastUs: Map<number, number>;
@@ -93,6 +97,8 @@ export class ConnState implements AdapterConnection {
   ready = false;
   /** The protocol handshake is done and the onOpen steps run. */
   inSteps = false;
+  /** While handshaking: the last text frame that arrived (what came instead, when a step times out). */
+  lastText: string | undefined = undefined;
   pushMaxSeq = Number.NaN;
   pushMissing: Set<number> | undefined;
 
@@ -207,11 +213,34 @@ interface SocketWithConn extends WebSocket {
 }
 
 /** A socket closed: true when it was still in its handshake (counted as a failed handshake here). */
-export function conversationClosed(socket: WebSocket): boolean {
+export function conversationClosed(socket: WebSocket, code: number, reason: Buffer): boolean {
   const conn = (socket as SocketWithConn).conn;
   if (!conn || conn.ready || !state!.handshaking.delete(conn)) return false;
-  state!.hooks.counters.add('ws.connections.failed.handshake');
+  state!.hooks.counters.add(HANDSHAKE_FAILED);
+  state!.hooks.causes.note(HANDSHAKE_FAILED, `${where(conn)}: the server closed the connection: ${closeCause(code, reason)}`);
   return true;
+}
+
+const HANDSHAKE_FAILED = 'ws.connections.failed.handshake';
+/** Shown of a message that arrived instead of the one a step waited for. */
+const ARRIVED_CHARS = 200;
+
+/** Which part of the handshake a connection is in, as a cause names it. */
+function where(conn: ConnState): string {
+  if (!conn.inSteps) return `${state!.spec.protocol} handshake`;
+  const step = state!.steps[conn.step];
+  if (!step) return 'onOpen';
+  const what = step.kind === 'expect' ? `expect ${step.event ?? describeMatch(step.match, conn)}` : step.kind === 'emit' ? `emit ${step.event}${conn.awaitingAckId >= 0 ? ' (waiting for its ack)' : ''}` : 'send';
+  return `onOpen step ${conn.step} (${what})`;
+}
+
+function describeMatch(match: BoundMatch | undefined, conn: ConnState): string {
+  return JSON.stringify(pattern(match, conn, stepInput)) ?? '?';
+}
+
+function timeoutCause(conn: ConnState): string {
+  const arrived = conn.lastText === undefined ? 'nothing arrived' : `last arrived: ${conn.lastText.slice(0, ARRIVED_CHARS)}`;
+  return `${where(conn)} timed out; ${arrived}`;
 }
 
 function runSteps(conn: ConnState): void {
@@ -244,18 +273,20 @@ function becomeReady(conn: ConnState): void {
   const conversation = state!;
   conversation.handshaking.delete(conn);
   conn.ready = true;
+  conn.lastText = undefined;
   if (conversation.steps.length > 0 || conversation.spec.protocol !== 'raw') recordUs(conversation.measured.handshake, nowUs() - conn.openedAtUs);
   conversation.hooks.onReady(conn.socket);
 }
 
-function failConnection(conn: ConnState, _reason: string): void {
+function failConnection(conn: ConnState, reason: string): void {
   const conversation = state!;
   if (conn.ready) {
     conn.socket.terminate(); // the server ended the session (socket.io disconnect): a drop, counted on close
     return;
   }
   if (!conversation.handshaking.delete(conn)) return;
-  conversation.hooks.counters.add('ws.connections.failed.handshake');
+  conversation.hooks.counters.add(HANDSHAKE_FAILED);
+  conversation.hooks.causes.note(HANDSHAKE_FAILED, reason === TIMED_OUT ? timeoutCause(conn) : `${where(conn)}: ${reason}`);
   conn.socket.terminate();
   conversation.hooks.onFailed(conn.socket);
 }
@@ -264,7 +295,7 @@ function failConnection(conn: ConnState, _reason: string): void {
 function sweep(): void {
   const conversation = state!;
   const now = nowUs();
-  for (const conn of conversation.handshaking) if (now > conn.deadlineUs) failConnection(conn, 'timeout');
+  for (const conn of conversation.handshaking) if (now > conn.deadlineUs) failConnection(conn, TIMED_OUT);
   const timeoutUs = conversation.spec.request?.timeoutUs;
   if (timeoutUs === undefined) return;
   let expired = 0;
@@ -273,14 +304,20 @@ function sweep(): void {
     conversation.pending.delete(key);
     expired++;
   }
-  if (expired > 0) conversation.hooks.counters.add('ws.requests.timeouts', expired);
+  if (expired > 0) {
+    conversation.hooks.counters.add('ws.requests.timeouts', expired);
+    conversation.hooks.causes.note('ws.requests.timeouts', `no reply within ${timeoutUs / 1e6}s of the intended send time`, expired);
+  }
 }
+
+const TIMED_OUT = 'timed out';
 
 /** One text frame from the server. */
 export function conversationReceived(socket: WebSocket, text: string, receivedUs: number): void {
   const conn = (socket as SocketWithConn).conn;
   if (!conn) return;
   const conversation = state!;
+  if (!conn.ready) conn.lastText = text;
   const incoming = conversation.adapter.receive(conn, text);
   if (!incoming) return;
   if (!conn.ready) {

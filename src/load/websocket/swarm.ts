@@ -1,7 +1,8 @@
 import { WebSocket } from 'ws';
+import { CauseBook } from '../../metrics/causes.js';
 import { nowUs } from '../../metrics/clock.js';
 import { createHistogram, recordUs, type Histogram } from '../../metrics/histogram.js';
-import { classifyConnectError } from './connect-error.js';
+import { classifyConnectError, closeCause, connectErrorCause } from './connect-error.js';
 import { connectArgs, conversationClosed, conversationOpened, conversationReceived, startConversation } from './conversation.js';
 import type { ConversationSpec } from './conversation-spec.js';
 import { DeltaCounters } from './delta-counters.js';
@@ -26,6 +27,8 @@ export interface SwarmOptions {
 /** What a swarm measured; histograms in µs. */
 export interface SwarmMeasurements {
   counters: DeltaCounters;
+  /** Why connections failed or dropped, per counter. */
+  causes: CauseBook;
   connect: Histogram;
   echo: Histogram;
   broadcast: Histogram;
@@ -108,19 +111,31 @@ function onError(this: WebSocket, error: Error): void {
   const swarm = state!;
   swarm.indexOf.delete(this);
   if (!swarm.connecting.delete(this)) return; // after opening, 'close' follows and is what counts
-  swarm.counters.add(swarm.closing ? 'ws.connections.cancelled' : `ws.connections.failed.${classifyConnectError(error)}`);
+  if (swarm.closing) swarm.counters.add('ws.connections.cancelled');
+  else {
+    const counter = `ws.connections.failed.${classifyConnectError(error)}`;
+    swarm.counters.add(counter);
+    swarm.causes.note(counter, connectErrorCause(error));
+  }
   settle(swarm);
 }
 
-function onClose(this: WebSocket, code: number): void {
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
   const swarm = state!;
   if (swarm.open.delete(this)) {
-    if (!swarm.closing) swarm.counters.add(`ws.connections.dropped.${code}`);
+    if (!swarm.closing) {
+      swarm.counters.add(`ws.connections.dropped.${code}`);
+      swarm.causes.note(`ws.connections.dropped.${code}`, closeCause(code, reason));
+    }
   } else if (swarm.connecting.delete(this)) {
     swarm.indexOf.delete(this);
-    swarm.counters.add(swarm.closing ? 'ws.connections.cancelled' : 'ws.connections.failed.other');
+    if (swarm.closing) swarm.counters.add('ws.connections.cancelled');
+    else {
+      swarm.counters.add('ws.connections.failed.other');
+      swarm.causes.note('ws.connections.failed.other', `closed before the upgrade completed: ${closeCause(code, reason)}`);
+    }
     settle(swarm);
-  } else if (swarm.options.conversation && conversationClosed(this)) {
+  } else if (swarm.options.conversation && conversationClosed(this, code, reason)) {
     settle(swarm);
   }
 }
@@ -233,6 +248,7 @@ export function rampUp(options: SwarmOptions): Promise<void> {
     state = {
       options,
       counters: new DeltaCounters(),
+      causes: new CauseBook(),
       connect: createHistogram(),
       echo: createHistogram(),
       broadcast: createHistogram(),
@@ -253,6 +269,7 @@ export function rampUp(options: SwarmOptions): Promise<void> {
     if (options.conversation) {
       startConversation(options.conversation, {
         counters: state.counters,
+        causes: state.causes,
         broadcast: state.broadcast,
         broadcastLastUs: state.broadcastLastUs,
         onReady,

@@ -39,7 +39,7 @@ export const socketioAdapter: WsProtocolAdapter = {
       return undefined;
     }
     if (engineType === 0x31 /* 1 close */) {
-      connection.fail('engine.io close');
+      connection.fail('engine.io close packet');
       return undefined;
     }
     if (engineType !== 0x34 /* 4 message */) return undefined;
@@ -53,10 +53,10 @@ export const socketioAdapter: WsProtocolAdapter = {
         }
         return undefined;
       case 4:
-        connection.fail('socket.io connect_error');
+        connection.fail(`socket.io connect_error: ${connectErrorMessage(packet.payload)}`);
         return undefined;
       case 1:
-        connection.fail('socket.io disconnect');
+        connection.fail('socket.io disconnect (the server ended the session)');
         return undefined;
       case 2: {
         const args = packet.payload;
@@ -79,6 +79,13 @@ export const socketioAdapter: WsProtocolAdapter = {
     return `${prefix}${ackId ?? ''}[${JSON.stringify(event)}${dataJson === undefined ? '' : ',' + dataJson}]`;
   },
 };
+
+/** The message of a CONNECT_ERROR packet (`44{"message":"..."}`; Socket.IO 2 sent a bare string). */
+function connectErrorMessage(payload: unknown): string {
+  if (typeof payload === 'string') return payload;
+  const message = (payload as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' ? message : JSON.stringify(payload) ?? 'no message';
+}
 
 interface Packet {
   type: number;

@@ -59,7 +59,7 @@ describe('WebSocket protocol adapters', () => {
     const refused = fakeConnection();
     socketioAdapter.receive(refused, '0{}');
     socketioAdapter.receive(refused, '44{"message":"unauthorized"}');
-    expect(refused.failures).toEqual(['socket.io connect_error']);
+    expect(refused.failures).toEqual(['socket.io connect_error: unauthorized']);
   });
 
   it('socketio decorates a bare URL with the Engine.IO path and query', () => {
