@@ -1,3 +1,4 @@
+import { insecureWarning } from '../scenario/tls-schema.js';
 import { readFileSync } from 'node:fs';
 import { InputError, RunError } from '../errors.js';
 import { WHOLE_PLAN, type Stripe } from '../load/stripe.js';
@@ -69,6 +70,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
   const interrupted = options.signal?.aborted ?? false;
   const delivery = outcomes.find((outcome) => outcome.delivery)?.delivery;
   const validity = judgeValidity(outcomes, health, interrupted, await lateSendThresholdUs());
+  validity.warnings.push(...insecureTlsWarnings(config));
   if (gate.reason) {
     validity.ok = false;
     validity.reasons.push(gate.reason);
@@ -101,6 +103,15 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
         }
       : {}),
   };
+}
+
+/** A warning per section that skips certificate verification (`tls.insecure`). */
+function insecureTlsWarnings(config: ScenarioConfig): string[] {
+  const sections: Array<[string, { tls?: { insecure: boolean } | undefined } | undefined]> = [
+    ['webhook', config.webhook],
+    ['websocket', config.websocket],
+  ];
+  return sections.flatMap(([name, section]) => (section?.tls?.insecure ? [insecureWarning(name)] : []));
 }
 
 /** The planned length of the load that rates are measured over (see RunResult.plannedWindowUs). */

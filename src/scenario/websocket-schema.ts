@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { builtinOrWsUrl, durationUs, durationWithDefault, positiveDurationUs, templateField } from './fields.js';
 import { jsonArgsField, jsonObjectField, jsonValueField, rawMessageField, type JsonValueOptions } from './message-template.js';
+import { tlsSchema } from './tls-schema.js';
 import { WS_PROTOCOL_FORMS } from './ws-protocols.js';
 
 const CONNECT_VARIABLES = ['conn'];
@@ -128,6 +129,7 @@ export const websocketSchema = z
       .describe('How messages are framed: raw (text/JSON frames) or socketio (Engine.IO 4 / Socket.IO 4 over WebSocket).'),
     namespace: z.string().regex(/^\/\S*$/, 'expected a namespace like "/chat"').optional().describe('socketio: the namespace to join (default "/").'),
     connect: connectOptions.optional(),
+    tls: tlsSchema.optional(),
     connections: z.number().int().min(1).max(1_000_000).describe('Connections to open and hold; sharded over client processes of at most 15,000.'),
     connectRate: z.number().positive().max(100_000).default(5_000).describe('New connections per second during the ramp (open model; connects in flight are bounded).'),
     connectTimeout: durationWithDefault('10s')

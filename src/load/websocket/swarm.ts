@@ -220,6 +220,7 @@ function openWebSocket(url: string, headers: Record<string, string> | undefined,
     });
   }
   return new WebSocket(url, subprotocols, {
+    ...options.conversation?.tls,
     perMessageDeflate: false,
     handshakeTimeout: options.connectTimeoutMs,
     maxPayload: MAX_PAYLOAD_BYTES,
