@@ -94,6 +94,23 @@ export class Recorder {
     state.thisSecond += by;
   }
 
+  /**
+   * Counts `by` in the timeline second that holds `atUs` (monotonic µs), not the second it is
+   * recorded in: an open model's sends land in the second of their intended time, so per-second
+   * counts equal the schedule's exactly however late the timer fires. A second already closed gets
+   * the count added to its point; a time before second 0 counts in second 0.
+   */
+  countAt(name: string, atUs: number, by = 1): void {
+    const state = this.counterState(name);
+    state.total += by;
+    const second = Math.max(0, Math.floor((atUs - this.runStartUs) / 1_000_000));
+    if (second > this.currentSecond && !this.closed) this.tick(); // the 100 ms ticker has not rolled the second over yet
+    const first = this.timeline[0]?.second ?? this.currentSecond;
+    const point = second < this.currentSecond ? this.timeline[second - first] : undefined;
+    if (point) point.counts[name] = (point.counts[name] ?? 0) + by;
+    else state.thisSecond += by;
+  }
+
   counterHandle(name: string): CounterHandle {
     const state = this.counterState(name);
     return {

@@ -44,7 +44,6 @@ export class WebhookSender {
   private idleWaiter: (() => void) | undefined;
   private recorder!: Recorder;
   private latency!: MetricHandle;
-  private sentCounter!: CounterHandle;
   private okCounter!: CounterHandle;
   private bytesCounter!: CounterHandle;
   private queuedCounter!: CounterHandle;
@@ -75,7 +74,6 @@ export class WebhookSender {
     const previous = this.recorder;
     this.recorder = recorder;
     this.latency = recorder.metric('webhook.latency');
-    this.sentCounter = recorder.counterHandle('webhook.sent');
     this.okCounter = recorder.counterHandle('webhook.ok');
     this.bytesCounter = recorder.counterHandle('webhook.bytesSent');
     this.queuedCounter = recorder.counterHandle('webhook.queued');
@@ -106,7 +104,7 @@ export class WebhookSender {
       this.exhaustedCounter.add();
       return;
     }
-    this.sentCounter.add();
+    this.recorder.countAt('webhook.sent', intendedUs);
     if (this.queueLength === 0 && this.pool.canStart()) this.write(seq, intendedUs);
     else {
       this.queueSeq.push(seq);
