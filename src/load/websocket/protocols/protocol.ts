@@ -44,8 +44,8 @@ export interface WsProtocolAdapter {
   receive(connection: AdapterConnection, text: string): Incoming | undefined;
   /** A text message as written in the scenario (`send`). */
   frameSend(text: string): string;
-  /** A named event with an optional JSON argument and ack id (`emit`). */
-  frameEmit(connection: AdapterConnection, event: string, dataJson: string | undefined, ackId: number | undefined): string;
+  /** A named event (`emit`): `argsJson` is its arguments' JSON, comma-separated (undefined: none), with an optional ack id. */
+  frameEmit(connection: AdapterConnection, event: string, argsJson: string | undefined, ackId: number | undefined): string;
 }
 
 export function parseJson(text: string): unknown {

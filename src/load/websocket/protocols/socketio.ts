@@ -74,9 +74,9 @@ export const socketioAdapter: WsProtocolAdapter = {
   frameSend(): string {
     throw new Error('socketio sends events: use `emit`');
   },
-  frameEmit(connection: AdapterConnection, event: string, dataJson: string | undefined, ackId: number | undefined): string {
+  frameEmit(connection: AdapterConnection, event: string, argsJson: string | undefined, ackId: number | undefined): string {
     const prefix = connection.namespace === '/' ? '42' : `42${connection.namespace},`;
-    return `${prefix}${ackId ?? ''}[${JSON.stringify(event)}${dataJson === undefined ? '' : ',' + dataJson}]`;
+    return `${prefix}${ackId ?? ''}[${JSON.stringify(event)}${argsJson === undefined ? '' : ',' + argsJson}]`;
   },
 };
 
