@@ -49,6 +49,20 @@ export function bindJsonValue(template: JsonTemplate): BoundJsonValue {
   return { render: (input) => JSON.parse(render(input)) };
 }
 
+/** The variables the template reads, and whether it draws random numbers (uuid, randInt, randString). */
+export function jsonTemplateNeeds(template: JsonTemplate): { variables: Set<string>; random: boolean } {
+  const variables = new Set<string>();
+  let random = false;
+  for (const piece of template.pieces) {
+    if ('text' in piece) continue;
+    for (const part of ('quoted' in piece ? piece.quoted : piece.raw).parts) {
+      if (part.kind === 'var') variables.add(part.name);
+      else if (part.kind === 'uuid' || part.kind === 'randInt' || part.kind === 'randString') random = true;
+    }
+  }
+  return { variables, random };
+}
+
 /** Joins compiled values with commas (a Socket.IO argument list, without its brackets). */
 export function joinJsonTemplates(templates: readonly JsonTemplate[]): JsonTemplate {
   const pieces: JsonPiece[] = [];

@@ -2,7 +2,7 @@ import type { WebSocket } from 'ws';
 import type { CauseBook } from '../../metrics/causes.js';
 import { nowUs, wallClockUs } from '../../metrics/clock.js';
 import { createHistogram, recordUs, type Histogram } from '../../metrics/histogram.js';
-import { bindJsonTemplate, bindJsonValue, joinJsonTemplates, type BoundJsonValue, type JsonTemplate } from '../../template/json-template.js';
+import { bindJsonTemplate, bindJsonValue, jsonTemplateNeeds, joinJsonTemplates, type BoundJsonValue, type JsonTemplate } from '../../template/json-template.js';
 import { bindTemplate, seededRandom, type RenderFn, type RenderInput } from '../../template/render.js';
 import type { Template } from '../../template/template.js';
 import { closeCause } from './connect-error.js';
@@ -67,7 +67,9 @@ interface State {
   /** Connections between upgrade and ready. */
   handshaking: Set<ConnState>;
   /** Requests in flight: key -> intended send time (insertion order is send order). */
-  pending: Map<string, number>;
+  pending: Map<string | number, number>;
+  /** What a request's template reads: values not read are not computed per request. */
+  requestNeeds: { variables: Set<string>; random: boolean };
   requestCount: number;
   requestTicker: RateTicker | undefined;
   sweeper: NodeJS.Timeout;
@@ -138,6 +140,7 @@ export function startConversation(spec: ConversationSpec, hooks: ConversationHoo
     broadcastMatch: spec.broadcast?.match ? bindJsonValue(spec.broadcast.match) : undefined,
     handshaking: new Set(),
     pending: new Map(),
+    requestNeeds: requestNeedsOf(spec),
     requestCount: 0,
     requestTicker: undefined,
     sweeper: setInterval(sweep, SWEEP_INTERVAL_MS),
@@ -358,22 +361,45 @@ export function startRequests(open: ReadonlySet<WebSocket>): void {
   });
 }
 
+/** Variables a request template reads; a raw request always needs its id (the correlation key). */
+function requestNeedsOf(spec: ConversationSpec): { variables: Set<string>; random: boolean } {
+  const request = spec.request;
+  const templates = request?.emit ? request.emit.args : request?.send ? [request.send] : [];
+  const needs = { variables: new Set<string>(request?.send ? ['requestId'] : []), random: false };
+  for (const template of templates) {
+    const own = jsonTemplateNeeds(template);
+    for (const name of own.variables) needs.variables.add(name);
+    needs.random ||= own.random;
+  }
+  return needs;
+}
+
+/** Ack keys of `pending`: a number per (connection, ack id), unique while ack ids stay below 2^33 per connection. */
+const MAX_CONNECTION_INDEX_SPAN = 1_048_576;
+const NO_RANDOM = (): number => 0;
+
 function sendRequest(socket: WebSocket, intendedUs: number): boolean {
   const conversation = state!;
   const conn = (socket as SocketWithConn).conn;
   if (!conn?.ready) return false;
   const request = conversation.spec.request!;
   const n = conversation.requestCount++;
+  const { variables, random } = conversation.requestNeeds;
+  // Per request only what the template reads: a seeded random source, the id text and the wall clock each cost.
   const input = {
-    values: { conn: conn.index, requestId: `${conn.index}-${n}`, sentAtUs: wallClockUs() },
-    random: seededRandom(conversation.spec.seed, REQUEST_STREAM, n),
+    values: {
+      conn: conn.index,
+      requestId: variables.has('requestId') ? `${conn.index}-${n}` : undefined,
+      sentAtUs: variables.has('sentAtUs') ? wallClockUs() : undefined,
+    },
+    random: random ? seededRandom(conversation.spec.seed, REQUEST_STREAM, n) : NO_RANDOM,
   };
   if (request.emit) {
     const ackId = conn.nextAckId++;
-    conversation.pending.set(`${conn.index}:${ackId}`, intendedUs);
+    conversation.pending.set(ackId * MAX_CONNECTION_INDEX_SPAN + conn.index, intendedUs);
     conn.sendText(conversation.adapter.frameEmit(conn, request.emit.event, conversation.requestEmitArgs?.(input), ackId));
   } else {
-    conversation.pending.set(String(input.values.requestId), intendedUs);
+    conversation.pending.set(input.values.requestId!, intendedUs);
     conn.sendText(conversation.adapter.frameSend(conversation.requestSend!(input)));
   }
   return true;
@@ -382,8 +408,8 @@ function sendRequest(socket: WebSocket, intendedUs: number): boolean {
 function matchReply(conn: ConnState, incoming: Incoming, receivedUs: number): void {
   const conversation = state!;
   const request = conversation.spec.request!;
-  let key: string | undefined;
-  if (request.emit) key = incoming.ackId === undefined ? undefined : `${conn.index}:${incoming.ackId}`;
+  let key: string | number | undefined;
+  if (request.emit) key = incoming.ackId === undefined ? undefined : incoming.ackId * MAX_CONNECTION_INDEX_SPAN + conn.index;
   else {
     const value = fieldAt(incoming.json, request.correlate!);
     key = value === undefined ? undefined : String(value);

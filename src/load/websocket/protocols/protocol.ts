@@ -25,7 +25,7 @@ export interface AdapterConnection {
   fail(reason: string): void;
 }
 
-/** One application message. `json` is the parsed payload: the whole message (raw) or the first event argument (socketio). */
+/** One application message. `json` is the parsed payload: the whole message (raw) or the first event argument (socketio; undefined for an ack, matched by its id alone). */
 export interface Incoming {
   json: unknown;
   /** socketio: the event name. */
