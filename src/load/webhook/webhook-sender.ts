@@ -74,6 +74,7 @@ export class WebhookSender {
     const previous = this.recorder;
     this.recorder = recorder;
     this.latency = recorder.metric('webhook.latency');
+    recorder.counterHandle('webhook.sent'); // present (0) in every result, though sends count through countAt
     this.okCounter = recorder.counterHandle('webhook.ok');
     this.bytesCounter = recorder.counterHandle('webhook.bytesSent');
     this.queuedCounter = recorder.counterHandle('webhook.queued');
