@@ -31,7 +31,7 @@ export class CauseBook {
       list = [];
       this.byCounter.set(counter, list);
     }
-    const text = list.length < MAX_CAUSES ? boundCause(cause) : cause;
+    const text = boundCause(cause);
     for (const entry of list) {
       if (entry.cause === text) {
         entry.count += by;
