@@ -58,6 +58,35 @@ websocket:
     expect(liveChildren()).toBe(0);
   });
 
+  it('socketio: a held connection the server disconnects is a drop whose cause is the socket.io disconnect', async () => {
+    const http = createServer();
+    const io = new SocketIoServer(http, { transports: ['websocket'] });
+    let kicked = 0;
+    io.on('connection', (socket) => {
+      socket.on('join', (_room: unknown, ack: () => void) => {
+        ack();
+        setTimeout(() => {
+          kicked++;
+          socket.disconnect(true);
+        }, 300);
+      });
+    });
+    const port = await listen(http);
+    closers.push(() => new Promise<void>((resolve) => io.close(() => resolve())));
+    const result = await runScenario(
+      scenarioFrom(`name: sio-kicked\nwebsocket:\n  target: ws://127.0.0.1:${port}\n  protocol: socketio\n  connections: 3\n  connectRate: 100\n  hold: 1s\n  onOpen: [ { emit: { event: join, data: room1, ack: true } } ]\n`),
+    );
+    expect(kicked).toBe(3);
+    const dropped = Object.entries(result.counters).filter(([name]) => name.startsWith('ws.connections.dropped.'));
+    expect(dropped.reduce((sum, [, count]) => sum + count, 0)).toBe(3);
+    // Socket.IO sends `41` and then closes: a connection that reads the 41 first names it; one whose close came first names the close.
+    const causes = dropped.flatMap(([name]) => result.causes?.[name] ?? []);
+    expect(causes.reduce((sum, { count }) => sum + count, 0)).toBe(3);
+    for (const { cause } of causes) expect(cause).toMatch(/^(socket\.io disconnect \(the server ended the session\)|close \d+.*)$/);
+    expect(causes.map(({ cause }) => cause)).toContain('socket.io disconnect (the server ended the session)');
+    expect(liveChildren()).toBe(0);
+  });
+
   it('raw: an expect step that times out names the step and what arrived instead; a close during the handshake gives its code and reason', async () => {
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     const accepted = { quiet: 0, closing: 0 };

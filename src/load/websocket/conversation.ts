@@ -99,6 +99,8 @@ export class ConnState implements AdapterConnection {
   ready = false;
   /** The protocol handshake is done and the onOpen steps run. */
   inSteps = false;
+  /** Why the protocol ended a held connection (socket.io disconnect), for its drop's cause. */
+  dropCause: string | undefined = undefined;
   /** While handshaking: the last text frame that arrived (what came instead, when a step times out). */
   lastText: string | undefined = undefined;
   pushMaxSeq = Number.NaN;
@@ -225,6 +227,11 @@ export function conversationClosed(socket: WebSocket, code: number, reason: Buff
 }
 
 const HANDSHAKE_FAILED = 'ws.connections.failed.handshake';
+
+/** Why the protocol ended a held connection, when it did (the close that follows is ours, not the server's). */
+export function conversationDropCause(socket: WebSocket): string | undefined {
+  return (socket as SocketWithConn).conn?.dropCause;
+}
 /** Shown of a message that arrived instead of the one a step waited for. */
 const ARRIVED_CHARS = 200;
 
@@ -284,6 +291,7 @@ function becomeReady(conn: ConnState): void {
 function failConnection(conn: ConnState, reason: string): void {
   const conversation = state!;
   if (conn.ready) {
+    conn.dropCause = reason;
     conn.socket.terminate(); // the server ended the session (socket.io disconnect): a drop, counted on close
     return;
   }

@@ -3,7 +3,7 @@ import { CauseBook } from '../../metrics/causes.js';
 import { nowUs } from '../../metrics/clock.js';
 import { createHistogram, recordUs, type Histogram } from '../../metrics/histogram.js';
 import { classifyConnectError, closeCause, connectErrorCause } from './connect-error.js';
-import { connectArgs, conversationClosed, conversationOpened, conversationReceived, startConversation } from './conversation.js';
+import { connectArgs, conversationClosed, conversationDropCause, conversationOpened, conversationReceived, startConversation } from './conversation.js';
 import type { ConversationSpec } from './conversation-spec.js';
 import { DeltaCounters } from './delta-counters.js';
 import { parseUpgradeTarget, upgrade, type UpgradeTarget } from './lean-upgrade.js';
@@ -125,7 +125,8 @@ function onClose(this: WebSocket, code: number, reason: Buffer): void {
   if (swarm.open.delete(this)) {
     if (!swarm.closing) {
       swarm.counters.add(`ws.connections.dropped.${code}`);
-      swarm.causes.note(`ws.connections.dropped.${code}`, closeCause(code, reason));
+      const dropCause = swarm.options.conversation ? conversationDropCause(this) : undefined;
+      swarm.causes.note(`ws.connections.dropped.${code}`, dropCause ?? closeCause(code, reason));
     }
   } else if (swarm.connecting.delete(this)) {
     swarm.indexOf.delete(this);
