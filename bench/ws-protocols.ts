@@ -7,8 +7,9 @@
  *   processes on one port), each joining /bench and sending `ask` with an ack --rate times a second.
  * - raw: --connections to the built-in ws server, each sending a JSON request --rate times a second,
  *   its echo correlated by id.
- * Prints connect rate, handshake and request percentiles, requests answered and client KB per held
- * connection for each. Runs from dist/ (npm run build first). Only 127.0.0.1 is loaded.
+ * Prints connect rate, handshake and request percentiles, requests answered, client KB per held
+ * connection and client CPU per request for each: the client shards' CPU time over the whole run
+ * divided by the requests sent (connects count in it too, so compare adapters at the same size). Runs from dist/ (npm run build first). Only 127.0.0.1 is loaded.
  */
 import { fork } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -52,6 +53,7 @@ function row(name: string, result: RunResult): string {
   const c = result.counters;
   const ms = (us: number | undefined): string => (us === undefined ? '-' : `${(us / 1000).toFixed(1)}ms`);
   const kb = result.validity.clientBytesPerConnection === undefined ? '-' : `${(result.validity.clientBytesPerConnection / 1024).toFixed(2)} KB`;
+  const cpuUs = clientCpuPerRequestUs(result);
   return [
     name.padEnd(9),
     String(c['ws.connections.opened'] ?? 0).padStart(7),
@@ -62,8 +64,17 @@ function row(name: string, result: RunResult): string {
     ms(m['ws.request']?.p50).padStart(8),
     ms(m['ws.request']?.p99).padStart(8),
     kb.padStart(9),
+    (cpuUs === undefined ? '-' : `${cpuUs.toFixed(0)} µs`).padStart(11),
     result.validity.ok ? 'valid' : `INVALID: ${result.validity.reasons.join('; ')}`,
   ].join('  ');
+}
+
+/** CPU of the client shard processes (ramp and hold) per request sent, in µs. */
+function clientCpuPerRequestUs(result: RunResult): number | undefined {
+  const sent = result.counters['ws.requests.sent'] ?? 0;
+  const clients = (result.validity.shards ?? []).filter((shard) => shard.role.startsWith('ws-client'));
+  if (sent === 0 || clients.length === 0) return undefined;
+  return (clients.reduce((sum, shard) => sum + shard.cpuMs, 0) * 1000) / sent;
 }
 
 const results: Array<[string, RunResult]> = [];
@@ -74,5 +85,5 @@ for (const protocol of ['socketio', 'raw'] as const) {
   results.push([protocol, protocol === 'socketio' ? await withSocketIoServer(run) : await run()]);
 }
 console.log(`\nws-protocols ${new Date().toISOString().slice(0, 10)}  (${values.connections} connections, ${values.rate} req/s each, hold ${values.hold}; 2 cores shared with the target)`);
-console.log(['adapter'.padEnd(9), 'opened'.padStart(7), 'peak'.padStart(7), 'connect'.padStart(8), 'hs p99'.padStart(9), 'answered/sent'.padStart(15), 'req p50'.padStart(8), 'req p99'.padStart(8), 'client/conn'.padStart(9), 'validity'].join('  '));
+console.log(['adapter'.padEnd(9), 'opened'.padStart(7), 'peak'.padStart(7), 'connect'.padStart(8), 'hs p99'.padStart(9), 'answered/sent'.padStart(15), 'req p50'.padStart(8), 'req p99'.padStart(8), 'client/conn'.padStart(9), 'client CPU/req'.padStart(11), 'validity'].join('  '));
 for (const [name, result] of results) console.log(row(name, result));

@@ -1,4 +1,5 @@
 import { combineValidity, mergeMetrics, round, sum, sumCounters } from '../result/merge-parts.js';
+import { causesOf } from '../result/merge-results.js';
 import type { RunResult, Trial, Validity } from '../result/run-result.js';
 import { throughputPerSec } from './metric-values.js';
 
@@ -30,6 +31,7 @@ export function combineTrials(results: readonly RunResult[]): RunResult {
     metrics: mergeMetrics(results),
     counters: sumCounters(results, 'max'),
     timeline: concatTimelines(results),
+    ...causesOf(results),
     validity: trialValidity(results.map((result) => result.validity)),
     trials: results.map(toTrial),
   };

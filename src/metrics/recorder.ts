@@ -1,3 +1,5 @@
+import { redactKnownSecrets } from '../template/secrets.js';
+import { CauseBook, type Causes } from './causes.js';
 import { nowUs } from './clock.js';
 import { createHistogram, decodeHistogram, recordUs, summarizeHistogram, type Histogram, type MetricSummary } from './histogram.js';
 
@@ -15,6 +17,8 @@ export interface RecorderOutput {
   metrics: Record<string, MetricSummary>;
   counters: Record<string, number>;
   timeline: TimelinePoint[];
+  /** Per failure counter, its first few distinct causes with a count each (secrets redacted). */
+  causes: Causes;
 }
 
 /** A fast handle for one latency metric, for hot paths that should not look the name up per sample. */
@@ -53,6 +57,7 @@ export class Recorder {
   private readonly metrics = new Map<string, MetricState>();
   private readonly counters = new Map<string, CounterState>();
   private readonly gauges = new Map<string, number>();
+  private readonly causes = new CauseBook();
   private readonly timeline: TimelinePoint[] = [];
   private currentSecond = 0;
   private readonly ticker: NodeJS.Timeout;
@@ -90,6 +95,23 @@ export class Recorder {
     state.thisSecond += by;
   }
 
+  /**
+   * Counts `by` in the timeline second that holds `atUs` (monotonic µs), not the second it is
+   * recorded in: an open model's sends land in the second of their intended time, so per-second
+   * counts equal the schedule's exactly however late the timer fires. A second already closed gets
+   * the count added to its point; a time before second 0 counts in second 0.
+   */
+  countAt(name: string, atUs: number, by = 1): void {
+    const state = this.counterState(name);
+    state.total += by;
+    const second = Math.max(0, Math.floor((atUs - this.runStartUs) / 1_000_000));
+    if (second > this.currentSecond && !this.closed) this.tick(); // the 100 ms ticker has not rolled the second over yet
+    const first = this.timeline[0]?.second ?? this.currentSecond;
+    const point = second < this.currentSecond ? this.timeline[second - first] : undefined;
+    if (point) point.counts[name] = (point.counts[name] ?? 0) + by;
+    else state.thisSecond += by;
+  }
+
   counterHandle(name: string): CounterHandle {
     const state = this.counterState(name);
     return {
@@ -98,6 +120,16 @@ export class Recorder {
         state.thisSecond += by;
       },
     };
+  }
+
+  /** Notes why `by` failures counted in `counter` happened (its first few distinct causes are kept, see causes.ts). */
+  cause(counter: string, cause: string, by = 1): void {
+    this.causes.note(counter, cause, by);
+  }
+
+  /** Adds causes noted elsewhere (a child process, a shard). */
+  addCauses(causes: Causes): void {
+    this.causes.add(causes);
   }
 
   /** Sets a level (open connections, queue depth); the timeline keeps its last value each second and `<name>.peak` its highest. */
@@ -199,7 +231,7 @@ export class Recorder {
     for (const name of [...this.metrics.keys()].sort()) metrics[name] = summarizeHistogram(this.metrics.get(name)!.total);
     const counters: Record<string, number> = {};
     for (const name of [...this.counters.keys()].sort()) counters[name] = this.counters.get(name)!.total;
-    return { metrics, counters, timeline: this.timeline };
+    return { metrics, counters, timeline: this.timeline, causes: this.causes.toJSON(redactKnownSecrets) };
   }
 
   private stateOf(name: string): MetricState {

@@ -1,6 +1,7 @@
 import { formatDurationUs } from '../scenario/duration.js';
 import type { RunResult } from '../result/run-result.js';
 import { PHASES } from '../run/phases.js';
+import { causeLines } from './cause-lines.js';
 
 const PERCENTILES = ['p50', 'p90', 'p99', 'p999', 'max'] as const;
 
@@ -9,6 +10,7 @@ export function renderTextSummary(result: RunResult, resultPath?: string): strin
   const lines: string[] = [];
   const seconds = (result.durationMs / 1000).toFixed(1);
   lines.push(`pushbench ${result.scenario.name}  (${seconds} s${result.interrupted ? ', interrupted' : ''})${errorHeadline(result.counters)}`);
+  lines.push(...causeLines(result.causes));
   const names = Object.keys(result.metrics);
   const width = Math.max(...names.map((name) => name.length), 8);
   if (names.length > 0) {

@@ -1,3 +1,4 @@
+import { mergeCauses, type Causes } from '../metrics/causes.js';
 import { InputError } from '../errors.js';
 import { histogramSettings, STANDARD_HISTOGRAM_SETTINGS, type HistogramSettings } from '../metrics/histogram.js';
 import { worstSendLagP99Us } from './generator-figures.js';
@@ -64,6 +65,7 @@ export function mergeShardResults(inputs: readonly ShardInput[], options: MergeO
       'sum',
     ),
     timeline: alignTimelines(shards, startMs),
+    ...causesOf(shards.map(({ result }) => result)),
     validity,
     ...(delivery ? { delivery } : {}),
     merged: {
@@ -75,6 +77,12 @@ export function mergeShardResults(inputs: readonly ShardInput[], options: MergeO
       missing,
     },
   };
+}
+
+/** The shards' causes merged (absent when none failed). */
+export function causesOf(results: readonly RunResult[]): { causes?: Causes } {
+  const causes = mergeCauses(results.map((result) => result.causes));
+  return Object.keys(causes).length > 0 ? { causes } : {};
 }
 
 export function missingLine(index: number, count: number): string {

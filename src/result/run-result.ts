@@ -30,6 +30,9 @@ export const timelinePointSchema = z.object({
   gauges: z.record(z.string(), z.number()),
 });
 
+/** One distinct cause of failures counted in a counter, and how many of them it explains. */
+export const causeCountSchema = z.object({ cause: z.string(), count: z.number().int().min(0) });
+
 /** One WebSocket child process: its connections and whether it kept up. */
 export const shardHealthSchema = z.object({
   role: z.string(),
@@ -241,6 +244,8 @@ export const runResultSchema = z.object({
   metrics: z.record(z.string(), metricSummarySchema),
   counters: z.record(z.string(), z.number()),
   timeline: z.array(timelinePointSchema),
+  /** Per failure counter, its first few distinct causes (close code and reason, error message, body head...) with a count each. Absent when nothing failed. */
+  causes: z.record(z.string(), z.array(causeCountSchema)).optional(),
   validity: validitySchema,
   /** Present after `run --repeat N`: each trial apart; the top-level metrics merge them, counters sum them. */
   trials: z.array(trialSchema).min(1).optional(),

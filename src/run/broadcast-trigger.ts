@@ -10,6 +10,16 @@ export interface TriggerLoop {
 }
 
 const TRIGGER_TIMEOUT_MS = 5_000;
+const TRIGGER_FAILED = 'ws.broadcast.triggers.failed';
+const BODY_HEAD_BYTES = 200;
+
+/** fetch's errors hide the reason in `cause` (`fetch failed` <- `connect ECONNREFUSED ...`). */
+function triggerErrorCause(error: unknown): string {
+  if ((error as Error).name === 'TimeoutError') return `no answer within ${TRIGGER_TIMEOUT_MS / 1000}s`;
+  const inner = (error as { cause?: { message?: string } }).cause?.message;
+  const message = (error as Error).message || String(error);
+  return inner ? `${message}: ${inner}` : message;
+}
 
 /**
  * Calls the scenario's trigger (an HTTP endpoint of the server under test that makes it broadcast)
@@ -36,11 +46,15 @@ export function startTriggerLoop(broadcast: WsTriggeredBroadcast, firstAtUs: num
         ...(body && broadcast.trigger.method !== 'GET' ? { body: body(input) } : {}),
         signal: AbortSignal.timeout(TRIGGER_TIMEOUT_MS),
       });
-      await response.arrayBuffer();
+      const bodyBytes = Buffer.from(await response.arrayBuffer());
       trigger.record(nowUs() - intendedUs);
-      if (!response.ok) recorder.count('ws.broadcast.triggers.failed');
-    } catch {
-      recorder.count('ws.broadcast.triggers.failed');
+      if (!response.ok) {
+        recorder.count(TRIGGER_FAILED);
+        recorder.cause(TRIGGER_FAILED, `HTTP ${response.status}${bodyBytes.length > 0 ? `: ${bodyBytes.subarray(0, BODY_HEAD_BYTES).toString('utf8')}` : ''}`);
+      }
+    } catch (error) {
+      recorder.count(TRIGGER_FAILED);
+      recorder.cause(TRIGGER_FAILED, triggerErrorCause(error));
     }
   };
 

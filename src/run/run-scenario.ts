@@ -1,8 +1,10 @@
+import { insecureWarning } from '../scenario/tls-schema.js';
 import { readFileSync } from 'node:fs';
 import { InputError, RunError } from '../errors.js';
 import { WHOLE_PLAN, type Stripe } from '../load/stripe.js';
 import { Recorder } from '../metrics/recorder.js';
 import { startProcessMonitor } from '../metrics/process-monitor.js';
+import type { ScenarioConfig } from '../scenario/schema.js';
 import type { LoadedScenario } from '../scenario/load-scenario.js';
 import { collectEnv } from '../result/env-info.js';
 import { redactSecrets } from '../result/redact.js';
@@ -84,6 +86,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
   const delivery = outcomes.find((outcome) => outcome.delivery)?.delivery;
   const validity = judgeValidity(outcomes, health, interrupted);
   validity.warnings.push(...outputs.warnings);
+  validity.warnings.push(...insecureTlsWarnings(config));
   if (gate.reason) {
     validity.ok = false;
     validity.reasons.push(gate.reason);
@@ -101,6 +104,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
     metrics: output.metrics,
     counters: sortedKeys({ ...output.counters, ...outputs.counters }),
     timeline: output.timeline,
+    ...(Object.keys(output.causes).length > 0 ? { causes: output.causes } : {}),
     validity,
     ...(delivery ? { delivery } : {}),
     ...(options.shard
@@ -119,6 +123,15 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
 
 function sortedKeys(counters: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(counters).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** A warning per section that skips certificate verification (`tls.insecure`). */
+function insecureTlsWarnings(config: ScenarioConfig): string[] {
+  const sections: Array<[string, { tls?: { insecure: boolean } | undefined } | undefined]> = [
+    ['webhook', config.webhook],
+    ['websocket', config.websocket],
+  ];
+  return sections.flatMap(([name, section]) => (section?.tls?.insecure ? [insecureWarning(name)] : []));
 }
 
 let cachedVersion: string | undefined;

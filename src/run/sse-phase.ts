@@ -1,3 +1,4 @@
+import { bindJsonValue, type JsonTemplate } from '../template/json-template.js';
 import { shareOf, type Stripe } from '../load/stripe.js';
 import { startSseShardProcess, type SseShardProcess } from '../load/sse/shard-handle.js';
 import type { SseShardResult } from '../load/sse/shard-messages.js';
@@ -145,7 +146,7 @@ function streamPlans(config: SseConfig, targets: string[], firstConnection: numb
       : config.push
         ? {
             ...(config.push.event !== undefined ? { event: config.push.event } : {}),
-            ...(config.push.match !== undefined ? { match: config.push.match } : {}),
+            ...(config.push.match !== undefined ? { match: constantMatch(config.push.match) } : {}),
             sentAtPath: config.push.sentAtPath,
             sentAtUnit: config.push.sentAtUnit,
             ...(config.push.seqPath ? { seqPath: config.push.seqPath } : {}),
@@ -320,4 +321,10 @@ function aborted(signal: AbortSignal | undefined): Promise<void> {
     if (signal.aborted) resolve();
     else signal.addEventListener('abort', () => resolve(), { once: true });
   });
+}
+
+/** An SSE `match` holds no templates (sse-schema.ts refuses them), so it is one constant JSON object. */
+function constantMatch(template: JsonTemplate): Record<string, unknown> {
+  const bound = bindJsonValue(template);
+  return 'constant' in bound ? (bound.constant as Record<string, unknown>) : {};
 }

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { InputError } from '../errors.js';
 import { scenarioSchema, type ScenarioConfig } from './schema.js';
 import { PayloadFileError, readPayloadRows } from './payload-file.js';
+import { readTlsFiles, TlsFileError, type TlsConfig } from './tls-schema.js';
 import { positionOfKey, positionOfPath, toPosition } from './yaml-positions.js';
 
 /** A validated scenario and the file it came from. */
@@ -96,8 +97,22 @@ export function parseScenarioBytes(bytes: Buffer, file: string, overrides: Scena
       throw new InputError(`${file}:${line}:${col}: webhook.payload.file: ${error.message}`);
     }
   }
+  for (const section of TLS_SECTIONS) {
+    const tls = (config as Record<string, { tls?: TlsConfig } | undefined>)[section]?.tls;
+    if (!tls) continue;
+    try {
+      readTlsFiles(tls, dirname(file));
+    } catch (error) {
+      if (!(error instanceof TlsFileError)) throw error;
+      const { line, col } = positionOfPath(doc, lineCounter, [section, 'tls', error.field]);
+      throw new InputError(`${file}:${line}:${col}: ${section}.tls.${error.field}: ${error.message}`);
+    }
+  }
   return { file, config, source: overridden };
 }
+
+/** Sections with a `tls` block (see tls-schema.ts); a new section that connects over TLS adds its name here. */
+const TLS_SECTIONS = ['webhook', 'websocket', 'sse'] as const;
 
 /**
  * A .json scenario must be strict JSON (YAML would accept trailing commas, comments and unquoted

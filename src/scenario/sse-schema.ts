@@ -68,6 +68,9 @@ export const sseSchema = z
       if (sse.broadcast) issue(['broadcast'], '`broadcast` needs `target: builtin` (your own server decides what it sends)');
       if (sse.faults) issue(['faults'], '`faults` need `target: builtin`');
     } else if (sse.push) issue(['push'], '`push` is for your own server: the built-in target stamps its events itself');
+    if (sse.push?.match && sse.push.match.pieces.some((piece) => !('text' in piece))) {
+      issue(['push', 'match'], 'an SSE `match` is compared as written: it takes no `{{…}}` templates');
+    }
     if (sse.faults?.dropAtUs !== undefined && sse.faults.dropAtUs >= sse.hold) issue(['faults', 'dropAt'], '`faults.dropAt` must fall inside `hold`');
   })
   .transform(({ connectRate, connectTimeout, hold, connect, ...rest }) => ({

@@ -1,3 +1,4 @@
+import { tlsSchema } from './tls-schema.js';
 import { z } from 'zod';
 import type { Template } from '../template/template.js';
 import { builtinOrHttpUrl, durationWithDefault, httpUrl, parseTemplateAt, webhookSecret } from './fields.js';
@@ -59,6 +60,7 @@ export const webhookSchema = z
       .refine((us) => us > 0, 'must be longer than 0')
       .describe('A request with no complete response by then is a timeout error.'),
     receiver: receiverFaults.optional(),
+    tls: tlsSchema.optional(),
     load: loadSchema,
   })
   .superRefine((webhook, ctx) => {

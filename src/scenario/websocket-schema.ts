@@ -1,13 +1,19 @@
 import { z } from 'zod';
-import type { Template } from '../template/template.js';
 import { builtinOrWsUrl, durationUs, durationWithDefault, positiveDurationUs, templateField } from './fields.js';
 import { HANDSHAKE_FIELDS, WS_PROTOCOL_FORMS } from './ws-protocols.js';
 import { headerName, headerTemplateField } from './request-schema.js';
+import { jsonArgsField, jsonObjectField, jsonValueField, rawMessageField, type JsonValueOptions } from './message-template.js';
+import { tlsSchema } from './tls-schema.js';
 
 const CONNECT_VARIABLES = ['conn'];
 const MESSAGE_VARIABLES = ['conn', 'seq'];
 const REQUEST_VARIABLES = ['conn', 'requestId', 'sentAtUs'];
 const TRIGGER_VARIABLES = ['broadcastId'];
+/** Message values: a whole-string `{{…}}` of one of these becomes a JSON number (docs/websocket-servers.md). */
+const MESSAGE_VALUES: JsonValueOptions = { variables: MESSAGE_VARIABLES, numberVariables: ['conn', 'seq'] };
+const REQUEST_VALUES: JsonValueOptions = { variables: REQUEST_VARIABLES, numberVariables: ['conn', 'sentAtUs'] };
+const MATCH_STEP_VALUES: JsonValueOptions = { variables: MESSAGE_VARIABLES, numberVariables: ['conn', 'seq'] };
+const MATCH_VALUES: JsonValueOptions = { variables: CONNECT_VARIABLES, numberVariables: ['conn'] };
 
 /** A message body: text as written, or a JSON value written out as JSON; either way a template. */
 function messageTemplate(variables: string[]) {
@@ -31,17 +37,23 @@ const fieldPath = z
   .regex(/^[^.\s]+(\.[^.\s]+)*$/, 'expected a dotted field path like "id" or "data.sentAt"')
   .transform((path) => path.split('.'));
 
-const matchObject = z.record(z.string(), z.unknown()).describe('A JSON object every matching message contains (a subset match).');
+const matchObject = (values: JsonValueOptions) =>
+  jsonObjectField(values).describe('A JSON object every matching message contains (a subset match); its strings are templates.');
 
-const emitSpec = (variables: string[]) =>
-  z.strictObject({
-    event: z.string().min(1),
-    data: messageTemplate(variables).optional().describe('The event argument: a JSON value (templated).'),
-    ack: z.boolean().default(false).describe('Ask the server for an acknowledgement (Socket.IO ack id).'),
-  });
+/** `emit: { event, data | args, ack }`, written out as socket.io-client writes `socket.emit(event, ...args)`; `args` is the argument list (`data` is one argument). */
+const emitSpec = (values: JsonValueOptions) =>
+  z
+    .strictObject({
+      event: z.string().min(1),
+      data: jsonValueField(values).optional().describe('The event argument: any JSON value (strings templated).'),
+      args: jsonArgsField(values).optional().describe('Several event arguments, in order (instead of `data`).'),
+      ack: z.boolean().default(false).describe('Ask the server for an acknowledgement (Socket.IO ack id).'),
+    })
+    .refine((emit) => emit.data === undefined || emit.args === undefined, { path: ['args'], message: 'give `data` (one argument) or `args` (several), not both' })
+    .transform(({ data, args, ...rest }) => ({ ...rest, args: args ?? (data === undefined ? [] : [data]) }));
 
 const expectStep = z.strictObject({
-  match: matchObject.optional(),
+  match: matchObject(MATCH_STEP_VALUES).optional(),
   event: z.string().min(1).optional(),
   timeout: durationWithDefault('5s').refine((us) => us > 0, 'must be longer than 0'),
 });
@@ -57,23 +69,22 @@ const subscribeStep = z
   })
   .describe('graphql-ws: { query, variables }, held at once; mqtt: { topic, qos }, done at its SUBACK.');
 
-const STEP_KINDS = ['send', 'emit', 'expect', 'subscribe'] as const;
-
-/** A step that fails inside its one kind says what is wrong there, not only that no kind fits. */
-function stepError(issue: { input?: unknown; errors?: ReadonlyArray<ReadonlyArray<{ path: PropertyKey[]; message: string }>> }): string {
-  const input = issue.input;
-  const kinds = input !== null && typeof input === 'object' ? STEP_KINDS.filter((kind) => kind in input) : [];
-  const inner = kinds.length === 1 ? issue.errors?.[STEP_KINDS.indexOf(kinds[0]!)]?.[0] : undefined;
-  if (inner) return `${inner.path.map(String).join('.')}: ${inner.message}`;
-  return 'expected a step: { send: ... }, { emit: { event, data, ack } }, { subscribe: ... } or { expect: { match | event, timeout } }';
-}
-
 const step = z.union([
-  z.strictObject({ send: messageTemplate(MESSAGE_VARIABLES) }),
-  z.strictObject({ emit: emitSpec(MESSAGE_VARIABLES) }),
+  z.strictObject({ send: rawMessageField(MESSAGE_VALUES) }),
+  z.strictObject({ emit: emitSpec(MESSAGE_VALUES) }),
   z.strictObject({ expect: expectStep }),
   z.strictObject({ subscribe: subscribeStep }),
 ], { error: stepError });
+
+const STEP_HINT = 'expected a step: { send: ... }, { emit: { event, data | args, ack } }, { subscribe: ... } or { expect: { match | event, timeout } }';
+
+/** A step of a known kind with a bad inside says what is wrong inside it, not only that no kind fitted. */
+function stepError(issue: { code?: string; errors?: z.core.$ZodIssue[][] }): string {
+  if (issue.code !== 'invalid_union' || !issue.errors) return STEP_HINT;
+  const ofItsKind = issue.errors.find((issues) => issues.length > 0 && issues.every((inner) => inner.path.length > 0 && inner.code !== 'unrecognized_keys'));
+  const inner = ofItsKind?.[0];
+  return inner ? `${inner.path.map(String).join('.')}: ${inner.message}` : STEP_HINT;
+}
 
 const connectOptions = z
   .strictObject({
@@ -92,9 +103,9 @@ const connectOptions = z
 const requestSpec = z
   .strictObject({
     rate: z.number().positive().max(100).describe('Requests per connection per second (open model; RTT from the intended send time).'),
-    send: messageTemplate(REQUEST_VARIABLES).optional(),
+    send: rawMessageField(REQUEST_VALUES).optional(),
     correlate: fieldPath.optional().describe('Field of the reply that equals the request id ({{requestId}}).'),
-    emit: emitSpec(REQUEST_VARIABLES).optional(),
+    emit: emitSpec(REQUEST_VALUES).optional(),
     publish: z
       .strictObject({
         topic: templateField({ variables: REQUEST_VARIABLES }).describe('mqtt: the topic to publish to (templated).'),
@@ -109,7 +120,7 @@ const requestSpec = z
 
 export const pushSpec = z
   .strictObject({
-    match: matchObject.optional(),
+    match: matchObject(MATCH_VALUES).optional(),
     event: z.string().min(1).optional(),
     sentAt: fieldPath.describe('Field holding the wall-clock time the server sent the message.'),
     sentAtUnit: z.enum(['ms', 'us']).default('ms'),
@@ -135,7 +146,7 @@ const triggeredBroadcast = z
   .strictObject({
     every: positiveDurationUs.describe('How often pushbench calls the trigger.'),
     trigger: triggerSpec,
-    match: matchObject.optional(),
+    match: matchObject(MATCH_VALUES).optional(),
     event: z.string().min(1).optional(),
     id: fieldPath.describe('Field of the broadcast message (socketio: of its first argument) that carries {{broadcastId}}.'),
   })
@@ -153,6 +164,7 @@ export const websocketSchema = z
       .describe('How messages are framed: raw (text/JSON frames), socketio (Engine.IO 4 / Socket.IO 4 over WebSocket), graphql-ws (graphql-transport-ws) or mqtt (MQTT 3.1.1/5 over WebSocket).'),
     namespace: z.string().regex(/^\/\S*$/, 'expected a namespace like "/chat"').optional().describe('socketio: the namespace to join (default "/").'),
     connect: connectOptions.optional(),
+    tls: tlsSchema.optional(),
     connections: z.number().int().min(1).max(1_000_000).describe('Connections to open and hold; sharded over client processes of at most 15,000.'),
     connectRate: z.number().positive().max(100_000).default(5_000).describe('New connections per second during the ramp (open model; connects in flight are bounded).'),
     connectTimeout: durationWithDefault('10s')
@@ -187,9 +199,9 @@ interface FormsInput {
   protocol: string;
   namespace?: string | undefined;
   connect?: Record<string, unknown> | undefined;
-  onOpen: Array<{ send: Template } | { emit: unknown } | { expect: { match?: unknown; event?: string | undefined } } | { subscribe: Record<string, unknown> }>;
+  onOpen: Array<{ send: unknown } | { emit: unknown } | { expect: { match?: unknown; event?: string | undefined } } | { subscribe: Record<string, unknown> }>;
   echo?: unknown;
-  request?: { send?: Template | undefined; emit?: unknown; publish?: unknown; correlate?: string[] | undefined } | undefined;
+  request?: { send?: unknown; emit?: unknown; publish?: unknown; correlate?: string[] | undefined } | undefined;
   push?: { match?: unknown; event?: string | undefined } | undefined;
   broadcast?: { kind: 'builtin' } | { kind: 'triggered'; match?: unknown; event?: string | undefined } | undefined;
 }

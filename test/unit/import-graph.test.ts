@@ -30,7 +30,7 @@ const RANKS: Record<string, number> = {
   scenario: 4,
   schedule: 3,
   metrics: 2,
-  template: 2,
+  template: 1,
   process: 2,
   errors: 1,
   'exit-codes': 1,

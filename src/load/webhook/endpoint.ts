@@ -1,5 +1,6 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
+import type { TlsConnectOptions } from '../../scenario/tls-schema.js';
 
 /** Where requests go, parsed once from the target URL. */
 export interface Endpoint {
@@ -10,9 +11,11 @@ export interface Endpoint {
   path: string;
   /** Value of the Host header. */
   hostHeader: string;
+  /** https: the scenario's `tls` (CA, client certificate, insecure, server name). */
+  tlsOptions?: TlsConnectOptions | undefined;
 }
 
-export function parseEndpoint(url: string): Endpoint {
+export function parseEndpoint(url: string, tlsOptions?: TlsConnectOptions): Endpoint {
   const parsed = new URL(url);
   const tls = parsed.protocol === 'https:';
   const port = parsed.port ? Number(parsed.port) : tls ? 443 : 80;
@@ -22,12 +25,13 @@ export function parseEndpoint(url: string): Endpoint {
     port,
     path: (parsed.pathname || '/') + parsed.search,
     hostHeader: parsed.host,
+    ...(tls && tlsOptions ? { tlsOptions } : {}),
   };
 }
 
 export function openSocket(endpoint: Endpoint): Socket {
   const socket = endpoint.tls
-    ? connectTls({ host: endpoint.host, port: endpoint.port, servername: endpoint.host })
+    ? connectTls({ host: endpoint.host, port: endpoint.port, servername: endpoint.host, ...endpoint.tlsOptions })
     : connectTcp({ host: endpoint.host, port: endpoint.port });
   socket.setNoDelay(true);
   return socket;

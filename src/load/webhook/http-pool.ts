@@ -6,8 +6,8 @@ import { ProtocolError, ResponseParser, type ParsedResponse } from './response-p
 
 /** How one attempt ended: a complete response (any status), or a classified failure without one. */
 export type HttpOutcome =
-  | { kind: 'response'; status: number; retryAfterSec: number | undefined }
-  | { kind: 'failure'; errorClass: ErrorClass };
+  | { kind: 'response'; status: number; retryAfterSec: number | undefined; bodyHead?: string | undefined }
+  | { kind: 'failure'; errorClass: ErrorClass; cause?: string };
 
 export interface HttpPoolOptions {
   endpoint: Endpoint;
@@ -181,7 +181,7 @@ export class HttpPool {
       connection.idleSinceUs = nowUs();
       this.idle.push(connection);
     } else this.destroy(connection, 'retire');
-    this.options.onOutcome(tag, { kind: 'response', status: response.status, retryAfterSec: response.retryAfterSec }, sinceUs);
+    this.options.onOutcome(tag, { kind: 'response', status: response.status, retryAfterSec: response.retryAfterSec, bodyHead: response.bodyHead }, sinceUs);
   }
 
   /** @internal the socket closed; its attempt, if it had one, failed (or completed a close-delimited body). */
@@ -204,7 +204,7 @@ export class HttpPool {
     const { tag, sinceUs } = connection;
     connection.tag = NO_TAG;
     this.busyCount--;
-    this.options.onOutcome(tag, { kind: 'failure', errorClass: failureClass(connection) }, sinceUs);
+    this.options.onOutcome(tag, { kind: 'failure', errorClass: failureClass(connection), cause: failureCause(connection, this.options.timeoutUs) }, sinceUs);
   }
 
   private sweep(): void {
@@ -230,6 +230,13 @@ function failureClass(connection: Connection): ErrorClass {
   if (connection.endedBy === 'timeout') return 'timeout';
   if (connection.failure !== undefined) return classifySocketError(connection.failure);
   return 'reset'; // closed by the peer before a complete response
+}
+
+/** Why an attempt failed, as a user reads it: the OS's or the parser's message, or what the pool saw. */
+function failureCause(connection: Connection, timeoutUs: number): string {
+  if (connection.endedBy === 'timeout') return `no complete response within ${timeoutUs / 1e6}s`;
+  if (connection.failure !== undefined) return (connection.failure as Error).message || String(connection.failure);
+  return 'the target closed the connection before a complete response';
 }
 
 function onSocketConnect(this: PooledSocket): void {

@@ -5,7 +5,11 @@ export interface ParsedResponse {
   keepAlive: boolean;
   /** Seconds from a Retry-After header (delta-seconds form only); undefined when absent. */
   retryAfterSec: number | undefined;
+  /** 4xx/5xx: the first BODY_HEAD_BYTES of the body (latin1: bytes as they came), for the failure's cause. */
+  bodyHead?: string;
 }
+
+export const BODY_HEAD_BYTES = 200;
 
 /** The bytes from the target are not HTTP/1.1 (garbage, truncated framing, oversized head). */
 export class ProtocolError extends Error {
@@ -69,6 +73,7 @@ export class ResponseParser {
         }
         case State.BodyLength: {
           const take = Math.min(this.remaining, chunk.length - offset);
+          if (this.response.bodyHead !== undefined) this.keepBodyHead(chunk, offset, take);
           offset += take;
           this.remaining -= take;
           if (this.remaining === 0) return this.complete(offset, chunk.length);
@@ -99,6 +104,7 @@ export class ResponseParser {
         }
         case State.ChunkData: {
           const take = Math.min(this.remaining, chunk.length - offset);
+          if (this.response.bodyHead !== undefined) this.keepBodyHead(chunk, offset, Math.min(take, Math.max(0, this.remaining - 2)));
           offset += take;
           this.remaining -= take;
           if (this.remaining === 0) this.state = State.ChunkSize;
@@ -141,7 +147,7 @@ export class ResponseParser {
     const retryAfterText = headerValue(lower, 'retry-after');
     const retryAfterSec = retryAfterText !== undefined && /^\d+$/.test(retryAfterText) ? Number(retryAfterText) : undefined;
     if (status < 200) return true; // 1xx: an interim response, the real one follows
-    this.response = { status, keepAlive, retryAfterSec };
+    this.response = status >= 400 ? { status, keepAlive, retryAfterSec, bodyHead: '' } : { status, keepAlive, retryAfterSec };
     if (status === 204 || status === 304) return false;
     if (chunked) {
       this.state = State.ChunkSize;
@@ -156,6 +162,11 @@ export class ResponseParser {
     this.response.keepAlive = false;
     this.state = State.BodyUntilClose;
     return true;
+  }
+
+  private keepBodyHead(chunk: Buffer, offset: number, take: number): void {
+    const room = BODY_HEAD_BYTES - this.response.bodyHead!.length;
+    if (room > 0 && take > 0) this.response.bodyHead += chunk.toString('latin1', offset, offset + Math.min(room, take));
   }
 
   private complete(offset: number, length: number): ParsedResponse {

@@ -1,3 +1,4 @@
+import { tlsConnectOptions } from '../../scenario/tls-schema.js';
 import { nowUs, sleepMs } from '../../metrics/clock.js';
 import { Recorder } from '../../metrics/recorder.js';
 import type { ClosedLoadConfig, OpenLoadConfig, WebhookConfig } from '../../scenario/schema.js';
@@ -64,7 +65,7 @@ function createSender(options: WebhookLoadOptions, maxConnections: number, onSet
     ? config.targets.map((target) => ({ name: target.name, url: target.url.href, weight: target.weight, headers: [...config.headers, ...target.headers], signing: target.signing }))
     : [{ name: undefined, url: options.targetUrl, weight: 1, headers: config.headers, signing: config.signing }];
   const senders = targets.map((target) => {
-    const endpoint = parseEndpoint(target.url);
+    const endpoint = parseEndpoint(target.url, tlsConnectOptions(config.tls));
     return new WebhookSender({
       endpoint,
       maxConnections,

@@ -24,6 +24,11 @@ export interface WebhookSenderOptions {
 
 const QUEUE_SWEEP_INTERVAL_MS = 100;
 
+/** A status outside `expectStatus` as a cause: `HTTP 503: <first bytes of the body>`. */
+export function statusCause(status: number, bodyHead: string | undefined): string {
+  return bodyHead ? `HTTP ${status}: ${Buffer.from(bodyHead, 'latin1').toString('utf8')}` : `HTTP ${status}`;
+}
+
 /**
  * Sends signed webhook events over an HttpPool, and records what happened. Every request ends in
  * exactly one counter: `webhook.ok`, `webhook.errors.<class>`, or `webhook.unfinished` (cut off by
@@ -39,7 +44,6 @@ export class WebhookSender {
   private idleWaiter: (() => void) | undefined;
   private recorder!: Recorder;
   private latency!: MetricHandle;
-  private sentCounter!: CounterHandle;
   private okCounter!: CounterHandle;
   private bytesCounter!: CounterHandle;
   private queuedCounter!: CounterHandle;
@@ -70,7 +74,7 @@ export class WebhookSender {
     const previous = this.recorder;
     this.recorder = recorder;
     this.latency = recorder.metric('webhook.latency');
-    this.sentCounter = recorder.counterHandle('webhook.sent');
+    recorder.counterHandle('webhook.sent'); // present (0) in every result, though sends count through countAt
     this.okCounter = recorder.counterHandle('webhook.ok');
     this.bytesCounter = recorder.counterHandle('webhook.bytesSent');
     this.queuedCounter = recorder.counterHandle('webhook.queued');
@@ -101,7 +105,7 @@ export class WebhookSender {
       this.exhaustedCounter.add();
       return;
     }
-    this.sentCounter.add();
+    this.recorder.countAt('webhook.sent', intendedUs);
     if (this.queueLength === 0 && this.pool.canStart()) this.write(seq, intendedUs);
     else {
       this.queueSeq.push(seq);
@@ -155,7 +159,7 @@ export class WebhookSender {
       if (!(error instanceof HeaderValueError)) throw error;
       // Never sent: an error of its own class, not a latency. Settled on the next turn, so a closed
       // model whose every row is bad still yields to its timers instead of recursing.
-      this.countError('badHeader');
+      this.countError('badHeader', `header ${error.header} holds a CR or LF (a value from a row): not sent`);
       setImmediate(() => this.settled());
       return;
     }
@@ -169,18 +173,19 @@ export class WebhookSender {
       this.latency.record(latencyUs);
       this.targetLatency?.record(latencyUs);
       const errorClass = classifyStatus(outcome.status, this.options.expectStatus);
-      if (errorClass) this.countError(errorClass);
+      if (errorClass) this.countError(errorClass, statusCause(outcome.status, outcome.bodyHead));
       else {
         this.okCounter.add();
         this.targetOk?.add();
       }
-    } else this.countError(outcome.errorClass);
+    } else this.countError(outcome.errorClass, outcome.cause ?? outcome.errorClass);
     this.pump();
     this.settled();
   }
 
-  private countError(errorClass: string, count = 1): void {
+  private countError(errorClass: string, cause: string, count = 1): void {
     this.recorder.count(`webhook.errors.${errorClass}`, count);
+    this.recorder.cause(`webhook.errors.${errorClass}`, cause, count);
     if (this.options.name !== undefined) this.recorder.count(`webhook.${this.options.name}.errors.${errorClass}`, count);
   }
 
@@ -217,7 +222,7 @@ export class WebhookSender {
       expired++;
     }
     if (expired === 0) return;
-    this.countError('timeout', expired);
+    this.countError('timeout', `queued for a socket longer than the ${this.options.timeoutUs / 1e6}s timeout (every socket busy)`, expired);
     for (let i = 0; i < expired; i++) this.settled();
   }
 }

@@ -112,6 +112,7 @@ function shardResult(heldConnections: number, heldRssBytes: number, echoTicker: 
       'ws.broadcast': measured.broadcast,
       ...(talk ? { 'ws.handshake': talk.handshake, 'ws.request': talk.request, 'ws.push': talk.push } : {}),
     }),
+    causes: measured.causes.toJSON(),
     broadcastLastUs: [...measured.broadcastLastUs],
     heldConnections,
     heldRssBytes,

@@ -35,3 +35,19 @@ export function classifyConnectError(error: unknown): ConnectFailure {
   }
   return 'other';
 }
+
+/** The cause of a connect failure as a user reads it: ws's or the OS's message (`connect ECONNREFUSED 127.0.0.1:9`, `Unexpected server response: 401 ...`). */
+export function connectErrorCause(error: unknown): string {
+  const message = (error as Error | undefined)?.message;
+  const bodyHead = (error as { bodyHead?: unknown } | undefined)?.bodyHead;
+  const text = message ? message : String(error);
+  return typeof bodyHead === 'string' && bodyHead !== '' ? `${text}: ${bodyHead}` : text;
+}
+
+/** A close frame as a cause: `close 1008 "policy violation"` (1005/1006: no close frame, the connection ended without one). */
+export function closeCause(code: number, reason: Buffer | string | undefined): string {
+  const text = reason === undefined ? '' : typeof reason === 'string' ? reason : reason.toString('utf8');
+  if (code === 1006) return 'close 1006 (the connection ended without a close frame)';
+  if (code === 1005) return 'close 1005 (a close frame without a code)';
+  return text === '' ? `close ${code}` : `close ${code} ${JSON.stringify(text)}`;
+}

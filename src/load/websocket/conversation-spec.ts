@@ -1,3 +1,4 @@
+import { tlsConnectOptions, type TlsConnectOptions } from '../../scenario/tls-schema.js';
 import type { Template } from '../../template/template.js';
 import type { WebsocketConfig, WsPushSpec, WsRequestSpec, WsStep, WsTriggeredBroadcast } from '../../scenario/websocket-schema.js';
 
@@ -21,6 +22,8 @@ export interface ConversationSpec {
   /** The protocol handshake (after the upgrade) must finish within this. */
   handshakeTimeoutUs: number;
   seed: number;
+  /** wss://: the scenario's `tls` (PEM text read at load, so it crosses to the client shards). */
+  tls?: TlsConnectOptions;
 }
 
 /** The conversation of a websocket section, or undefined when there is nothing to say beyond the built-in echo. */
@@ -36,7 +39,8 @@ export function conversationSpecOf(config: WebsocketConfig, seed: number): Conve
     Object.keys(connect.headers).length > 0 ||
     Object.keys(connect.query).length > 0 ||
     connect.subprotocols.length > 0 ||
-    Object.values(handshake).some((value) => value !== undefined);
+    Object.values(handshake).some((value) => value !== undefined) ||
+    config.tls !== undefined;
   if (!needed) return undefined;
   const broadcast = config.broadcast?.kind === 'triggered' ? config.broadcast : undefined;
   return {
@@ -52,5 +56,6 @@ export function conversationSpecOf(config: WebsocketConfig, seed: number): Conve
     ...(broadcast ? { broadcast: { ...(broadcast.match ? { match: broadcast.match } : {}), ...(broadcast.event ? { event: broadcast.event } : {}), idPath: broadcast.idPath } } : {}),
     handshakeTimeoutUs: config.connectTimeoutUs,
     seed,
+    ...(config.tls ? { tls: tlsConnectOptions(config.tls)! } : {}),
   };
 }

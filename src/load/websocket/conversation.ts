@@ -1,8 +1,11 @@
 import type { WebSocket } from 'ws';
+import type { CauseBook } from '../../metrics/causes.js';
 import { nowUs, wallClockUs } from '../../metrics/clock.js';
 import { createHistogram, recordUs, type Histogram } from '../../metrics/histogram.js';
+import { bindJsonTemplate, bindJsonValue, jsonTemplateNeeds, joinJsonTemplates, type BoundJsonValue, type JsonTemplate } from '../../template/json-template.js';
 import { bindTemplate, seededRandom, type RenderFn, type RenderInput } from '../../template/render.js';
 import type { Template } from '../../template/template.js';
+import { closeCause } from './connect-error.js';
 import type { ConversationSpec } from './conversation-spec.js';
 import type { DeltaCounters } from './delta-counters.js';
 import { fieldAt, matchesSubset } from './json-match.js';
@@ -27,6 +30,8 @@ export interface ConversationMeasurements {
 
 export interface ConversationHooks {
   counters: DeltaCounters;
+  /** Why handshakes failed and requests timed out. */
+  causes: CauseBook;
   /** The broadcast histograms of the swarm (shared with the built-in broadcast). */
   broadcast: Histogram;
   broadcastLastUs: Map<number, number>;
@@ -37,12 +42,20 @@ export interface ConversationHooks {
 
 type BoundStep =
   | { kind: 'send'; render: RenderFn }
-  | { kind: 'emit'; event: string; data: RenderFn | undefined; ack: boolean }
-  | { kind: 'expect'; match: unknown; event: string | undefined; timeoutUs: number }
+  | { kind: 'emit'; event: string; args: RenderFn | undefined; ack: boolean }
+  | { kind: 'expect'; match: BoundMatch | undefined; event: string | undefined; timeoutUs: number }
   | { kind: 'subscribe'; fields: BoundFields };
 
 /** Templated fields (rendered per use) beside plain numbers: a subscribe step, a publish, the handshake. */
 type BoundFields = Array<[string, RenderFn | number]>;
+
+/** A `match` pattern, rendered for one connection (constant patterns are parsed once). */
+type BoundMatch = BoundJsonValue;
+
+function pattern(match: BoundMatch | undefined, conn: ConnState, input: (conn: ConnState) => RenderInput): unknown {
+  if (match === undefined) return undefined;
+  return 'constant' in match ? match.constant : match.render(input(conn));
+}
 
 interface State {
   spec: ConversationSpec;
@@ -53,17 +66,19 @@ interface State {
   query: Array<[string, RenderFn]>;
   steps: BoundStep[];
   requestSend: RenderFn | undefined;
-  requestEmitData: RenderFn | undefined;
+  requestEmitArgs: RenderFn | undefined;
   requestPublish: BoundFields | undefined;
   handshakeFields: BoundFields;
   /** The adapter's subprotocols, then the scenario's. */
   subprotocols: string[];
-  /** Failure causes by counter, each with its count (the first few distinct ones). */
-  causes: Map<string, Map<string, number>>;
+  pushMatch: BoundMatch | undefined;
+  broadcastMatch: BoundMatch | undefined;
   /** Connections between upgrade and ready. */
   handshaking: Set<ConnState>;
   /** Requests in flight: key -> intended send time (insertion order is send order). */
-  pending: Map<string, number>;
+  pending: Map<string | number, number>;
+  /** What a request's template reads: values not read are not computed per request. */
+  requestNeeds: { variables: Set<string>; random: boolean };
   requestCount: number;
   requestTicker: RateTicker | undefined;
   sweeper: NodeJS.Timeout;
@@ -77,8 +92,6 @@ const SWEEP_INTERVAL_MS = 50;
 const CONNECT_STREAM = 1;
 const STEP_STREAM = 2;
 const REQUEST_STREAM = 3;
-/** Distinct causes kept per counter. */
-const MAX_CAUSES = 5;
 
 let state: State | undefined;
 
@@ -95,6 +108,10 @@ export class ConnState implements AdapterConnection {
   ready = false;
   /** The protocol handshake is done and the onOpen steps run. */
   inSteps = false;
+  /** Why the protocol ended a held connection (socket.io disconnect), for its drop's cause. */
+  dropCause: string | undefined = undefined;
+  /** While handshaking: the last text frame that arrived (what came instead, when a step times out). */
+  lastText: string | undefined = undefined;
   pushMaxSeq = Number.NaN;
   pushMissing: Set<number> | undefined;
   protocolState: unknown = undefined;
@@ -123,7 +140,7 @@ export class ConnState implements AdapterConnection {
 
   protocolError(counter: string, cause: string): void {
     state!.hooks.counters.add(counter);
-    noteCause(counter, cause);
+    state!.hooks.causes.note(counter, cause);
     if (!this.ready) failConnection(this, cause);
   }
 
@@ -143,14 +160,16 @@ export function startConversation(spec: ConversationSpec, hooks: ConversationHoo
     headers: bindAll(spec.headers),
     query: bindAll(spec.query),
     steps: spec.onOpen.map(bindStep),
-    requestSend: spec.request?.send ? bindTemplate(spec.request.send) : undefined,
-    requestEmitData: spec.request?.emit?.data ? bindTemplate(spec.request.emit.data) : undefined,
+    requestSend: spec.request?.send ? bindJsonTemplate(spec.request.send) : undefined,
+    requestEmitArgs: spec.request?.emit ? bindArgs(spec.request.emit.args) : undefined,
     requestPublish: spec.request?.publish ? bindFields(spec.request.publish) : undefined,
     handshakeFields: bindFields(spec.handshake),
     subprotocols: [...(protocolAdapter(spec.protocol).subprotocols ?? []), ...spec.subprotocols],
-    causes: new Map(),
+    pushMatch: spec.push?.match ? bindJsonValue(spec.push.match) : undefined,
+    broadcastMatch: spec.broadcast?.match ? bindJsonValue(spec.broadcast.match) : undefined,
     handshaking: new Set(),
     pending: new Map(),
+    requestNeeds: requestNeedsOf(spec),
     requestCount: 0,
     requestTicker: undefined,
     sweeper: setInterval(sweep, SWEEP_INTERVAL_MS),
@@ -160,10 +179,23 @@ export function startConversation(spec: ConversationSpec, hooks: ConversationHoo
 }
 
 function bindStep(step: ConversationSpec['onOpen'][number]): BoundStep {
-  if ('send' in step) return { kind: 'send', render: bindTemplate(step.send) };
-  if ('emit' in step) return { kind: 'emit', event: step.emit.event, data: step.emit.data ? bindTemplate(step.emit.data) : undefined, ack: step.emit.ack };
+  if ('send' in step) return { kind: 'send', render: bindJsonTemplate(step.send) };
+  if ('emit' in step) return { kind: 'emit', event: step.emit.event, args: bindArgs(step.emit.args), ack: step.emit.ack };
   if ('subscribe' in step) return { kind: 'subscribe', fields: bindFields(step.subscribe) };
-  return { kind: 'expect', match: step.expect.match, event: step.expect.event, timeoutUs: step.expect.timeout };
+  return { kind: 'expect', match: step.expect.match ? bindJsonValue(step.expect.match) : undefined, event: step.expect.event, timeoutUs: step.expect.timeout };
+}
+
+/** The JSON text of an emit's arguments, comma-separated (undefined when it has none). */
+function bindArgs(args: readonly JsonTemplate[]): RenderFn | undefined {
+  return args.length === 0 ? undefined : bindJsonTemplate(joinJsonTemplates(args));
+}
+
+function stepInput(conn: ConnState): RenderInput {
+  return { values: { conn: conn.index, seq: conn.step }, random: seededRandom(state!.spec.seed, STEP_STREAM, conn.index * 1_000 + conn.step) };
+}
+
+function connInput(conn: ConnState): RenderInput {
+  return { values: { conn: conn.index }, random: seededRandom(state!.spec.seed, CONNECT_STREAM, conn.index) };
 }
 
 function bindFields(fields: Readonly<Record<string, Template | number | undefined>>): BoundFields {
@@ -176,26 +208,6 @@ function renderFields(fields: BoundFields, input: RenderInput): ProtocolFields {
   const rendered: Record<string, string | number> = {};
   for (const [name, value] of fields) rendered[name] = typeof value === 'number' ? value : value(input);
   return rendered;
-}
-
-/**
- * Keeps the first few distinct causes of a counted failure, each with its count: the one place a
- * cause is kept until result.json carries them.
- */
-function noteCause(counter: string, cause: string): void {
-  const causes = state!.causes;
-  let byCause = causes.get(counter);
-  if (!byCause) causes.set(counter, (byCause = new Map()));
-  const count = byCause.get(cause);
-  if (count !== undefined) byCause.set(cause, count + 1);
-  else if (byCause.size < MAX_CAUSES) byCause.set(cause, 1);
-}
-
-/** Failure causes by counter, as noted so far: `{ counter: [{ cause, count }] }`. */
-export function conversationCauses(): Record<string, Array<{ cause: string; count: number }>> {
-  const out: Record<string, Array<{ cause: string; count: number }>> = {};
-  for (const [counter, byCause] of state?.causes ?? []) out[counter] = [...byCause].map(([cause, count]) => ({ cause, count }));
-  return out;
 }
 
 export function conversationMeasurements(): ConversationMeasurements | undefined {
@@ -247,11 +259,39 @@ interface SocketWithConn extends WebSocket {
 }
 
 /** A socket closed: true when it was still in its handshake (counted as a failed handshake here). */
-export function conversationClosed(socket: WebSocket): boolean {
+export function conversationClosed(socket: WebSocket, code: number, reason: Buffer): boolean {
   const conn = (socket as SocketWithConn).conn;
   if (!conn || conn.ready || !state!.handshaking.delete(conn)) return false;
-  state!.hooks.counters.add('ws.connections.failed.handshake');
+  state!.hooks.counters.add(HANDSHAKE_FAILED);
+  state!.hooks.causes.note(HANDSHAKE_FAILED, `${where(conn)}: the server closed the connection: ${closeCause(code, reason)}`);
   return true;
+}
+
+const HANDSHAKE_FAILED = 'ws.connections.failed.handshake';
+
+/** Why the protocol ended a held connection, when it did (the close that follows is ours, not the server's). */
+export function conversationDropCause(socket: WebSocket): string | undefined {
+  return (socket as SocketWithConn).conn?.dropCause;
+}
+/** Shown of a message that arrived instead of the one a step waited for. */
+const ARRIVED_CHARS = 200;
+
+/** Which part of the handshake a connection is in, as a cause names it. */
+function where(conn: ConnState): string {
+  if (!conn.inSteps) return `${state!.spec.protocol} handshake`;
+  const step = state!.steps[conn.step];
+  if (!step) return 'onOpen';
+  const what = step.kind === 'expect' ? `expect ${step.event ?? describeMatch(step.match, conn)}` : step.kind === 'emit' ? `emit ${step.event}${conn.awaitingAckId >= 0 ? ' (waiting for its ack)' : ''}` : 'send';
+  return `onOpen step ${conn.step} (${what})`;
+}
+
+function describeMatch(match: BoundMatch | undefined, conn: ConnState): string {
+  return JSON.stringify(pattern(match, conn, stepInput)) ?? '?';
+}
+
+function timeoutCause(conn: ConnState): string {
+  const arrived = conn.lastText === undefined ? 'nothing arrived' : `last arrived: ${conn.lastText.slice(0, ARRIVED_CHARS)}`;
+  return `${where(conn)} timed out; ${arrived}`;
 }
 
 function runSteps(conn: ConnState): void {
@@ -260,7 +300,7 @@ function runSteps(conn: ConnState): void {
   conn.inSteps = true;
   while (conn.step < steps.length) {
     const step = steps[conn.step]!;
-    const input = { values: { conn: conn.index, seq: conn.step }, random: seededRandom(conversation.spec.seed, STEP_STREAM, conn.index * 1_000 + conn.step) };
+    const input = stepInput(conn);
     if (step.kind === 'expect') {
       conn.deadlineUs = nowUs() + step.timeoutUs;
       return;
@@ -275,7 +315,7 @@ function runSteps(conn: ConnState): void {
       }
     } else {
       const ackId = step.ack ? conn.nextAckId++ : undefined;
-      conn.sendText(conversation.adapter.frameEmit(conn, step.event, step.data?.(input), ackId));
+      conn.sendText(conversation.adapter.frameEmit(conn, step.event, step.args?.(input), ackId));
       if (ackId !== undefined) {
         conn.awaitingAckId = ackId;
         conn.deadlineUs = nowUs() + conversation.spec.handshakeTimeoutUs;
@@ -291,19 +331,21 @@ function becomeReady(conn: ConnState): void {
   const conversation = state!;
   conversation.handshaking.delete(conn);
   conn.ready = true;
+  conn.lastText = undefined;
   if (conversation.steps.length > 0 || conversation.spec.protocol !== 'raw') recordUs(conversation.measured.handshake, nowUs() - conn.openedAtUs);
   conversation.hooks.onReady(conn.socket);
 }
 
 function failConnection(conn: ConnState, reason: string): void {
   const conversation = state!;
-  if (conversation.handshaking.has(conn)) noteCause('ws.connections.failed.handshake', reason);
   if (conn.ready) {
+    conn.dropCause = reason;
     conn.socket.terminate(); // the server ended the session (socket.io disconnect): a drop, counted on close
     return;
   }
   if (!conversation.handshaking.delete(conn)) return;
-  conversation.hooks.counters.add('ws.connections.failed.handshake');
+  conversation.hooks.counters.add(HANDSHAKE_FAILED);
+  conversation.hooks.causes.note(HANDSHAKE_FAILED, reason === TIMED_OUT ? timeoutCause(conn) : `${where(conn)}: ${reason}`);
   conn.socket.terminate();
   conversation.hooks.onFailed(conn.socket);
 }
@@ -312,7 +354,7 @@ function failConnection(conn: ConnState, reason: string): void {
 function sweep(): void {
   const conversation = state!;
   const now = nowUs();
-  for (const conn of conversation.handshaking) if (now > conn.deadlineUs) failConnection(conn, 'timeout');
+  for (const conn of conversation.handshaking) if (now > conn.deadlineUs) failConnection(conn, TIMED_OUT);
   const timeoutUs = conversation.spec.request?.timeoutUs;
   if (timeoutUs === undefined) return;
   let expired = 0;
@@ -321,14 +363,20 @@ function sweep(): void {
     conversation.pending.delete(key);
     expired++;
   }
-  if (expired > 0) conversation.hooks.counters.add('ws.requests.timeouts', expired);
+  if (expired > 0) {
+    conversation.hooks.counters.add('ws.requests.timeouts', expired);
+    conversation.hooks.causes.note('ws.requests.timeouts', `no reply within ${timeoutUs / 1e6}s of the intended send time`, expired);
+  }
 }
+
+const TIMED_OUT = 'timed out';
 
 /** One text frame from the server. */
 export function conversationReceived(socket: WebSocket, text: string, receivedUs: number): void {
   const conn = (socket as SocketWithConn).conn;
   if (!conn) return;
   const conversation = state!;
+  if (!conn.ready) conn.lastText = text;
   const incoming = conversation.adapter.receive(conn, text);
   if (incoming) handleIncoming(conn, incoming, receivedUs);
 }
@@ -341,7 +389,7 @@ function handleIncoming(conn: ConnState, incoming: Incoming, receivedUs: number)
   }
   if (conversation.spec.request) matchReply(conn, incoming, receivedUs);
   if (conversation.spec.push) matchPush(conn, incoming);
-  if (conversation.spec.broadcast) matchBroadcast(incoming, receivedUs);
+  if (conversation.spec.broadcast) matchBroadcast(conn, incoming, receivedUs);
 }
 
 /** When the binary frame being read arrived (the adapter hands its messages to deliverBinary). */
@@ -368,7 +416,7 @@ function advanceHandshake(conn: ConnState, incoming: Incoming): void {
     if (incoming.ackId !== conn.awaitingAckId) return;
     conn.awaitingAckId = -1;
   } else if (step.kind === 'expect') {
-    if (!matches(step.match, step.event, incoming)) return; // expect searches what arrives, not just the next message
+    if (!matches(pattern(step.match, conn, stepInput), step.event, incoming)) return; // expect searches what arrives, not just the next message
   } else return;
   conn.step++;
   runSteps(conn);
@@ -391,25 +439,48 @@ export function startRequests(open: ReadonlySet<WebSocket>): void {
   });
 }
 
+/** Variables a request template reads; a raw request always needs its id (the correlation key). */
+function requestNeedsOf(spec: ConversationSpec): { variables: Set<string>; random: boolean } {
+  const request = spec.request;
+  const templates = request?.emit ? request.emit.args : request?.send ? [request.send] : [];
+  const needs = { variables: new Set<string>(request?.send ? ['requestId'] : []), random: false };
+  for (const template of templates) {
+    const own = jsonTemplateNeeds(template);
+    for (const name of own.variables) needs.variables.add(name);
+    needs.random ||= own.random;
+  }
+  return needs;
+}
+
+/** Ack keys of `pending`: a number per (connection, ack id), unique while ack ids stay below 2^33 per connection. */
+const MAX_CONNECTION_INDEX_SPAN = 1_048_576;
+const NO_RANDOM = (): number => 0;
+
 function sendRequest(socket: WebSocket, intendedUs: number): boolean {
   const conversation = state!;
   const conn = (socket as SocketWithConn).conn;
   if (!conn?.ready) return false;
   const request = conversation.spec.request!;
   const n = conversation.requestCount++;
+  const { variables, random } = conversation.requestNeeds;
+  // Per request only what the template reads: a seeded random source, the id text and the wall clock each cost.
   const input = {
-    values: { conn: conn.index, requestId: `${conn.index}-${n}`, sentAtUs: wallClockUs() },
-    random: seededRandom(conversation.spec.seed, REQUEST_STREAM, n),
+    values: {
+      conn: conn.index,
+      requestId: variables.has('requestId') ? `${conn.index}-${n}` : undefined,
+      sentAtUs: variables.has('sentAtUs') ? wallClockUs() : undefined,
+    },
+    random: random ? seededRandom(conversation.spec.seed, REQUEST_STREAM, n) : NO_RANDOM,
   };
   if (request.publish) {
     const ackId = conversation.adapter.publish!(conn, renderFields(conversation.requestPublish!, input));
-    if (ackId !== undefined) conversation.pending.set(`${conn.index}:${ackId}`, intendedUs);
+    if (ackId !== undefined) conversation.pending.set(ackId * MAX_CONNECTION_INDEX_SPAN + conn.index, intendedUs);
   } else if (request.emit) {
     const ackId = conn.nextAckId++;
-    conversation.pending.set(`${conn.index}:${ackId}`, intendedUs);
-    conn.sendText(conversation.adapter.frameEmit(conn, request.emit.event, conversation.requestEmitData?.(input), ackId));
+    conversation.pending.set(ackId * MAX_CONNECTION_INDEX_SPAN + conn.index, intendedUs);
+    conn.sendText(conversation.adapter.frameEmit(conn, request.emit.event, conversation.requestEmitArgs?.(input), ackId));
   } else {
-    conversation.pending.set(String(input.values.requestId), intendedUs);
+    conversation.pending.set(input.values.requestId!, intendedUs);
     conn.sendText(conversation.adapter.frameSend(conversation.requestSend!(input)));
   }
   return true;
@@ -418,8 +489,8 @@ function sendRequest(socket: WebSocket, intendedUs: number): boolean {
 function matchReply(conn: ConnState, incoming: Incoming, receivedUs: number): void {
   const conversation = state!;
   const request = conversation.spec.request!;
-  let key: string | undefined;
-  if (request.emit || request.publish) key = incoming.ackId === undefined ? undefined : `${conn.index}:${incoming.ackId}`;
+  let key: string | number | undefined;
+  if (request.emit || request.publish) key = incoming.ackId === undefined ? undefined : incoming.ackId * MAX_CONNECTION_INDEX_SPAN + conn.index;
   else {
     const value = fieldAt(incoming.json, request.correlate!);
     key = value === undefined ? undefined : String(value);
@@ -430,7 +501,7 @@ function matchReply(conn: ConnState, incoming: Incoming, receivedUs: number): vo
   conversation.pending.delete(key);
   if (incoming.refused !== undefined) {
     conversation.hooks.counters.add('ws.requests.refused');
-    noteCause('ws.requests.refused', incoming.refused);
+    conversation.hooks.causes.note('ws.requests.refused', incoming.refused);
     return;
   }
   recordUs(conversation.measured.request, receivedUs - intendedUs);
@@ -440,7 +511,7 @@ function matchReply(conn: ConnState, incoming: Incoming, receivedUs: number): vo
 function matchPush(conn: ConnState, incoming: Incoming): void {
   const conversation = state!;
   const push = conversation.spec.push!;
-  if (!matches(push.match, push.event, incoming)) return;
+  if (!matches(pattern(conversation.pushMatch, conn, connInput), push.event, incoming)) return;
   const counters = conversation.hooks.counters;
   counters.add('ws.push.received');
   const sentAt = Number(fieldAt(incoming.json, push.sentAtPath));
@@ -461,11 +532,11 @@ export function setBroadcastSchedule(firstAtUs: number, everyUs: number): void {
   state!.broadcastSchedule = { firstAtUs, everyUs };
 }
 
-function matchBroadcast(incoming: Incoming, receivedUs: number): void {
+function matchBroadcast(conn: ConnState, incoming: Incoming, receivedUs: number): void {
   const conversation = state!;
   const broadcast = conversation.spec.broadcast!;
   const schedule = conversation.broadcastSchedule;
-  if (!schedule || !matches(broadcast.match, broadcast.event, incoming)) return;
+  if (!schedule || !matches(pattern(conversation.broadcastMatch, conn, connInput), broadcast.event, incoming)) return;
   const k = Number(fieldAt(incoming.json, broadcast.idPath));
   if (!Number.isInteger(k) || k < 0) return;
   const latencyUs = Math.max(0, receivedUs - (schedule.firstAtUs + k * schedule.everyUs));

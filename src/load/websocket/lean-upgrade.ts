@@ -149,6 +149,8 @@ export function upgrade(target: UpgradeTarget, options: UpgradeOptions): WebSock
   return websocket;
 }
 
+const BODY_HEAD_BYTES = 200;
+
 function onHandshakeData(this: HandshakeSocket, chunk: Buffer): void {
   const handshake = this[kHandshake];
   if (!handshake) return;
@@ -161,7 +163,9 @@ function onHandshakeData(this: HandshakeSocket, chunk: Buffer): void {
   }
   const problem = checkResponse(received.toString('latin1', 0, end), handshake);
   if (typeof problem === 'string') {
-    fail(this, new Error(problem));
+    // A refused upgrade's body usually says why (its first bytes become the failure's cause).
+    const bodyHead = received.toString('utf8', end + HEAD_END.length, end + HEAD_END.length + BODY_HEAD_BYTES);
+    fail(this, Object.assign(new Error(problem), bodyHead ? { bodyHead } : {}));
     return;
   }
   finish(this, handshake, problem.protocol, received.subarray(end + HEAD_END.length));

@@ -1,3 +1,4 @@
+import type { Causes } from '../../metrics/causes.js';
 import type { ProcessHealth } from '../../metrics/process-monitor.js';
 import type { EchoOptions } from './echo-ticker.js';
 import type { SwarmOptions } from './swarm.js';
@@ -21,6 +22,8 @@ export interface ShardResult {
   counters: Record<string, number>;
   /** HdrHistogram V2 base64 per metric name (ws.connect, ws.echo, ws.broadcast). */
   histograms: Record<string, string>;
+  /** Per failure counter, its first few distinct causes. */
+  causes?: Causes;
   /** [broadcast sequence, latest arrival in this shard in µs] pairs. */
   broadcastLastUs: Array<[number, number]>;
   /** Connections open when the hold ended, and the shard's RSS then. */

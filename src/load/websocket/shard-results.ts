@@ -26,6 +26,7 @@ export function mergeShardResults(recorder: Recorder, results: readonly ShardRes
   for (const result of results) {
     addCounterDeltas(recorder, result.counters);
     for (const [name, encoded] of Object.entries(result.histograms)) recorder.addEncodedHistogram(name, encoded);
+    if (result.causes) recorder.addCauses(result.causes);
   }
   const latest = mergeBroadcastLast(results.map((result) => result.broadcastLastUs));
   if (latest.size === 0) return;

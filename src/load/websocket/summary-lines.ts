@@ -28,9 +28,14 @@ export function websocketSummaryLines(result: RunResult): string[] {
   };
   const lines = [
     `  ws         opened ${counters['ws.connections.opened'] ?? 0}  peak ${counters['ws.connections.peak'] ?? 0}  failed ${detail(sum('ws.connections.failed.'))}  dropped ${detail(sum('ws.connections.dropped.'))}`,
-    `             server: opened ${counters['ws.server.connections.opened'] ?? 0}  peak ${counters['ws.server.connections.peak'] ?? 0}`,
-    `             messages sent ${counters['ws.messages.sent'] ?? 0}  received ${counters['ws.messages.received'] ?? 0}  echo unanswered ${counters['ws.echo.unanswered'] ?? 0}`,
   ];
+  // Only the built-in server counts its side (`ws.server.*`); an external server's side is unknown, not 0.
+  if (Object.keys(counters).some((name) => name.startsWith('ws.server.'))) {
+    lines.push(`             server: opened ${counters['ws.server.connections.opened'] ?? 0}  peak ${counters['ws.server.connections.peak'] ?? 0}`);
+  }
+  lines.push(
+    `             messages sent ${counters['ws.messages.sent'] ?? 0}  received ${counters['ws.messages.received'] ?? 0}  echo unanswered ${counters['ws.echo.unanswered'] ?? 0}`,
+  );
   if (counters['ws.broadcast.sent'] !== undefined) {
     lines.push(`             broadcasts ${counters['ws.server.broadcasts'] ?? 0}  frames sent ${counters['ws.broadcast.sent']}  received ${counters['ws.broadcast.received'] ?? 0}  missing ${counters['ws.broadcast.missing'] ?? 0}`);
   }

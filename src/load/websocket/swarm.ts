@@ -1,9 +1,10 @@
 import { WebSocket } from 'ws';
+import { CauseBook } from '../../metrics/causes.js';
 import { nowUs } from '../../metrics/clock.js';
 import { createHistogram, recordUs, type Histogram } from '../../metrics/histogram.js';
-import { classifyConnectError } from './connect-error.js';
+import { classifyConnectError, closeCause, connectErrorCause } from './connect-error.js';
 import { errorCloseCode } from './error-close-code.js';
-import { connectArgs, conversationClosed, conversationOpened, conversationReceived, conversationReceivedBinary, startConversation } from './conversation.js';
+import { connectArgs, conversationClosed, conversationDropCause, conversationOpened, conversationReceived, conversationReceivedBinary, startConversation } from './conversation.js';
 import type { ConversationSpec } from './conversation-spec.js';
 import { DeltaCounters } from './delta-counters.js';
 import { parseUpgradeTarget, upgrade, UpgradeKeys, WS_INTERNAL_MISSING, type UpgradeTarget } from './lean-upgrade.js';
@@ -27,6 +28,8 @@ export interface SwarmOptions {
 /** What a swarm measured; histograms in µs. */
 export interface SwarmMeasurements {
   counters: DeltaCounters;
+  /** Why connections failed or dropped, per counter. */
+  causes: CauseBook;
   connect: Histogram;
   echo: Histogram;
   broadcast: Histogram;
@@ -121,19 +124,33 @@ function onError(this: WebSocket, error: Error): void {
     if (code !== undefined) (this as ErroredSocket)[kErrorCloseCode] = code;
     return;
   }
-  swarm.counters.add(swarm.closing ? 'ws.connections.cancelled' : `ws.connections.failed.${classifyConnectError(error)}`);
+  if (swarm.closing) swarm.counters.add('ws.connections.cancelled');
+  else {
+    const counter = `ws.connections.failed.${classifyConnectError(error)}`;
+    swarm.counters.add(counter);
+    swarm.causes.note(counter, connectErrorCause(error));
+  }
   settle(swarm);
 }
 
-function onClose(this: WebSocket, code: number): void {
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
   const swarm = state!;
   if (swarm.open.delete(this)) {
-    if (!swarm.closing) swarm.counters.add(`ws.connections.dropped.${(this as ErroredSocket)[kErrorCloseCode] ?? code}`);
+    if (!swarm.closing) {
+      const dropped = `ws.connections.dropped.${(this as ErroredSocket)[kErrorCloseCode] ?? code}`;
+      swarm.counters.add(dropped);
+      const dropCause = swarm.options.conversation ? conversationDropCause(this) : undefined;
+      swarm.causes.note(dropped, dropCause ?? closeCause(code, reason));
+    }
   } else if (swarm.connecting.delete(this)) {
     swarm.indexOf.delete(this);
-    swarm.counters.add(swarm.closing ? 'ws.connections.cancelled' : 'ws.connections.failed.other');
+    if (swarm.closing) swarm.counters.add('ws.connections.cancelled');
+    else {
+      swarm.counters.add('ws.connections.failed.other');
+      swarm.causes.note('ws.connections.failed.other', `closed before the upgrade completed: ${closeCause(code, reason)}`);
+    }
     settle(swarm);
-  } else if (swarm.options.conversation && conversationClosed(this)) {
+  } else if (swarm.options.conversation && conversationClosed(this, code, reason)) {
     settle(swarm);
   }
 }
@@ -221,6 +238,7 @@ function openWebSocket(url: string, headers: Record<string, string> | undefined,
     });
   }
   return new WebSocket(url, subprotocols, {
+    ...options.conversation?.tls,
     perMessageDeflate: false,
     handshakeTimeout: options.connectTimeoutMs,
     maxPayload: MAX_PAYLOAD_BYTES,
@@ -249,6 +267,7 @@ export function rampUp(options: SwarmOptions): Promise<void> {
     state = {
       options,
       counters: new DeltaCounters(),
+      causes: new CauseBook(),
       connect: createHistogram(),
       echo: createHistogram(),
       broadcast: createHistogram(),
@@ -270,6 +289,7 @@ export function rampUp(options: SwarmOptions): Promise<void> {
     if (options.conversation) {
       startConversation(options.conversation, {
         counters: state.counters,
+        causes: state.causes,
         broadcast: state.broadcast,
         broadcastLastUs: state.broadcastLastUs,
         onReady,

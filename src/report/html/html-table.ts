@@ -23,9 +23,9 @@ export function numberCell(text: string): string {
   return `<td class="num">${escapeHtml(text)}</td>`;
 }
 
-/** The run's name with its colour swatch, as in the chart legends. */
-export function runCell(run: RunView): string {
-  return `<th scope="row" class="run"><span class="swatch" style="background:${run.colour}"></span>${escapeHtml(run.label)}</th>`;
+/** The run's name with its colour swatch, as in the chart legends (`colour`: a series drawn in another colour, e.g. its transport's). */
+export function runCell(run: RunView, colour: string = run.colour): string {
+  return `<th scope="row" class="run"><span class="swatch" style="background:${colour}"></span>${escapeHtml(run.label)}</th>`;
 }
 
 /**

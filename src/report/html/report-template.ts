@@ -1,5 +1,6 @@
 import type { RunResult } from '../../result/run-result.js';
 import { runBanners } from './banners.js';
+import { causesSection } from './causes-table.js';
 import { chartJsSourceText } from './chart-library.js';
 import { REPORT_CLIENT_SCRIPT } from './client-script.js';
 import { contentSecurityPolicy } from './content-security-policy.js';
@@ -53,6 +54,7 @@ ${runBanners(results, runs)}
 <section id="summary"><h2>Summary</h2><p class="note">${escapeHtml(summaryNote)}</p>
 ${summary}
 </section>
+${causesSection(results, runs)}
 ${sections.get('delivery') ?? ''}
 ${sections.get('delivery-diagnostics') ?? ''}
 ${sections.get('spectrum') ?? ''}

@@ -22,10 +22,10 @@ describe('ResponseParser', () => {
     expect(feedInPieces(text, everyByte)?.status).toBe(200);
   });
 
-  it('reads chunked bodies with extensions and trailers split anywhere', () => {
+  it('reads chunked bodies with extensions and trailers split anywhere (a 4xx/5xx keeps the first bytes of its body, without the chunk framing)', () => {
     const text = 'HTTP/1.1 503 Busy\r\nTransfer-Encoding: chunked\r\nRetry-After: 7\r\n\r\n4;x=y\r\nabcd\r\n3\r\nefg\r\n0\r\nX-Trailer: 1\r\n\r\n';
     for (const cut of [10, 60, 70, 75, 80, text.length - 3]) {
-      expect(feedInPieces(text, [cut])).toEqual({ status: 503, keepAlive: true, retryAfterSec: 7 });
+      expect(feedInPieces(text, [cut])).toEqual({ status: 503, keepAlive: true, retryAfterSec: 7, bodyHead: 'abcdefg' });
     }
   });
 

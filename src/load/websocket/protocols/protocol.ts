@@ -39,7 +39,7 @@ export type ProtocolFields = Readonly<Record<string, string | number>>;
 /** Where `receiveBinary` hands each message it found (a frame may hold several, or part of one). */
 export type IncomingSink = (connection: AdapterConnection, incoming: Incoming) => void;
 
-/** One application message. `json` is the parsed payload: the whole message (raw) or the first event argument (socketio). */
+/** One application message. `json` is the parsed payload: the whole message (raw) or the first event argument (socketio; undefined for an ack, matched by its id alone). */
 export interface Incoming {
   json: unknown;
   /** socketio: the event name. */
@@ -68,8 +68,8 @@ export interface WsProtocolAdapter {
   publish?(connection: AdapterConnection, fields: ProtocolFields): number | undefined;
   /** A text message as written in the scenario (`send`). */
   frameSend(text: string): string;
-  /** A named event with an optional JSON argument and ack id (`emit`). */
-  frameEmit(connection: AdapterConnection, event: string, dataJson: string | undefined, ackId: number | undefined): string;
+  /** A named event (`emit`): `argsJson` is its arguments' JSON, comma-separated (undefined: none), with an optional ack id. */
+  frameEmit(connection: AdapterConnection, event: string, argsJson: string | undefined, ackId: number | undefined): string;
 }
 
 export function parseJson(text: string): unknown {

