@@ -36,6 +36,8 @@ export interface PollSubscribersReport {
 
 interface Subscriber {
   index: number;
+  /** Each subscriber is its own client: one keep-alive connection, as a browser tab or a service would hold. */
+  agent: Agent;
   /** Highest seq received: the next poll asks for events after it. */
   cursor: number;
   nextPollUs: number;
@@ -44,7 +46,7 @@ interface Subscriber {
 }
 
 /**
- * N polling subscribers held by the harness, over one keep-alive agent: each GETs the events after
+ * N polling subscribers held by the harness, each over its own keep-alive connection: each GETs the events after
  * its cursor, records them in one ReceiptBook (t3 = the end of the response, so latency includes
  * the wait for the poll), and stops once an answer carries the end-of-stream header. A failed poll
  * (outage) is retried at the next interval, or after 100 .. 200 ms (seeded) when long-polling.
@@ -53,7 +55,6 @@ export class PollSubscribers {
   readonly book: ReceiptBook;
   private readonly subscribers: Subscriber[];
   private readonly random: () => number;
-  private readonly agent: Agent;
   private readonly meter = new SocketMeter();
   private requests = 0;
   private emptyPolls = 0;
@@ -67,8 +68,14 @@ export class PollSubscribers {
     const { stream } = options;
     this.book = new ReceiptBook(stream.events, stream.subscribers);
     this.random = mulberry32(options.seed ^ 0x9011);
-    this.agent = new Agent({ keepAlive: true, maxSockets: stream.subscribers });
-    this.subscribers = Array.from({ length: stream.subscribers }, (_, index) => ({ index, cursor: -1, nextPollUs: 0, ended: false, timer: undefined }));
+    this.subscribers = Array.from({ length: stream.subscribers }, (_, index) => ({
+      index,
+      agent: new Agent({ keepAlive: true, maxSockets: 1 }),
+      cursor: -1,
+      nextPollUs: 0,
+      ended: false,
+      timer: undefined,
+    }));
   }
 
   get messagesReceived(): number {
@@ -110,7 +117,7 @@ export class PollSubscribers {
     for (const subscriber of this.subscribers) clearTimeout(subscriber.timer);
     const receipts = this.book.snapshot();
     this.meter.destroyAll();
-    this.agent.destroy();
+    for (const subscriber of this.subscribers) subscriber.agent.destroy();
     return {
       receipts,
       bytesOnWire: this.meter.bytesOnWire(),
@@ -141,7 +148,7 @@ export class PollSubscribers {
       } else subscriber.nextPollUs = ok ? now : now + (RECONNECT_MIN_MS + this.random() * RECONNECT_SPREAD_MS) * 1000;
       this.schedule(subscriber);
     };
-    const req = request(`${this.options.url}/sub/${subscriber.index}/events?after=${subscriber.cursor}`, { agent: this.agent });
+    const req = request(`${this.options.url}/sub/${subscriber.index}/events?after=${subscriber.cursor}`, { agent: subscriber.agent });
     req.on('socket', (socket: Socket) => this.meter.track(socket));
     req.on('error', () => done(false));
     req.on('response', (response: IncomingMessage) => {
