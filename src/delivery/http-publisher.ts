@@ -29,6 +29,8 @@ export interface HttpPublisherReport {
   lateSends: number;
   /** Requests that reached the publisher (SSE stream GETs, polls). */
   requests: number;
+  /** Polls answered with no event (the publisher's own count of empty polls). */
+  emptyAnswers: number;
   /** sse: streams opened with a Last-Event-ID, events written again after it, and pairs that had left the history by then. */
   resumed: number;
   replayed: number;
@@ -80,6 +82,7 @@ export class HttpPublisher {
   private frozen = false;
   private port = 0;
   private requests = 0;
+  private emptyAnswers = 0;
   private resumed = 0;
   private replayed = 0;
   private unreplayable = 0;
@@ -144,6 +147,7 @@ export class HttpPublisher {
       sendDelayHdr: encodeHistogram(this.sendDelay),
       ...this.pacer,
       requests: this.requests,
+      emptyAnswers: this.emptyAnswers,
       resumed: this.resumed,
       replayed: this.replayed,
       unreplayable: this.unreplayable,
@@ -258,6 +262,7 @@ export class HttpPublisher {
     }
     const headers: Record<string, string> = { 'content-type': 'application/x-ndjson' };
     if (this.ended) headers[POLL_END_HEADER] = '1';
+    if (lines.length === 0) this.emptyAnswers++;
     response.writeHead(200, headers).end(lines.join('\n'));
   }
 

@@ -62,6 +62,7 @@ export async function runHttpTransport(mode: HttpPublisherMode, delivery: Delive
         : {
             [`delivery.${counterArea(mode)}.emptyPolls`]: received.emptyPolls,
             [`delivery.${counterArea(mode)}.failedPolls`]: received.failedPolls,
+            [`delivery.${mode}.publisher.emptyAnswers`]: sent.report.emptyAnswers,
           };
     return {
       transport: mode,
