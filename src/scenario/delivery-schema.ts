@@ -53,7 +53,7 @@ const deliveryFaults = z
     outage: z
       .strictObject({
         at: durationUs.describe('When the outage starts, from the start of the stream.'),
-        for: positiveDurationUs.describe('How long receivers are away: webhook endpoints refuse connections, WebSocket subscribers are cut off.'),
+        for: positiveDurationUs.describe('How long receivers are away: webhook endpoints refuse connections; WebSocket and SSE subscribers are cut off; polls are refused.'),
       })
       .transform((outage) => ({ atUs: outage.at, forUs: outage.for }))
       .optional(),
