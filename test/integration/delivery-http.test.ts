@@ -167,4 +167,29 @@ delivery:
     expect(result.metrics['delivery.long-polling.latency']?.count).toBe(published);
     expect(liveChildren()).toBe(0);
   });
+
+  it('Ctrl-C (abort) during long-polling: held GETs are dropped, the result comes back balanced, no child outlives it', async () => {
+    const scenario = scenarioFrom(`
+name: delivery-polls-abort
+delivery:
+  events: { rate: 50, duration: 20s }
+  subscribers: 3
+  transports: [long-polling, sse]
+  drain: 10s
+`);
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 3_000);
+    const result = await runScenario(scenario, { signal: controller.signal });
+    expect(Date.now() - started).toBeLessThan(9_000);
+    expect(result.interrupted).toBe(true);
+    expect(Object.keys(result.delivery!.transports)).toEqual(['long-polling']);
+    const longPolling = result.delivery!.transports['long-polling']!;
+    expect(longPolling.balanced).toBe(true);
+    expect(longPolling.published).toBeGreaterThan(0);
+    expect(longPolling.published).toBeLessThan(1000 * 3);
+    expect(longPolling.delivered + longPolling.lost + longPolling.inflight).toBe(longPolling.published);
+    expect(longPolling.lost).toBe(0);
+    expect(liveChildren()).toBe(0);
+  });
 });
