@@ -3,6 +3,7 @@ import { OKABE_ITO, transportColour } from '../../../src/report/html/palette.js'
 import { deliveryHeadlineTable, formatRequestsPerEvent } from '../../../src/report/html/delivery-headline.js';
 import { deliveryCostTable } from '../../../src/report/html/delivery-cost-table.js';
 import { transportSeries } from '../../../src/report/html/delivery-series.js';
+import { deliveryDiagnosticCharts } from '../../../src/report/html/delivery-charts.js';
 import { renderDeliveryTable } from '../../../src/delivery/summary-table.js';
 import { fixtureResult } from './report-fixtures.js';
 
@@ -36,6 +37,14 @@ describe('the six delivery transports in the report', () => {
     expect(table[1]).toContain('req/event');
     expect(table.find((line) => line.trimStart().startsWith('webhook '))).toMatch(/ 1\.02 /);
     expect(table.find((line) => line.trimStart().startsWith('websocket '))).toMatch(/ 0\.002 /);
+    // The diagnostics chart the figure as bars, one per transport that has it; older results get no such chart.
+    const charts = deliveryDiagnosticCharts(transportSeries([newer], ['run']));
+    const bars = charts.find((chart) => chart.kind === 'bar');
+    expect(bars?.kind === 'bar' ? bars.series.map((series) => [series.label, series.values]) : []).toEqual([
+      ['webhook', [1.0152]],
+      ['websocket', [0.002]],
+    ]);
+    expect(deliveryDiagnosticCharts(transportSeries([older], ['run'])).some((chart) => chart.kind === 'bar')).toBe(false);
     expect(formatRequestsPerEvent(0.0015)).toBe('0.002');
     expect(formatRequestsPerEvent(2.5)).toBe('2.50');
   });
