@@ -1,12 +1,13 @@
 import { formatDurationUs } from '../scenario/duration.js';
 import type { RunResult } from '../result/run-result.js';
 
-const HEADER = ['transport', 'p50', 'p99', 'published', 'delivered', 'lost', 'duplicates', 'inflight', 'cpu ms/1k send', 'cpu ms/1k recv', 'bytes/event', 'peak sockets'];
+const HEADER = ['transport', 'p50', 'p99', 'published', 'delivered', 'lost', 'duplicates', 'inflight', 'cpu ms/1k send', 'cpu ms/1k recv', 'bytes/event', 'req/event', 'peak sockets'];
 
 /**
  * The side-by-side delivery table printed after a delivery run, one row per transport, every figure
  * from result.json: latency is `delivery.<transport>.latency` (scheduled -> first receipt), counts
- * are (event, subscriber) pairs, CPU is per 1,000 published pairs, bytes per delivered pair.
+ * are (event, subscriber) pairs, CPU is per 1,000 published pairs, bytes and requests (HTTP requests
+ * + WebSocket upgrades) per delivered pair.
  */
 export function renderDeliveryTable(result: RunResult): string[] {
   const delivery = result.delivery;
@@ -26,6 +27,7 @@ export function renderDeliveryTable(result: RunResult): string[] {
       entry.sendCpuMsPer1kEvents.toFixed(1),
       entry.receiveCpuMsPer1kEvents.toFixed(1),
       entry.bytesPerDelivered.toFixed(0),
+      entry.requestsPerDelivered === undefined ? '-' : entry.requestsPerDelivered < 1 ? entry.requestsPerDelivered.toFixed(3) : entry.requestsPerDelivered.toFixed(2),
       String(entry.peakSockets),
     ];
   });

@@ -34,6 +34,11 @@ export interface TransportReport {
   /** Bytes on the wire both ways, HTTP headers / WebSocket handshakes and framing included (TCP/IP headers not). */
   bytesOnWire: number;
   peakSockets: number;
+  /**
+   * Requests the receiving side's delivery took: HTTP requests (webhook attempts, SSE stream GETs,
+   * polls, failed ones included) plus WebSocket upgrades (the first connects and every reconnect).
+   */
+  requests: number;
   /** Webhook only: attempts made (first tries and retries). */
   attempts?: number;
   dispatched: number;

@@ -86,6 +86,7 @@ export async function runWebhookTransport(delivery: DeliveryConfig, options: Tra
       receiveCpuMs: received.process.cpuMs,
       bytesOnWire: sender.bytesOnWire,
       peakSockets: sender.peakSockets,
+      requests: sender.attempts,
       attempts: sender.attempts,
       dispatched: pacer.dispatched,
       generator: { role: 'generator', pid: process.pid, pace: pacer.pace },

@@ -2,6 +2,7 @@ import { nowUs } from '../metrics/clock.js';
 import { startDeliveryChild, type DeliveryChild } from './child-handle.js';
 import { joinLedger } from './ledger.js';
 import { cpuMsSince, START_LEAD_US, startProgress, type TransportReport, type TransportRunOptions } from './transport-report.js';
+import { untilAborted } from './until-aborted.js';
 import type { WsPublisherOptions, WsPublisherReport } from './ws-publisher.js';
 import { WsSubscribers } from './ws-subscribers.js';
 import { LiveWindow } from './live-window.js';
@@ -63,6 +64,7 @@ export async function runWebsocketTransport(ack: boolean, options: TransportRunO
       receiveCpuMs,
       bytesOnWire: received.bytesOnWire,
       peakSockets: received.peakSockets,
+      requests: stream.subscribers + received.reconnects,
       dispatched: sent.report.dispatched,
       generator: { role: sent.process.role, pid: sent.process.pid, health: sent.health, ...(sent.report.pace ? { pace: sent.report.pace } : {}) },
       processes: [sent.process],
@@ -77,30 +79,4 @@ export async function runWebsocketTransport(ack: boolean, options: TransportRunO
     if (!closed) subscribers.close();
     if (!stopped) publisher.kill();
   }
-}
-
-/** Waits for `promise`, or until `signal` aborts (then resolves at once; a rejection after that is ignored). */
-function untilAborted(promise: Promise<unknown>, signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return promise.then(() => undefined);
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.resolve();
-  }
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      promise.catch(() => undefined);
-      resolve();
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

@@ -168,6 +168,9 @@ export const deliveryTransportSchema = z.object({
   bytesOnWire: z.number().int().min(0),
   bytesPerDelivered: z.number().min(0),
   peakSockets: z.number().int().min(0),
+  /** HTTP requests (webhook attempts, SSE stream GETs, polls) + WebSocket upgrades, and that per delivered pair. Absent in older results. */
+  requests: z.number().int().min(0).optional(),
+  requestsPerDelivered: z.number().min(0).optional(),
   /** First receipts of (event, subscriber) pairs in each second since the stream's start (index = second). Absent in older results. */
   deliveredPerSecond: z.array(z.number().int().min(0)).optional(),
   /** Webhook: attempts made, and attempts / published. */

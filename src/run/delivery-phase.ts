@@ -1,10 +1,9 @@
 import type { Recorder } from '../metrics/recorder.js';
 import type { DeliveryResult, DeliveryTransportResult } from '../result/run-result.js';
-import type { DeliveryConfig, DeliveryTransport } from '../scenario/schema.js';
+import type { DeliveryConfig } from '../scenario/schema.js';
 import { EventStream, streamSpecOf } from '../delivery/stream.js';
 import type { TransportReport, TransportRunOptions } from '../delivery/transport-report.js';
-import { runWebhookTransport } from '../delivery/webhook-transport.js';
-import { runWebsocketTransport } from '../delivery/websocket-transport.js';
+import { TRANSPORT_RUNNERS } from '../delivery/transports.js';
 import type { PhaseContext, PhaseOutcome } from './phase.js';
 
 /**
@@ -33,7 +32,7 @@ export async function runDeliveryPhase(delivery: DeliveryConfig, context: PhaseC
   };
   for (const transport of delivery.transports) {
     if (context.signal?.aborted) break;
-    const report = await runTransport(transport, delivery, options);
+    const report = await TRANSPORT_RUNNERS[transport](delivery, options);
     record(context.recorder, report);
     result.transports[transport] = summarize(report);
     outcome.dispatched += report.dispatched;
@@ -52,17 +51,6 @@ export async function runDeliveryPhase(delivery: DeliveryConfig, context: PhaseC
   return { ...outcome, delivery: result };
 }
 
-function runTransport(transport: DeliveryTransport, delivery: DeliveryConfig, options: TransportRunOptions): Promise<TransportReport> {
-  switch (transport) {
-    case 'webhook':
-      return runWebhookTransport(delivery, options);
-    case 'websocket':
-      return runWebsocketTransport(false, options);
-    case 'websocket-ack':
-      return runWebsocketTransport(true, options);
-  }
-}
-
 function record(recorder: Recorder, report: TransportReport): void {
   const { transport, ledger } = report;
   recorder.addEncodedHistogram(`delivery.${transport}.latency`, report.latencyHdr);
@@ -76,6 +64,7 @@ function record(recorder: Recorder, report: TransportReport): void {
     [`ledger.${transport}.reordered`]: ledger.reordered,
     [`ledger.${transport}.ackedNotReceived`]: ledger.ackedNotReceived,
     [`ledger.${transport}.receivedNotSent`]: ledger.receivedNotSent,
+    [`delivery.${transport}.requests`]: report.requests,
     ...(report.attempts !== undefined ? { [`delivery.${transport}.attempts`]: report.attempts } : {}),
     ...report.counters,
   });
@@ -101,6 +90,8 @@ function summarize(report: TransportReport): DeliveryTransportResult {
     bytesOnWire: report.bytesOnWire,
     bytesPerDelivered: ledger.delivered === 0 ? 0 : round(report.bytesOnWire / ledger.delivered, 1),
     peakSockets: report.peakSockets,
+    requests: report.requests,
+    requestsPerDelivered: ledger.delivered === 0 ? 0 : round(report.requests / ledger.delivered, 4),
     deliveredPerSecond: report.deliveredPerSecond,
     ...(report.attempts !== undefined
       ? { attempts: report.attempts, retryAmplification: ledger.published === 0 ? 0 : round(report.attempts / ledger.published, 4) }

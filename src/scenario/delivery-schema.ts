@@ -53,7 +53,7 @@ const deliveryFaults = z
     outage: z
       .strictObject({
         at: durationUs.describe('When the outage starts, from the start of the stream.'),
-        for: positiveDurationUs.describe('How long receivers are away: webhook endpoints refuse connections, WebSocket subscribers are cut off.'),
+        for: positiveDurationUs.describe('How long receivers are away: webhook endpoints refuse connections; WebSocket and SSE subscribers are cut off; polls are refused.'),
       })
       .transform((outage) => ({ atUs: outage.at, forUs: outage.for }))
       .optional(),
@@ -61,7 +61,31 @@ const deliveryFaults = z
   .transform(({ latency, jitter, ...rest }) => ({ ...rest, latencyUs: latency, jitterUs: jitter }))
   .describe('Faults: latency and errors apply to webhook receivers; the outage to every transport.');
 
-export const DELIVERY_TRANSPORTS = ['webhook', 'websocket', 'websocket-ack'] as const;
+const deliverySse = z
+  .strictObject({
+    history: z.number().int().min(0).max(10_000_000).default(10_000).describe('Events the publisher keeps for `Last-Event-ID` resumes; older ones are lost to a subscriber that was away longer.'),
+  })
+  .describe('How the sse transport resumes: each subscriber holds a stream and reconnects with Last-Event-ID.');
+
+const deliveryPolling = z
+  .strictObject({
+    interval: durationWithDefault('1s')
+      .refine((us) => us >= 1_000, 'must be at least 1ms')
+      .describe('Each subscriber GETs `events?after=<cursor>` this often (latency includes the wait for the next poll).'),
+  })
+  .transform(({ interval }) => ({ intervalUs: interval }))
+  .describe('How the polling transport polls.');
+
+const deliveryLongPolling = z
+  .strictObject({
+    wait: durationWithDefault('25s')
+      .refine((us) => us >= 1_000, 'must be at least 1ms')
+      .describe('A GET with nothing to return is held this long at most, and answered as soon as there is an event.'),
+  })
+  .transform(({ wait }) => ({ waitUs: wait }))
+  .describe('How the long-polling transport holds its GETs.');
+
+export const DELIVERY_TRANSPORTS = ['webhook', 'websocket', 'websocket-ack', 'sse', 'polling', 'long-polling'] as const;
 /** The ledger keeps a few bytes per (event, subscriber) pair; this bounds its memory to a few hundred MB. */
 const MAX_DELIVERY_PAIRS = 50_000_000;
 
@@ -76,6 +100,9 @@ export const deliverySchema = z
       .refine((list) => new Set(list).size === list.length, 'list each transport once')
       .describe('Run one after another, each with the same stream.'),
     webhook: deliveryWebhook.prefault({}),
+    sse: deliverySse.prefault({}),
+    polling: deliveryPolling.prefault({}),
+    longPolling: deliveryLongPolling.prefault({}),
     faults: deliveryFaults.optional(),
     drain: durationWithDefault('10s').describe('After the stream ends, how long deliveries may still complete before the cut-off.'),
   })

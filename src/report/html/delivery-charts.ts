@@ -14,13 +14,28 @@ export function deliveryCharts(series: readonly TransportSeries[]): Array<LineCh
   return [...(latency ? [{ ...latency, yLog: true, title: `${latency.title}, log scale` }] : []), ...deliveredPerSecondCharts(series), ledgerChart(series)];
 }
 
-/** The diagnostics: how late each first send left (sendDelay), by percentile. */
-export function deliveryDiagnosticCharts(series: readonly TransportSeries[]): LineChartSpec[] {
+/** The diagnostics: how late each first send left (sendDelay), by percentile, and the requests each delivered event cost. */
+export function deliveryDiagnosticCharts(series: readonly TransportSeries[]): Array<LineChartSpec | BarChartSpec> {
   const sendDelay = spectrumChart(
     'send delay by percentile (scheduled → first send)',
     series.map((entry) => ({ style: entry.style, summary: entry.result.metrics[`delivery.${entry.transport}.sendDelay`] })),
   );
-  return sendDelay ? [sendDelay] : [];
+  const requests = requestsChart(series);
+  return [...(sendDelay ? [sendDelay] : []), ...(requests ? [requests] : [])];
+}
+
+/** Requests (HTTP requests + WebSocket upgrades) per delivered pair, a bar per run × transport; none for results without the figure. */
+function requestsChart(series: readonly TransportSeries[]): BarChartSpec | undefined {
+  const withRequests = series.filter((entry) => entry.cost.requestsPerDelivered !== undefined);
+  if (withRequests.length === 0) return undefined;
+  return {
+    kind: 'bar',
+    title: 'requests per delivered event (HTTP requests + WebSocket upgrades)',
+    categories: ['requests per event'],
+    yLabel: 'requests per (event, subscriber) pair',
+    yUnit: '',
+    series: withRequests.map((entry) => ({ ...entry.style, values: [entry.cost.requestsPerDelivered!] })),
+  };
 }
 
 /** Pairs delivered per second since each transport's stream start; none when no run recorded them (older results). */

@@ -30,8 +30,11 @@ const TRANSPORT_COLOURS: Record<string, string> = {
   webhook: OKABE_ITO.blue,
   websocket: OKABE_ITO.vermillion,
   'websocket-ack': OKABE_ITO.bluishGreen,
+  sse: OKABE_ITO.orange,
+  polling: OKABE_ITO.reddishPurple,
+  'long-polling': OKABE_ITO.skyBlue,
 };
-const OTHER_TRANSPORT_COLOURS = [OKABE_ITO.orange, OKABE_ITO.reddishPurple, OKABE_ITO.skyBlue, OKABE_ITO.yellow];
+const OTHER_TRANSPORT_COLOURS = [OKABE_ITO.yellow, OKABE_ITO.black];
 
 /** Dash patterns (Chart.js borderDash, px): solid, dashed, dotted, dash-dot, long dash. */
 const DASHES: ReadonlyArray<readonly number[]> = [[], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4]];

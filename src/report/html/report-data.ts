@@ -63,7 +63,7 @@ export function buildReportData(results: readonly RunResult[], labels: readonly 
     },
     {
       id: 'delivery-diagnostics',
-      heading: 'Delivery diagnostics: send delay, attempts, retry amplification, ledger',
+      heading: 'Delivery diagnostics: send delay, requests, attempts, retry amplification, ledger',
       note: 'How late first sends left, what each transport spent, and every (event, subscriber) pair accounted for: published = delivered + lost + in flight; duplicates and reordering are counted apart.',
       charts: deliveryDiagnosticCharts(transports),
       collapsed: true,
