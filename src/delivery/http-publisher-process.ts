@@ -1,4 +1,3 @@
-import { lateSendThresholdUs } from '../load/timer-resolution.js';
 import { serveDeliveryChild } from './child-handle.js';
 import { HttpPublisher, type HttpPublisherOptions, type HttpPublisherReport } from './http-publisher.js';
 
@@ -7,7 +6,6 @@ let publisher: HttpPublisher | undefined;
 
 serveDeliveryChild<HttpPublisherOptions, HttpPublisherReport>({
   start(options) {
-    void lateSendThresholdUs(); // measured before the stream starts, so the pacer never waits for it
     publisher = new HttpPublisher(options);
     return publisher.listen();
   },

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { nowUs } from '../metrics/clock.js';
 import { createHistogram, encodeHistogram, recordUs, type Histogram } from '../metrics/histogram.js';
+import type { PaceFigures } from '../load/pace-figures.js';
 import { runPacer } from '../load/pacer.js';
 import { scheduleOutage, type OutageWindow } from './outage.js';
 import { PairState } from './pair-state.js';
@@ -26,7 +27,8 @@ export interface HttpPublisherReport {
   /** t1 - t0 of each pair's first write (sse: live write or replay; polls: first response carrying it), µs, HdrHistogram base64. */
   sendDelayHdr: string;
   dispatched: number;
-  lateSends: number;
+  /** How the publisher kept the stream's schedule (absent when cut off before its pacer ended). */
+  pace?: PaceFigures;
   /** Requests that reached the publisher (SSE stream GETs, polls). */
   requests: number;
   /** Polls answered with no event (the publisher's own count of empty polls). */
@@ -86,7 +88,7 @@ export class HttpPublisher {
   private resumed = 0;
   private replayed = 0;
   private unreplayable = 0;
-  private pacer = { dispatched: 0, lateSends: 0 };
+  private pacer: { dispatched: number; pace?: PaceFigures } = { dispatched: 0 };
   private cancelOutage: () => void = () => undefined;
 
   constructor(private readonly options: HttpPublisherOptions) {
@@ -125,7 +127,7 @@ export class HttpPublisher {
       () => this.http.listen(this.port, '127.0.0.1'),
     );
     const outcome = await runPacer(this.stream.schedule, startUs, (seq, intendedUs) => this.publish(seq, intendedUs), this.pacerAbort.signal);
-    this.pacer = { dispatched: outcome.dispatched, lateSends: outcome.lateSends };
+    this.pacer = { dispatched: outcome.dispatched, pace: outcome.pace };
     if (this.frozen) return;
     this.ended = true;
     for (const slot of this.slots) {

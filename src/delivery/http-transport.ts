@@ -76,7 +76,7 @@ export async function runHttpTransport(mode: HttpPublisherMode, delivery: Delive
       peakSockets: received.peakSockets,
       requests: received.requests,
       dispatched: sent.report.dispatched,
-      lateSends: sent.report.lateSends,
+      generator: { role: sent.process.role, pid: sent.process.pid, health: sent.health, ...(sent.report.pace ? { pace: sent.report.pace } : {}) },
       processes: [sent.process],
       invalidReasons: [],
       counters: {
