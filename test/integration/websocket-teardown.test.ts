@@ -58,6 +58,9 @@ describe('a client shard reports before it tears down', () => {
     const deadline = Date.now() + 5_000;
     while (silent.sockets.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(silent.sockets.size).toBe(0);
+    // The shard exits once its sockets are gone (not at the same instant): it must not outlive them by long.
+    const exitDeadline = Date.now() + 5_000;
+    while (liveChildren() > 0 && Date.now() < exitDeadline) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(liveChildren()).toBe(0);
   });
 });
