@@ -1,7 +1,7 @@
 import { generate } from 'mqtt-packet';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import { conversationCauses, conversationOpened, conversationReceivedBinary, startConversation, stopConversation } from '../../../../src/load/websocket/conversation.js';
+import { Conversation } from '../../../../src/load/websocket/conversation.js';
 import { DeltaCounters } from '../../../../src/load/websocket/delta-counters.js';
 import { nowUs } from '../../../../src/metrics/clock.js';
 import { createHistogram } from '../../../../src/metrics/histogram.js';
@@ -20,29 +20,26 @@ function socketStandIn(): WebSocket & { terminated: number } {
   return standIn as unknown as WebSocket & { terminated: number };
 }
 
-afterAll(() => {
-  stopConversation();
-});
-
 describe('failure causes of a conversation', () => {
   it('keeps the first five distinct causes per counter with a count each; the counter counts every failure', () => {
     const counters = new DeltaCounters();
     let failed = 0;
-    startConversation(
+    const conversation = new Conversation(
       { protocol: 'mqtt', namespace: '/', headers: {}, query: {}, subprotocols: [], handshake: { protocolVersion: 4, keepalive: 0 }, onOpen: [], handshakeTimeoutUs: 5_000_000, seed: 1 },
       { counters, broadcast: createHistogram(), broadcastLastUs: new Map(), onReady: () => {}, onFailed: () => void failed++ },
     );
     const codes = [5, 5, 4, 1, 2, 3, 6, 5, 7];
     const sockets = codes.map((code, index) => {
       const socket = socketStandIn();
-      conversationOpened(socket, index, nowUs());
-      conversationReceivedBinary(socket, generate({ cmd: 'connack', sessionPresent: false, returnCode: code }), nowUs());
+      conversation.opened(socket, index, nowUs());
+      conversation.receivedBinary(socket, generate({ cmd: 'connack', sessionPresent: false, returnCode: code }), nowUs());
       return socket;
     });
     expect(failed).toBe(codes.length);
     expect(sockets.every((socket) => socket.terminated === 1)).toBe(true);
     expect(counters.total('ws.connections.failed.handshake')).toBe(codes.length);
-    expect(conversationCauses()).toEqual({
+    conversation.stop();
+    expect(conversation.causes()).toEqual({
       'ws.connections.failed.handshake': [
         { cause: 'mqtt CONNACK refused: 5 not authorized', count: 3 },
         { cause: 'mqtt CONNACK refused: 4 bad user name or password', count: 1 },
