@@ -93,6 +93,13 @@ function swarmTo(url: string, connections: number, conversation: ConversationSpe
   return swarm;
 }
 
+/** `promise`, or a rejection after `timeoutMs` (a ramp that never settles fails the test instead of hanging it). */
+function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${timeoutMs} ms`)), timeoutMs)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Resolves once `done()` holds (checked every 5 ms), or rejects after `timeoutMs`. */
 async function until(done: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -109,10 +116,12 @@ describe('two swarms in one process', () => {
     const a = swarmTo(`${base}/a`, 3, undefined);
     const b = swarmTo(`${base}/b`, 4, conversationTo(`${base}/b`, 4));
     const c = swarmTo(`${base}/c`, 2, conversationTo(`${base}/c`, 2));
-    await Promise.all([a.rampUp(), b.rampUp(), c.rampUp()]);
+    await within(Promise.all([a.rampUp(), b.rampUp(), c.rampUp()]), 10_000, 'the three ramps');
 
     const pushes = (swarm: Swarm): number => swarm.measured.counters.total('ws.push.received');
-    await until(() => a.measured.counters.total('ws.broadcast.received') === 3 * BUILTIN_BROADCASTS && pushes(b) === 4 * 2 && pushes(c) === 2 * 3, 10_000);
+    // Waits for the sums over all swarms, so a count that went to the wrong swarm shows in the exact checks below.
+    const broadcasts = (swarm: Swarm): number => swarm.measured.counters.total('ws.broadcast.received');
+    await until(() => broadcasts(a) + broadcasts(b) + broadcasts(c) >= 3 * BUILTIN_BROADCASTS && pushes(a) + pushes(b) + pushes(c) >= 4 * 2 + 2 * 3, 10_000);
 
     // The server's own counts: what each swarm should have seen.
     expect(counts.upgrades).toEqual({ '/a': 3, '/b': 4, '/c': 2 });
@@ -146,12 +155,12 @@ describe('two swarms in one process', () => {
   it('a second ramp of the same swarm is refused, and a new swarm in the same process starts from zero', async () => {
     const { port, counts } = await startServer();
     const first = swarmTo(`ws://127.0.0.1:${port}/a`, 2, undefined);
-    await first.rampUp();
+    await within(first.rampUp(), 10_000, 'the first ramp');
     expect(() => first.rampUp()).toThrow('a swarm ramps up once');
     first.stopConnecting();
     first.terminateAll();
     const second = swarmTo(`ws://127.0.0.1:${port}/a`, 1, undefined);
-    await second.rampUp();
+    await within(second.rampUp(), 10_000, 'the second ramp');
     await until(() => second.measured.counters.total('ws.broadcast.received') === BUILTIN_BROADCASTS, 10_000);
     expect(counts.upgrades['/a']).toBe(3);
     expect(second.measured.counters.total('ws.connections.opened')).toBe(1);
