@@ -42,6 +42,15 @@ export class ConnState implements AdapterConnection {
     (socket as SocketWithConn)[CONN] = this;
   }
 
+  /** Kept by the conversation, so every connection of it sees the same (an accessor: no field per connection). */
+  get protocolShared(): unknown {
+    return this.conversation.protocolShared;
+  }
+
+  set protocolShared(value: unknown) {
+    this.conversation.protocolShared = value;
+  }
+
   sendText(text: string): void {
     this.socket.send(text);
   }

@@ -61,6 +61,8 @@ export class Conversation {
   requestCount = 0;
   requestTicker: RateTicker | undefined;
   broadcastSchedule: { firstAtUs: number; everyUs: number } | undefined;
+  /** The adapter's state shared by this conversation's connections (see AdapterConnection.protocolShared). */
+  protocolShared: unknown = undefined;
   /** When the binary frame being read arrived (the adapter hands its messages to deliverBinary). */
   binaryReceivedUs = 0;
   private readonly sweeper: NodeJS.Timeout;

@@ -49,4 +49,26 @@ describe('failure causes of a conversation', () => {
       ],
     });
   });
+
+  it('two mqtt conversations in one process keep their own protocol version, causes and counters', () => {
+    const spec = (protocolVersion: 4 | 5) => ({ protocol: 'mqtt', namespace: '/', headers: {}, query: {}, subprotocols: [], handshake: { protocolVersion, keepalive: 0 }, onOpen: [], handshakeTimeoutUs: 5_000_000, seed: 1 });
+    const hooks = (counters: DeltaCounters) => ({ counters, broadcast: createHistogram(), broadcastLastUs: new Map(), onReady: () => {}, onFailed: () => {} });
+    const countersV5 = new DeltaCounters();
+    const countersV4 = new DeltaCounters();
+    const v5 = new Conversation(spec(5), hooks(countersV5));
+    const v4 = new Conversation(spec(4), hooks(countersV4));
+    const socketV5 = socketStandIn();
+    const socketV4 = socketStandIn();
+    // Both open before either is answered: a per-process protocol version would be 4 for both by now.
+    v5.opened(socketV5, 0, nowUs());
+    v4.opened(socketV4, 0, nowUs());
+    v5.receivedBinary(socketV5, generate({ cmd: 'connack', sessionPresent: false, reasonCode: 0x87 }, { protocolVersion: 5 }), nowUs());
+    v4.receivedBinary(socketV4, generate({ cmd: 'connack', sessionPresent: false, returnCode: 4 }), nowUs());
+    v5.stop();
+    v4.stop();
+    expect(v5.causes()).toEqual({ 'ws.connections.failed.handshake': [{ cause: 'mqtt CONNACK refused: 135 not authorized', count: 1 }] });
+    expect(v4.causes()).toEqual({ 'ws.connections.failed.handshake': [{ cause: 'mqtt CONNACK refused: 4 bad user name or password', count: 1 }] });
+    expect([countersV5.total('ws.connections.failed.handshake'), countersV4.total('ws.connections.failed.handshake')]).toEqual([1, 1]);
+    expect([socketV5.terminated, socketV4.terminated]).toEqual([1, 1]);
+  });
 });
