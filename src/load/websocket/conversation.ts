@@ -12,7 +12,7 @@ import type { AdapterConnection, Incoming, WsProtocolAdapter } from './protocols
 import { protocolAdapter } from './protocols/registry.js';
 import { matchPush } from './push-sequencing.js';
 import type { RateTicker } from './rate-ticker.js';
-import { expireRequests, matchReply, startRequests } from './request-reply.js';
+import { expireRequests, matchReply, startRequestTicker } from './request-reply.js';
 
 /**
  * A client shard's conversations with a real server, one per connection: the protocol handshake
@@ -169,7 +169,7 @@ export class Conversation {
 
   /** Starts the correlated request load over the ready connections. */
   startRequests(open: ReadonlySet<WebSocket>): void {
-    startRequests(this, open);
+    startRequestTicker(this, open);
   }
 
   /** Broadcast k is triggered at firstAtUs + k x everyUs (monotonic µs, shared by the host's processes). */

@@ -15,7 +15,7 @@ import { startRateTicker } from './rate-ticker.js';
  */
 
 /** Starts the correlated request load over the ready connections. */
-export function startRequests(conversation: Conversation, open: ReadonlySet<WebSocket>): void {
+export function startRequestTicker(conversation: Conversation, open: ReadonlySet<WebSocket>): void {
   const request = conversation.spec.request;
   if (!request) return;
   const { counters } = conversation.hooks;
