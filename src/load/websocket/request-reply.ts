@@ -48,6 +48,14 @@ export function requestNeedsOf(spec: ConversationSpec): RequestNeeds {
     for (const name of own.variables) needs.variables.add(name);
     needs.random ||= own.random;
   }
+  // A publish's fields (topic, payload, ...) are plain templates.
+  for (const field of Object.values(request?.publish ?? {})) {
+    if (typeof field !== 'object') continue;
+    for (const part of field.parts) {
+      if (part.kind === 'var') needs.variables.add(part.name);
+      else if (part.kind === 'uuid' || part.kind === 'randInt' || part.kind === 'randString') needs.random = true;
+    }
+  }
   return needs;
 }
 
