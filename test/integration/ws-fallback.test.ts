@@ -19,7 +19,7 @@ afterAll(() => {
 describe('ws internals that differ (one field deleted)', () => {
   it('the probe names the missing field; every ws:// connect falls back to ws own client, is counted, and still opens', async () => {
     const { WS_INTERNAL_MISSING } = await import('../../src/load/websocket/lean-upgrade.js');
-    const swarm = await import('../../src/load/websocket/swarm.js');
+    const { Swarm } = await import('../../src/load/websocket/swarm.js');
     expect(WS_INTERNAL_MISSING).toBe('_protocol');
 
     const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
@@ -28,7 +28,7 @@ describe('ws internals that differ (one field deleted)', () => {
     server.on('connection', () => accepted++);
     try {
       const CONNECTIONS = 25;
-      await swarm.rampUp({
+      const swarm = new Swarm({
         targets: [`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`],
         firstConnection: 0,
         connections: CONNECTIONS,
@@ -36,13 +36,14 @@ describe('ws internals that differ (one field deleted)', () => {
         maxConnectsInFlight: 50,
         connectTimeoutMs: 5_000,
       });
-      const { counters } = swarm.swarmMeasurements();
+      await swarm.rampUp();
+      const { counters } = swarm.measured;
       expect(counters.total('ws.connections.opened')).toBe(CONNECTIONS);
       expect(counters.total('ws.client.fallback')).toBe(CONNECTIONS);
-      expect(swarm.openConnections().size).toBe(CONNECTIONS);
+      expect(swarm.open.size).toBe(CONNECTIONS);
       expect(accepted).toBe(CONNECTIONS);
       // Frames still flow both ways over a fallen-back connection.
-      const [first] = swarm.openConnections();
+      const [first] = swarm.open;
       const reply = new Promise<string>((resolve) => first!.once('message', (data: Buffer) => resolve(data.toString())));
       for (const client of server.clients) client.on('message', (data) => client.send(`echo ${String(data)}`));
       first!.send('ping');

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import * as swarm from '../../src/load/websocket/swarm.js';
+import { Swarm } from '../../src/load/websocket/swarm.js';
 
 describe('ws internals that differ for the fast frame reader (its socket reader renamed)', () => {
   it('every connection is counted as a fallback once, and its messages still arrive through ws', async () => {
@@ -19,14 +19,15 @@ describe('ws internals that differ for the fast frame reader (its socket reader 
     server.on('connection', () => accepted++);
     try {
       const CONNECTIONS = 20;
-      await swarm.rampUp({ targets: [url], firstConnection: 0, connections: CONNECTIONS, connectRatePerSec: 1_000, maxConnectsInFlight: 50, connectTimeoutMs: 5_000 });
-      const { counters } = swarm.swarmMeasurements();
+      const swarm = new Swarm({ targets: [url], firstConnection: 0, connections: CONNECTIONS, connectRatePerSec: 1_000, maxConnectsInFlight: 50, connectTimeoutMs: 5_000 });
+      await swarm.rampUp();
+      const { counters } = swarm.measured;
       expect(counters.total('ws.connections.opened')).toBe(CONNECTIONS);
       expect(counters.total('ws.client.fallback')).toBe(CONNECTIONS);
       expect(accepted).toBe(CONNECTIONS);
       // One binary frame to each connection: all of them reach the swarm through ws's own Receiver.
       const before = counters.total('ws.messages.received');
-      const arrived = Promise.all([...swarm.openConnections()].map((socket) => once(socket, 'message')));
+      const arrived = Promise.all([...swarm.open].map((socket) => once(socket, 'message')));
       for (const client of server.clients) client.send(Buffer.alloc(32, 7));
       await arrived;
       expect(counters.total('ws.messages.received')).toBe(before + CONNECTIONS);

@@ -4,7 +4,7 @@ import { encodeHistogram, type Histogram } from '../../metrics/histogram.js';
 import { nowUs, sleepMs } from '../../metrics/clock.js';
 import { startProcessMonitor } from '../../metrics/process-monitor.js';
 import type { SseShardParentMessage, SseShardResult } from './shard-messages.js';
-import { destroyAll, lastEventUs, openStreamCount, opensInFlight, openStreams, stopOpening, streamMeasurements, streamsWaiting } from './sse-streams.js';
+import { SseStreams } from './sse-streams.js';
 
 /**
  * Child-process entry of one SSE client shard: "start" opens its streams (reporting "ramped" once
@@ -22,79 +22,86 @@ const MAX_RETRY_WAIT_MS = 5_000;
 process.on('disconnect', () => process.exit(0));
 process.on('SIGINT', () => {});
 
-const monitor = startProcessMonitor();
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-collectGarbage();
-const baselineRssBytes = process.memoryUsage.rss();
-let ticker: NodeJS.Timeout | undefined;
-let drainLimitMs = DRAIN_TIMEOUT_MS;
+/** One shard's run in this process; the module itself holds no state. */
+class SseShardSession {
+  private readonly monitor = startProcessMonitor();
+  private readonly collectGarbage: () => void;
+  private readonly baselineRssBytes: number;
+  private streams: SseStreams | undefined;
+  private ticker: NodeJS.Timeout | undefined;
+  private drainLimitMs = DRAIN_TIMEOUT_MS;
 
-process.on('message', (message: SseShardParentMessage) => {
-  void handle(message).catch((error: unknown) => {
-    process.send?.({ type: 'error', message: (error as Error).message });
-  });
-});
-
-function tick(): void {
-  process.send?.({ type: 'tick', open: openStreamCount(), connecting: opensInFlight(), counters: streamMeasurements().counters.takeDelta() });
-}
-
-async function handle(message: SseShardParentMessage): Promise<void> {
-  if (message.type === 'hello') {
-    process.send?.({ type: 'loaded' });
-    return;
+  constructor() {
+    setFlagsFromString('--expose-gc');
+    this.collectGarbage = runInNewContext('gc') as () => void;
+    this.collectGarbage();
+    this.baselineRssBytes = process.memoryUsage.rss();
   }
-  if (message.type === 'start') {
-    ticker = setInterval(tick, TICK_MS);
-    // A stream cut late in the hold reopens after its retry time: the drain waits for that too, up
-    // to a bound (a server that ends every stream at once keeps some stream reopening for ever).
-    drainLimitMs = DRAIN_TIMEOUT_MS + Math.min(message.plan.reconnect.retryUs / 1000, MAX_RETRY_WAIT_MS);
-    await openStreams(message.plan);
-    process.send?.({ type: 'ramped', open: openStreamCount(), opened: streamMeasurements().counters.total('sse.connections.opened') });
-    return;
-  }
-  await drain();
-  collectGarbage();
-  const heldConnections = openStreamCount();
-  const heldRssBytes = process.memoryUsage.rss();
-  stopOpening();
-  clearInterval(ticker);
-  // The result first: destroying 15,000 streams must never stand between the numbers and the parent.
-  process.send?.(shardResult(heldConnections, heldRssBytes), () => {
-    destroyAll();
-    process.exit(0);
-  });
-}
 
-/** Waits until no stream is between a drop and its reopen and events have been quiet a moment, or the limit. */
-async function drain(): Promise<void> {
-  const deadlineUs = nowUs() + drainLimitMs * 1000;
-  while (nowUs() < deadlineUs) {
-    if (streamsWaiting() === 0 && opensInFlight() === 0 && nowUs() - lastEventUs() >= QUIET_US) return;
-    await sleepMs(10);
+  tick(): void {
+    const streams = this.streams!;
+    process.send?.({ type: 'tick', open: streams.openCount(), connecting: streams.opensInFlight(), counters: streams.measured.counters.takeDelta() });
   }
-}
 
-function shardResult(heldConnections: number, heldRssBytes: number): SseShardResult {
-  const measured = streamMeasurements();
-  const usage = process.resourceUsage();
-  return {
-    type: 'result',
-    counters: measured.counters.takeDelta(),
-    histograms: encodeNonEmpty({
-      'sse.connect': measured.connect,
-      'sse.firstEvent': measured.firstEvent,
-      'sse.push': measured.push,
-      'sse.reconnect': measured.reconnect,
-    }),
-    heldConnections,
-    heldRssBytes,
-    baselineRssBytes,
-    health: monitor.stop(),
-    cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
-    maxRssBytes: usage.maxRSS * 1024,
-  };
+  async handle(message: SseShardParentMessage): Promise<void> {
+    if (message.type === 'hello') {
+      process.send?.({ type: 'loaded' });
+      return;
+    }
+    if (message.type === 'start') {
+      const streams = (this.streams = new SseStreams(message.plan));
+      this.ticker = setInterval(() => this.tick(), TICK_MS);
+      // A stream cut late in the hold reopens after its retry time: the drain waits for that too, up
+      // to a bound (a server that ends every stream at once keeps some stream reopening for ever).
+      this.drainLimitMs = DRAIN_TIMEOUT_MS + Math.min(message.plan.reconnect.retryUs / 1000, MAX_RETRY_WAIT_MS);
+      await streams.open();
+      process.send?.({ type: 'ramped', open: streams.openCount(), opened: streams.measured.counters.total('sse.connections.opened') });
+      return;
+    }
+    const streams = this.streams!;
+    await this.drain();
+    this.collectGarbage();
+    const heldConnections = streams.openCount();
+    const heldRssBytes = process.memoryUsage.rss();
+    streams.stopOpening();
+    clearInterval(this.ticker);
+    // The result first: destroying 15,000 streams must never stand between the numbers and the parent.
+    process.send?.(this.result(heldConnections, heldRssBytes), () => {
+      streams.destroyAll();
+      process.exit(0);
+    });
+  }
+
+  /** Waits until no stream is between a drop and its reopen and events have been quiet a moment, or the limit. */
+  private async drain(): Promise<void> {
+    const streams = this.streams!;
+    const deadlineUs = nowUs() + this.drainLimitMs * 1000;
+    while (nowUs() < deadlineUs) {
+      if (streams.waitingCount() === 0 && streams.opensInFlight() === 0 && nowUs() - streams.lastEventUs() >= QUIET_US) return;
+      await sleepMs(10);
+    }
+  }
+
+  private result(heldConnections: number, heldRssBytes: number): SseShardResult {
+    const { measured } = this.streams!;
+    const usage = process.resourceUsage();
+    return {
+      type: 'result',
+      counters: measured.counters.takeDelta(),
+      histograms: encodeNonEmpty({
+        'sse.connect': measured.connect,
+        'sse.firstEvent': measured.firstEvent,
+        'sse.push': measured.push,
+        'sse.reconnect': measured.reconnect,
+      }),
+      heldConnections,
+      heldRssBytes,
+      baselineRssBytes: this.baselineRssBytes,
+      health: this.monitor.stop(),
+      cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+      maxRssBytes: usage.maxRSS * 1024,
+    };
+  }
 }
 
 function encodeNonEmpty(histograms: Record<string, Histogram>): Record<string, string> {
@@ -102,3 +109,14 @@ function encodeNonEmpty(histograms: Record<string, Histogram>): Record<string, s
   for (const [name, histogram] of Object.entries(histograms)) if (histogram.totalCount > 0) encoded[name] = encodeHistogram(histogram);
   return encoded;
 }
+
+function main(): void {
+  const session = new SseShardSession();
+  process.on('message', (message: SseShardParentMessage) => {
+    void session.handle(message).catch((error: unknown) => {
+      process.send?.({ type: 'error', message: (error as Error).message });
+    });
+  });
+}
+
+main();

@@ -35,7 +35,8 @@ type Phase = 'connecting' | 'open' | 'waiting' | 'done';
 /**
  * One stream: its parser, its last event ID (in the parser) and its sequencing. The handlers are
  * methods and module-level functions (no closure per stream); request and response reach their
- * stream through one symbol-keyed property.
+ * stream through one symbol-keyed property, and a stream reaches the shard's streams through its
+ * `streams` field (no module-level state: two sets of streams can live in one process).
  */
 class SseStream implements EventSink, SequenceState, HttpStreamOwner {
   phase: Phase = 'connecting';
@@ -59,13 +60,16 @@ class SseStream implements EventSink, SequenceState, HttpStreamOwner {
   pushMissing: Set<number> | undefined;
   readonly parser: EventStreamParser;
 
-  constructor(readonly index: number) {
-    this.retryUs = state!.plan.reconnect.retryUs;
+  constructor(
+    readonly streams: StreamsState,
+    readonly index: number,
+  ) {
+    this.retryUs = streams.plan.reconnect.retryUs;
     this.parser = new EventStreamParser(this, MAX_EVENT_CHARS);
   }
 
   onEvent(type: string, data: string, _lastEventId: string): void {
-    const streams = state!;
+    const { streams } = this;
     const now = nowUs();
     streams.lastEventUs = now;
     streams.measured.counters.add('sse.events.received');
@@ -116,7 +120,7 @@ interface StreamsState {
   settled: number;
   rampStartUs: number;
   rampTimer: NodeJS.Timeout | undefined;
-  sweeper: NodeJS.Timeout;
+  sweeper: NodeJS.Timeout | undefined;
   onRamped: () => void;
   closing: boolean;
   lastEventUs: number;
@@ -142,8 +146,6 @@ interface Target {
 const STREAM = Symbol('sse-stream');
 type Tagged<T> = T & { [STREAM]?: SseStream };
 
-let state: StreamsState | undefined;
-
 function matchPush(stream: SseStream, push: SsePushPlan, type: string, data: string): void {
   if (push.event !== undefined && push.event !== type) return;
   let json: unknown;
@@ -153,7 +155,7 @@ function matchPush(stream: SseStream, push: SsePushPlan, type: string, data: str
     if (push.match !== undefined) return;
   }
   if (push.match !== undefined && !matchesSubset(push.match, json)) return;
-  const { counters, push: latency } = state!.measured;
+  const { counters, push: latency } = stream.streams.measured;
   counters.add('sse.push.received');
   const sentAt = Number(fieldAt(json, push.sentAtPath));
   if (Number.isFinite(sentAt)) recordUs(latency, Math.max(0, wallClockUs() - sentAt * (push.sentAtUnit === 'ms' ? 1_000 : 1)));
@@ -162,7 +164,7 @@ function matchPush(stream: SseStream, push: SsePushPlan, type: string, data: str
 }
 
 function openStream(stream: SseStream): void {
-  const streams = state!;
+  const { streams } = stream;
   const { plan } = streams;
   const target = streams.targets[stream.index % streams.targets.length]!;
   const input = { values: { conn: stream.index }, random: seededRandom(plan.request.seed, CONNECT_STREAM, stream.index) };
@@ -191,7 +193,7 @@ function openStream(stream: SseStream): void {
 
 /** http://: the request head written by hand on a plain socket, the response read by HttpStreamReader (no http.ClientRequest per stream). */
 function openLean(stream: SseStream, target: LeanTarget, path: string, headers: Record<string, string>, body: string | undefined): void {
-  const { plan } = state!;
+  const { plan } = stream.streams;
   let head = `${plan.request.method} ${path} HTTP/1.1\r\nhost: ${target.hostHeader}\r\nconnection: close\r\n`;
   for (const [name, value] of Object.entries(headers)) {
     if (/[\r\n]/.test(value)) {
@@ -233,7 +235,7 @@ function onSocketClose(this: Tagged<Socket>): void {
 
 /** https:// (and anything the lean path does not speak): node:http(s), one socket per stream (agent: false). */
 function openWithNodeHttp(stream: SseStream, target: Target, path: string, headers: Record<string, string>, body: string | undefined): void {
-  const { plan } = state!;
+  const { plan } = stream.streams;
   let request: Tagged<ClientRequest>;
   try {
     request = target.client.request({
@@ -301,7 +303,7 @@ function onRequestError(this: Tagged<ClientRequest>, error: Error): void {
  * text/event-stream fails the stream for good; otherwise the stream is open (first open or reopen).
  */
 function headersArrived(stream: SseStream, status: number, mediaType: string): boolean {
-  const streams = state!;
+  const { streams } = stream;
   if (stream.phase !== 'connecting') return false;
   streams.connecting.delete(stream);
   const now = nowUs();
@@ -335,14 +337,14 @@ function headersArrived(stream: SseStream, status: number, mediaType: string): b
 function textArrived(stream: SseStream, text: string): void {
   if (stream.phase !== 'open') return;
   if (!stream.parser.feed(text)) {
-    state!.measured.counters.add('sse.events.tooLarge');
+    stream.streams.measured.counters.add('sse.events.tooLarge');
     destroyTransport(stream);
   }
 }
 
 /** The server ended or cut an open stream: a drop, reopened after the retry time unless the run is closing. */
 function gone(stream: SseStream): void {
-  const streams = state!;
+  const { streams } = stream;
   streams.open.delete(stream);
   closeTransport(stream);
   if (streams.closing) {
@@ -357,7 +359,7 @@ function gone(stream: SseStream): void {
 
 /** A request got no usable response (refused, reset, timeout, unreadable): a failed first open, or a failed reopen attempt. */
 function connectFailed(stream: SseStream): void {
-  const streams = state!;
+  const { streams } = stream;
   if (stream.phase !== 'connecting') return;
   streams.connecting.delete(stream);
   closeTransport(stream);
@@ -395,14 +397,14 @@ function destroyTransport(stream: SseStream, error?: Error): void {
 
 /** The stream is over for good (failed, or given up): counted under `counter`. */
 function finish(stream: SseStream, counter: string): void {
-  const streams = state!;
+  const { streams } = stream;
   stream.phase = 'done';
   streams.connecting.delete(stream);
   streams.measured.counters.add(counter);
 }
 
 function scheduleReopen(stream: SseStream): void {
-  const streams = state!;
+  const { streams } = stream;
   const { reconnect } = streams.plan;
   if (!reconnect.enabled || (reconnect.maxAttempts !== undefined && stream.failedAttempts >= reconnect.maxAttempts)) {
     stream.phase = 'done';
@@ -415,7 +417,7 @@ function scheduleReopen(stream: SseStream): void {
 }
 
 function reopen(stream: SseStream): void {
-  const streams = state!;
+  const { streams } = stream;
   streams.waiting.delete(stream);
   stream.timer = undefined;
   if (streams.closing || stream.phase !== 'waiting') return;
@@ -423,8 +425,7 @@ function reopen(stream: SseStream): void {
 }
 
 /** Requests without response headers after the connect timeout fail as `timeout` (first opens) or are retried (reopens). */
-function sweep(): void {
-  const streams = state!;
+function sweep(streams: StreamsState): void {
   const limitUs = streams.plan.connectTimeoutMs * 1_000;
   const now = nowUs();
   for (const stream of streams.connecting) {
@@ -447,24 +448,27 @@ function pump(streams: StreamsState): void {
   const elapsedSec = (nowUs() - streams.rampStartUs) / 1e6;
   const due = Math.min(plan.connections, Math.floor(elapsedSec * plan.connectRatePerSec) + 1);
   while (streams.started < due && streams.connecting.size < plan.maxConnectsInFlight && !streams.closing) {
-    openStream(new SseStream(plan.firstConnection + streams.started));
+    openStream(new SseStream(streams, plan.firstConnection + streams.started));
     streams.started++;
   }
 }
 
-function rampTick(): void {
-  const streams = state!;
+function rampTick(streams: StreamsState): void {
   pump(streams);
-  if (streams.started < streams.plan.connections && !streams.closing) streams.rampTimer = setTimeout(rampTick, RAMP_TICK_MS);
+  if (streams.started < streams.plan.connections && !streams.closing) streams.rampTimer = setTimeout(rampTick, RAMP_TICK_MS, streams);
 }
 
-/** Opens the shard's streams at the asked rate; resolves when every first open has succeeded or failed for good. */
-export function openStreams(plan: SseStreamPlan): Promise<void> {
-  if (state) throw new Error('one set of streams per process');
-  const bindAll = (record: Record<string, Template>): Array<[string, RenderFn]> =>
-    Object.entries(record).map(([name, template]) => [name, bindTemplate(template)]);
-  return new Promise((resolve) => {
-    state = {
+/**
+ * A shard's SSE streams: opened at the asked rate, reopened after drops, measured. Everything a run
+ * needs lives in the instance, so a test can hold two in one process.
+ */
+export class SseStreams {
+  private readonly streams: StreamsState;
+
+  constructor(plan: SseStreamPlan) {
+    const bindAll = (record: Record<string, Template>): Array<[string, RenderFn]> =>
+      Object.entries(record).map(([name, template]) => [name, bindTemplate(template)]);
+    this.streams = {
       plan,
       measured: { counters: new DeltaCounters(), connect: createHistogram(), firstEvent: createHistogram(), push: createHistogram(), reconnect: createHistogram() },
       open: new Set(),
@@ -472,10 +476,10 @@ export function openStreams(plan: SseStreamPlan): Promise<void> {
       waiting: new Set(),
       started: 0,
       settled: 0,
-      rampStartUs: nowUs(),
+      rampStartUs: 0,
       rampTimer: undefined,
-      sweeper: setInterval(sweep, SWEEP_MS),
-      onRamped: resolve,
+      sweeper: undefined,
+      onRamped: () => {},
       closing: false,
       lastEventUs: 0,
       targets: plan.targets.map((target): Target => {
@@ -487,63 +491,73 @@ export function openStreams(plan: SseStreamPlan): Promise<void> {
       query: bindAll(plan.request.query),
       body: plan.request.body ? bindTemplate(plan.request.body) : undefined,
     };
-    rampTick();
-  });
-}
-
-export function streamMeasurements(): SseMeasurements {
-  return state!.measured;
-}
-
-export function openStreamCount(): number {
-  return state?.open.size ?? 0;
-}
-
-/** First opens and reopens in flight. */
-export function opensInFlight(): number {
-  return state?.connecting.size ?? 0;
-}
-
-/** Streams between a drop and their reopen. */
-export function streamsWaiting(): number {
-  return state?.waiting.size ?? 0;
-}
-
-/** When the last event arrived (µs), for waiting until traffic has drained. */
-export function lastEventUs(): number {
-  return state?.lastEventUs ?? 0;
-}
-
-/**
- * Ends the run's streams' life: no more opens or reopens; requests in flight are cancelled
- * (`sse.connections.cancelled` for first opens). From here no end of a stream counts as a drop.
- */
-export function stopOpening(): void {
-  const streams = state;
-  if (!streams) return;
-  streams.closing = true;
-  clearTimeout(streams.rampTimer);
-  clearInterval(streams.sweeper);
-  for (const stream of streams.waiting) clearTimeout(stream.timer);
-  streams.waiting.clear();
-  let cancelled = 0;
-  for (const stream of streams.connecting) {
-    if (!stream.everOpened) cancelled++;
-    stream.phase = 'done';
-    closeTransport(stream);
   }
-  streams.connecting.clear();
-  if (cancelled > 0) streams.measured.counters.add('sse.connections.cancelled', cancelled);
-}
 
-/** Destroys every open stream at once (after the shard has reported). */
-export function destroyAll(): void {
-  const streams = state;
-  if (!streams) return;
-  streams.closing = true;
-  for (const stream of streams.open) {
-    stream.phase = 'done';
-    closeTransport(stream);
+  /** Opens the streams at the asked rate; resolves when every first open has succeeded or failed for good. Once per instance. */
+  open(): Promise<void> {
+    const streams = this.streams;
+    if (streams.rampStartUs !== 0) throw new Error('a set of streams opens once');
+    return new Promise((resolve) => {
+      streams.onRamped = resolve;
+      streams.rampStartUs = nowUs();
+      streams.sweeper = setInterval(sweep, SWEEP_MS, streams);
+      rampTick(streams);
+    });
   }
-  streams.open.clear();
+
+  /** Its counters and histograms. */
+  get measured(): SseMeasurements {
+    return this.streams.measured;
+  }
+
+  openCount(): number {
+    return this.streams.open.size;
+  }
+
+  /** First opens and reopens in flight. */
+  opensInFlight(): number {
+    return this.streams.connecting.size;
+  }
+
+  /** Streams between a drop and their reopen. */
+  waitingCount(): number {
+    return this.streams.waiting.size;
+  }
+
+  /** When the last event arrived (µs), for waiting until traffic has drained. */
+  lastEventUs(): number {
+    return this.streams.lastEventUs;
+  }
+
+  /**
+   * Ends the streams' life: no more opens or reopens; requests in flight are cancelled
+   * (`sse.connections.cancelled` for first opens). From here no end of a stream counts as a drop.
+   */
+  stopOpening(): void {
+    const streams = this.streams;
+    streams.closing = true;
+    clearTimeout(streams.rampTimer);
+    clearInterval(streams.sweeper);
+    for (const stream of streams.waiting) clearTimeout(stream.timer);
+    streams.waiting.clear();
+    let cancelled = 0;
+    for (const stream of streams.connecting) {
+      if (!stream.everOpened) cancelled++;
+      stream.phase = 'done';
+      closeTransport(stream);
+    }
+    streams.connecting.clear();
+    if (cancelled > 0) streams.measured.counters.add('sse.connections.cancelled', cancelled);
+  }
+
+  /** Destroys every open stream at once (after the shard has reported). */
+  destroyAll(): void {
+    const streams = this.streams;
+    streams.closing = true;
+    for (const stream of streams.open) {
+      stream.phase = 'done';
+      closeTransport(stream);
+    }
+    streams.open.clear();
+  }
 }

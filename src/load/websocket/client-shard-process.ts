@@ -6,8 +6,7 @@ import { nowUs, sleepMs } from '../../metrics/clock.js';
 import { startProcessMonitor } from '../../metrics/process-monitor.js';
 import { startEchoTicker, type EchoTicker } from './echo-ticker.js';
 import type { ShardResult, ShardStart } from './shard-messages.js';
-import { connectsInFlight, lastMessageUs, openConnections, rampUp, stopConnecting, swarmMeasurements, terminateAll } from './swarm.js';
-import { conversationMeasurements, requestsInFlight, setBroadcastSchedule, startRequests, stopConversation, stopRequestTicker } from './conversation.js';
+import { Swarm } from './swarm.js';
 
 /**
  * Child-process entry of one client shard: "start" ramps its connections up (reporting "ramped"),
@@ -30,112 +29,120 @@ const DRAIN_TIMEOUT_MS = 3_000;
 process.on('disconnect', () => process.exit(0));
 holdStopSignals();
 
-const monitor = startProcessMonitor();
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-collectGarbage();
-const baselineRssBytes = process.memoryUsage.rss();
-let echo: EchoTicker | undefined;
-let ticker: NodeJS.Timeout | undefined;
+/** One shard's run in this process; the module itself holds no state. */
+class ShardSession {
+  private readonly monitor = startProcessMonitor();
+  private readonly collectGarbage: () => void;
+  private readonly baselineRssBytes: number;
+  private swarm: Swarm | undefined;
+  private echo: EchoTicker | undefined;
+  private ticker: NodeJS.Timeout | undefined;
+  private readonly broadcastTimers: NodeJS.Timeout[] = [];
 
-process.on('message', (message: ParentMessage) => {
-  void handle(message).catch((error: unknown) => {
-    process.send?.({ type: 'error', message: (error as Error).message });
-  });
-});
-
-function tick(): void {
-  process.send?.({ type: 'tick', open: openConnections().size, connecting: connectsInFlight(), counters: swarmMeasurements().counters.takeDelta() });
-}
-
-async function handle(message: ParentMessage): Promise<void> {
-  if (message.type === 'hello') {
-    process.send?.({ type: 'loaded' });
-    return;
+  constructor() {
+    setFlagsFromString('--expose-gc');
+    this.collectGarbage = runInNewContext('gc') as () => void;
+    this.collectGarbage();
+    this.baselineRssBytes = process.memoryUsage.rss();
   }
-  if (message.type === 'start') {
-    const { shard } = message;
-    ticker = setInterval(tick, TICK_MS);
-    const ramped = rampUp(shard.swarm);
-    if (shard.echo) echo = startEchoTicker(openConnections(), shard.echo, swarmMeasurements().counters);
-    if (shard.swarm.conversation) startRequests(openConnections());
-    await ramped;
-    process.send?.({ type: 'ramped', open: openConnections().size, opened: swarmMeasurements().counters.total('ws.connections.opened') });
-    return;
-  }
-  if (message.type === 'broadcast-schedule') {
-    expectBroadcasts(message.firstAtUs, message.everyUs, message.count);
-    return;
-  }
-  echo?.stop();
-  stopRequestTicker();
-  await drain(echo);
-  stopConversation();
-  for (const timer of broadcastTimers) clearTimeout(timer);
-  // Memory per held connection counts what the connections keep, not garbage waiting for a collection.
-  collectGarbage();
-  const heldConnections = openConnections().size;
-  const heldRssBytes = process.memoryUsage.rss();
-  stopConnecting();
-  clearInterval(ticker);
-  // The result goes first: its numbers are final once connecting has stopped, and tearing 15,000
-  // connections down must never stand between the measurements and the parent.
-  process.send?.(shardResult(heldConnections, heldRssBytes, echo), () => {
-    terminateAll();
-    process.exit(0);
-  });
-}
 
-/** Waits until every echo has come back and traffic has been quiet for a moment, or no connection is left, or the timeout. */
-async function drain(echoTicker: EchoTicker | undefined): Promise<void> {
-  const { counters } = swarmMeasurements();
-  const deadlineUs = nowUs() + DRAIN_TIMEOUT_MS * 1000;
-  while (nowUs() < deadlineUs && openConnections().size > 0) {
-    const echoesBack = !echoTicker || counters.total('ws.echo.received') >= echoTicker.sent();
-    if (echoesBack && requestsInFlight() === 0 && nowUs() - lastMessageUs() >= QUIET_US) return;
-    await sleepMs(10);
+  tick(): void {
+    const swarm = this.swarm!;
+    process.send?.({ type: 'tick', open: swarm.open.size, connecting: swarm.connectsInFlight(), counters: swarm.measured.counters.takeDelta() });
   }
-}
 
-function shardResult(heldConnections: number, heldRssBytes: number, echoTicker: EchoTicker | undefined): ShardResult {
-  const measured = swarmMeasurements();
-  const talk = conversationMeasurements();
-  const usage = process.resourceUsage();
-  const counters = measured.counters.takeDelta();
-  if (echoTicker) counters['ws.echo.unanswered'] = echoTicker.sent() - measured.counters.total('ws.echo.received');
-  return {
-    type: 'result',
-    counters,
-    histograms: encodeNonEmpty({
-      'ws.connect': measured.connect,
-      'ws.echo': measured.echo,
-      'ws.broadcast': measured.broadcast,
-      ...(talk ? { 'ws.handshake': talk.handshake, 'ws.request': talk.request, 'ws.push': talk.push } : {}),
-    }),
-    causes: measured.causes.toJSON(),
-    broadcastLastUs: [...measured.broadcastLastUs],
-    heldConnections,
-    heldRssBytes,
-    baselineRssBytes,
-    health: monitor.stop(),
-    cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
-    maxRssBytes: usage.maxRSS * 1024,
-  };
-}
-
-const broadcastTimers: NodeJS.Timeout[] = [];
-
-/**
- * Triggered broadcasts: broadcast k is triggered at firstAtUs + k x everyUs. Its expected recipients
- * are this shard's connections held at that moment (`ws.broadcast.expected`).
- */
-function expectBroadcasts(firstAtUs: number, everyUs: number, count: number): void {
-  setBroadcastSchedule(firstAtUs, everyUs);
-  for (let k = 0; k < count; k++) {
-    const atUs = firstAtUs + k * everyUs;
-    broadcastTimers.push(setTimeout(() => swarmMeasurements().counters.add('ws.broadcast.expected', openConnections().size), Math.max(0, (atUs - nowUs()) / 1000)));
+  async handle(message: ParentMessage): Promise<void> {
+    if (message.type === 'hello') {
+      process.send?.({ type: 'loaded' });
+      return;
+    }
+    if (message.type === 'start') {
+      const { shard } = message;
+      const swarm = (this.swarm = new Swarm(shard.swarm));
+      this.ticker = setInterval(() => this.tick(), TICK_MS);
+      const ramped = swarm.rampUp();
+      if (shard.echo) this.echo = startEchoTicker(swarm.open, shard.echo, swarm.measured.counters);
+      swarm.conversation?.startRequests(swarm.open);
+      await ramped;
+      process.send?.({ type: 'ramped', open: swarm.open.size, opened: swarm.measured.counters.total('ws.connections.opened') });
+      return;
+    }
+    if (message.type === 'broadcast-schedule') {
+      this.expectBroadcasts(message.firstAtUs, message.everyUs, message.count);
+      return;
+    }
+    const swarm = this.swarm!;
+    this.echo?.stop();
+    swarm.conversation?.stopRequestTicker();
+    await this.drain();
+    swarm.conversation?.stop();
+    for (const timer of this.broadcastTimers) clearTimeout(timer);
+    // Memory per held connection counts what the connections keep, not garbage waiting for a collection.
+    this.collectGarbage();
+    const heldConnections = swarm.open.size;
+    const heldRssBytes = process.memoryUsage.rss();
+    swarm.stopConnecting();
+    clearInterval(this.ticker);
+    // The result goes first: its numbers are final once connecting has stopped, and tearing 15,000
+    // connections down must never stand between the measurements and the parent.
+    process.send?.(this.result(heldConnections, heldRssBytes), () => {
+      swarm.terminateAll();
+      process.exit(0);
+    });
   }
-  process.send?.({ type: 'broadcast-scheduled' });
+
+  /** Waits until every echo has come back and traffic has been quiet for a moment, or no connection is left, or the timeout. */
+  private async drain(): Promise<void> {
+    const swarm = this.swarm!;
+    const { counters } = swarm.measured;
+    const deadlineUs = nowUs() + DRAIN_TIMEOUT_MS * 1000;
+    while (nowUs() < deadlineUs && swarm.open.size > 0) {
+      const echoesBack = !this.echo || counters.total('ws.echo.received') >= this.echo.sent();
+      if (echoesBack && (swarm.conversation?.requestsInFlight() ?? 0) === 0 && nowUs() - swarm.lastMessageUs() >= QUIET_US) return;
+      await sleepMs(10);
+    }
+  }
+
+  private result(heldConnections: number, heldRssBytes: number): ShardResult {
+    const swarm = this.swarm!;
+    const measured = swarm.measured;
+    const talk = swarm.conversation?.measured;
+    const usage = process.resourceUsage();
+    const counters = measured.counters.takeDelta();
+    if (this.echo) counters['ws.echo.unanswered'] = this.echo.sent() - measured.counters.total('ws.echo.received');
+    return {
+      type: 'result',
+      counters,
+      histograms: encodeNonEmpty({
+        'ws.connect': measured.connect,
+        'ws.echo': measured.echo,
+        'ws.broadcast': measured.broadcast,
+        ...(talk ? { 'ws.handshake': talk.handshake, 'ws.request': talk.request, 'ws.push': talk.push } : {}),
+      }),
+      causes: measured.causes.toJSON(),
+      broadcastLastUs: [...measured.broadcastLastUs],
+      heldConnections,
+      heldRssBytes,
+      baselineRssBytes: this.baselineRssBytes,
+      health: this.monitor.stop(),
+      cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+      maxRssBytes: usage.maxRSS * 1024,
+    };
+  }
+
+  /**
+   * Triggered broadcasts: broadcast k is triggered at firstAtUs + k x everyUs. Its expected recipients
+   * are this shard's connections held at that moment (`ws.broadcast.expected`).
+   */
+  private expectBroadcasts(firstAtUs: number, everyUs: number, count: number): void {
+    const swarm = this.swarm!;
+    swarm.conversation?.setBroadcastSchedule(firstAtUs, everyUs);
+    for (let k = 0; k < count; k++) {
+      const atUs = firstAtUs + k * everyUs;
+      this.broadcastTimers.push(setTimeout(() => swarm.measured.counters.add('ws.broadcast.expected', swarm.open.size), Math.max(0, (atUs - nowUs()) / 1000)));
+    }
+    process.send?.({ type: 'broadcast-scheduled' });
+  }
 }
 
 function encodeNonEmpty(histograms: Record<string, Histogram>): Record<string, string> {
@@ -143,3 +150,14 @@ function encodeNonEmpty(histograms: Record<string, Histogram>): Record<string, s
   for (const [name, histogram] of Object.entries(histograms)) if (histogram.totalCount > 0) encoded[name] = encodeHistogram(histogram);
   return encoded;
 }
+
+function main(): void {
+  const session = new ShardSession();
+  process.on('message', (message: ParentMessage) => {
+    void session.handle(message).catch((error: unknown) => {
+      process.send?.({ type: 'error', message: (error as Error).message });
+    });
+  });
+}
+
+main();

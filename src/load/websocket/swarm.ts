@@ -3,10 +3,11 @@ import { CauseBook } from '../../metrics/causes.js';
 import { nowUs } from '../../metrics/clock.js';
 import { createHistogram, recordUs, type Histogram } from '../../metrics/histogram.js';
 import { classifyConnectError, closeCause, connectErrorCause } from './connect-error.js';
-import { errorCloseCode } from './error-close-code.js';
-import { connectArgs, conversationClosed, conversationDropCause, conversationOpened, conversationReceived, conversationReceivedBinary, startConversation } from './conversation.js';
+import { recordBroadcastArrival, type BroadcastTally } from './broadcast-match.js';
+import { Conversation } from './conversation.js';
 import type { ConversationSpec } from './conversation-spec.js';
 import { DeltaCounters } from './delta-counters.js';
+import { errorCloseCode } from './error-close-code.js';
 import { parseUpgradeTarget, upgrade, UpgradeKeys, WS_INTERNAL_MISSING, type UpgradeTarget } from './lean-upgrade.js';
 import { readBinaryFramesFast } from './fast-frames.js';
 import { BROADCAST_KIND, broadcastIntendedUs, broadcastSequence, ECHO_KIND, echoIntendedUs, MIN_FRAME_BYTES } from './frames.js';
@@ -26,24 +27,24 @@ export interface SwarmOptions {
 }
 
 /** What a swarm measured; histograms in µs. */
-export interface SwarmMeasurements {
+export interface SwarmMeasurements extends BroadcastTally {
   counters: DeltaCounters;
   /** Why connections failed or dropped, per counter. */
   causes: CauseBook;
   connect: Histogram;
   echo: Histogram;
-  broadcast: Histogram;
-  /** Per broadcast sequence: the latest arrival in this shard (µs after its intended send). */
-  broadcastLastUs: Map<number, number>;
 }
 
 /**
- * A shard's connections. One swarm per process: the per-connection handlers are named module-level
- * functions (no closure per connection — at 100k that is memory), and they reach the shard's
- * state through this module. Per connection the swarm keeps the WebSocket in one Set, nothing else.
+ * A shard's connections. The per-connection handlers are named module-level functions (no closure
+ * per connection — at 100k that is memory); they reach their swarm's state through a symbol on the
+ * socket, as ws does, so two swarms can live in one process. Per connection the swarm keeps the
+ * WebSocket in one Set and that one property, nothing else.
  */
-interface SwarmState extends SwarmMeasurements {
+interface SwarmState {
   options: SwarmOptions;
+  measured: SwarmMeasurements;
+  conversation: Conversation | undefined;
   /** Connections open now, in opening order (the echo ticker walks it round robin). */
   open: Set<WebSocket>;
   /** Connects in flight and when each started (µs). */
@@ -61,8 +62,18 @@ interface SwarmState extends SwarmMeasurements {
   lastMessageUs: number;
   /** Connection index of each socket still connecting (for its conversation). */
   indexOf: Map<WebSocket, number>;
+  /** Targets parsed once for the lean upgrade (undefined: wss://, left to ws's own client). */
+  upgradeTargets: Map<string, UpgradeTarget | undefined>;
   /** Sec-WebSocket-Key values for the lean upgrade. */
   keys: UpgradeKeys;
+}
+
+const SWARM = Symbol('pushbench.wsSwarm');
+
+type SwarmSocket = WebSocket & { [SWARM]: SwarmState };
+
+function swarmOf(socket: WebSocket): SwarmState {
+  return (socket as SwarmSocket)[SWARM];
 }
 
 /** Connects also start as each one settles; the tick starts those due while none settles (34 shards at 500k: every wake-up counts). */
@@ -78,37 +89,35 @@ const LAG_RECOVER_US = 5_000;
 const MIN_WINDOW = 4;
 const MAX_PAYLOAD_BYTES = 1 << 20;
 
-let state: SwarmState | undefined;
-
 function onOpen(this: WebSocket): void {
-  const swarm = state!;
+  const swarm = swarmOf(this);
   const startUs = swarm.connecting.get(this);
   swarm.connecting.delete(this);
   const now = nowUs();
-  if (startUs !== undefined) recordUs(swarm.connect, now - startUs);
-  swarm.counters.add('ws.connections.opened');
+  if (startUs !== undefined) recordUs(swarm.measured.connect, now - startUs);
+  swarm.measured.counters.add('ws.connections.opened');
   const index = swarm.indexOf.get(this);
   swarm.indexOf.delete(this);
-  if (swarm.options.conversation && index !== undefined) {
-    conversationOpened(this, index, now); // held once its handshake and steps succeed
+  if (swarm.conversation && index !== undefined) {
+    swarm.conversation.opened(this, index, now); // held once its handshake and steps succeed
     return;
   }
   // Built-in frames (broadcasts, echoes) skip ws's Receiver; anything else still goes through it.
   // A connection that came through ws's own client was counted as a fallback already.
-  if (!readBinaryFramesFast(this, onMessage, MAX_PAYLOAD_BYTES) && WS_INTERNAL_MISSING === undefined) swarm.counters.add('ws.client.fallback');
+  if (!readBinaryFramesFast(this, onMessage, MAX_PAYLOAD_BYTES) && WS_INTERNAL_MISSING === undefined) swarm.measured.counters.add('ws.client.fallback');
   swarm.open.add(this);
   settle(swarm);
 }
 
 /** A conversation finished its handshake and steps: the connection is held. */
 function onReady(socket: WebSocket): void {
-  const swarm = state!;
+  const swarm = swarmOf(socket);
   swarm.open.add(socket);
   settle(swarm);
 }
 
-function onHandshakeFailed(): void {
-  settle(state!);
+function onHandshakeFailed(socket: WebSocket): void {
+  settle(swarmOf(socket));
 }
 
 /** The close code of a protocol error on an open connection (1009: a frame over maxPayload), counted when it closes. */
@@ -116,7 +125,8 @@ const kErrorCloseCode = Symbol('pushbench.errorCloseCode');
 type ErroredSocket = WebSocket & { [kErrorCloseCode]?: number };
 
 function onError(this: WebSocket, error: Error): void {
-  const swarm = state!;
+  const swarm = swarmOf(this);
+  const { counters, causes } = swarm.measured;
   swarm.indexOf.delete(this);
   if (!swarm.connecting.delete(this)) {
     // After opening, 'close' follows and is what counts, with the error's code if it has one.
@@ -124,57 +134,53 @@ function onError(this: WebSocket, error: Error): void {
     if (code !== undefined) (this as ErroredSocket)[kErrorCloseCode] = code;
     return;
   }
-  if (swarm.closing) swarm.counters.add('ws.connections.cancelled');
+  if (swarm.closing) counters.add('ws.connections.cancelled');
   else {
     const counter = `ws.connections.failed.${classifyConnectError(error)}`;
-    swarm.counters.add(counter);
-    swarm.causes.note(counter, connectErrorCause(error));
+    counters.add(counter);
+    causes.note(counter, connectErrorCause(error));
   }
   settle(swarm);
 }
 
 function onClose(this: WebSocket, code: number, reason: Buffer): void {
-  const swarm = state!;
+  const swarm = swarmOf(this);
+  const { counters, causes } = swarm.measured;
   if (swarm.open.delete(this)) {
     if (!swarm.closing) {
       const dropped = `ws.connections.dropped.${(this as ErroredSocket)[kErrorCloseCode] ?? code}`;
-      swarm.counters.add(dropped);
-      const dropCause = swarm.options.conversation ? conversationDropCause(this) : undefined;
-      swarm.causes.note(dropped, dropCause ?? closeCause(code, reason));
+      counters.add(dropped);
+      causes.note(dropped, swarm.conversation?.dropCause(this) ?? closeCause(code, reason));
     }
   } else if (swarm.connecting.delete(this)) {
     swarm.indexOf.delete(this);
-    if (swarm.closing) swarm.counters.add('ws.connections.cancelled');
+    if (swarm.closing) counters.add('ws.connections.cancelled');
     else {
-      swarm.counters.add('ws.connections.failed.other');
-      swarm.causes.note('ws.connections.failed.other', `closed before the upgrade completed: ${closeCause(code, reason)}`);
+      counters.add('ws.connections.failed.other');
+      causes.note('ws.connections.failed.other', `closed before the upgrade completed: ${closeCause(code, reason)}`);
     }
     settle(swarm);
-  } else if (swarm.options.conversation && conversationClosed(this, code, reason)) {
+  } else if (swarm.conversation?.closed(this, code, reason)) {
     settle(swarm);
   }
 }
 
 function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
-  const swarm = state!;
+  const swarm = swarmOf(this);
   const now = nowUs();
   swarm.lastMessageUs = now;
-  swarm.counters.add('ws.messages.received');
+  swarm.measured.counters.add('ws.messages.received');
   if (!isBinary) {
-    if (swarm.options.conversation) conversationReceived(this, data.toString(), now);
+    swarm.conversation?.received(this, data.toString(), now);
     return;
   }
-  if (swarm.options.conversation && conversationReceivedBinary(this, data, now)) return;
+  if (swarm.conversation?.receivedBinary(this, data, now)) return;
   if (data.length < MIN_FRAME_BYTES) return;
   if (data[0] === ECHO_KIND) {
-    recordUs(swarm.echo, now - echoIntendedUs(data));
-    swarm.counters.add('ws.echo.received');
+    recordUs(swarm.measured.echo, now - echoIntendedUs(data));
+    swarm.measured.counters.add('ws.echo.received');
   } else if (data[0] === BROADCAST_KIND) {
-    const latencyUs = now - broadcastIntendedUs(data);
-    recordUs(swarm.broadcast, latencyUs);
-    swarm.counters.add('ws.broadcast.received');
-    const sequence = broadcastSequence(data);
-    if (latencyUs > (swarm.broadcastLastUs.get(sequence) ?? -1)) swarm.broadcastLastUs.set(sequence, latencyUs);
+    recordBroadcastArrival(swarm.measured, broadcastSequence(data), now - broadcastIntendedUs(data));
   }
 }
 
@@ -201,32 +207,30 @@ function pump(swarm: SwarmState): void {
   }
 }
 
-function rampTick(): void {
-  const swarm = state!;
+function rampTick(swarm: SwarmState): void {
   const now = nowUs();
   const lagUs = now - swarm.lastRampTickUs - RAMP_TICK_MS * 1_000;
   swarm.lastRampTickUs = now;
   if (lagUs > LAG_BACK_OFF_US) {
     swarm.window = Math.max(MIN_WINDOW, Math.floor(swarm.window / 2));
-    swarm.counters.add('ws.connect.backoffs');
+    swarm.measured.counters.add('ws.connect.backoffs');
   } else if (lagUs < LAG_RECOVER_US && swarm.window < swarm.options.maxConnectsInFlight) swarm.window++;
   pump(swarm);
-  if (swarm.started < swarm.options.connections && !swarm.closing) swarm.rampTimer = setTimeout(rampTick, RAMP_TICK_MS);
+  if (swarm.started < swarm.options.connections && !swarm.closing) swarm.rampTimer = setTimeout(rampTick, RAMP_TICK_MS, swarm);
 }
 
-/** Targets parsed once for the lean upgrade (undefined: wss://, left to ws's own client). */
-const upgradeTargets = new Map<string, UpgradeTarget | undefined>();
-
-function upgradeTarget(url: string): UpgradeTarget | undefined {
+function upgradeTarget(swarm: SwarmState, url: string): UpgradeTarget | undefined {
+  const { upgradeTargets } = swarm;
   if (!upgradeTargets.has(url)) upgradeTargets.set(url, parseUpgradeTarget(url));
   return upgradeTargets.get(url);
 }
 
 /** One WebSocket to `url`: the lean upgrade for ws://, ws's client for wss:// (and for ws:// when the installed ws lacks an internal the lean upgrade needs). */
-function openWebSocket(url: string, headers: Record<string, string> | undefined, subprotocols: string[], options: SwarmOptions, swarm: SwarmState): WebSocket {
+function openWebSocket(swarm: SwarmState, url: string, headers: Record<string, string> | undefined, subprotocols: string[]): WebSocket {
+  const { options } = swarm;
   // A conversation renders its query per connection, so its URLs are parsed each time.
-  const target = headers ? parseUpgradeTarget(url) : upgradeTarget(url);
-  if (target && WS_INTERNAL_MISSING !== undefined) swarm.counters.add('ws.client.fallback');
+  const target = headers ? parseUpgradeTarget(url) : upgradeTarget(swarm, url);
+  if (target && WS_INTERNAL_MISSING !== undefined) swarm.measured.counters.add('ws.client.fallback');
   else if (target) {
     return upgrade(target, {
       ...(headers ? { headers } : {}),
@@ -250,8 +254,9 @@ function openWebSocket(url: string, headers: Record<string, string> | undefined,
 function connect(swarm: SwarmState, index: number): void {
   const { options } = swarm;
   const target = options.targets[index % options.targets.length]!;
-  const talk = options.conversation ? connectArgs(target, index) : undefined;
-  const socket = openWebSocket(talk?.url ?? target, talk?.headers, talk?.protocols ?? [], options, swarm);
+  const talk = swarm.conversation?.connectArgs(target, index);
+  const socket = openWebSocket(swarm, talk?.url ?? target, talk?.headers, talk?.protocols ?? []);
+  (socket as SwarmSocket)[SWARM] = swarm;
   swarm.connecting.set(socket, nowUs());
   if (talk) swarm.indexOf.set(socket, index);
   socket.on('open', onOpen);
@@ -260,83 +265,89 @@ function connect(swarm: SwarmState, index: number): void {
   socket.on('close', onClose);
 }
 
-/** Opens the shard's connections at the asked rate; resolves when every attempt has opened or failed. */
-export function rampUp(options: SwarmOptions): Promise<void> {
-  if (state) throw new Error('one swarm per process');
-  return new Promise((resolve) => {
-    state = {
+export class Swarm {
+  private readonly state: SwarmState;
+
+  constructor(options: SwarmOptions) {
+    const measured: SwarmMeasurements = { counters: new DeltaCounters(), causes: new CauseBook(), connect: createHistogram(), echo: createHistogram(), broadcast: createHistogram(), broadcastLastUs: new Map() };
+    this.state = {
       options,
-      counters: new DeltaCounters(),
-      causes: new CauseBook(),
-      connect: createHistogram(),
-      echo: createHistogram(),
-      broadcast: createHistogram(),
-      broadcastLastUs: new Map(),
+      measured,
+      conversation: options.conversation ? new Conversation(options.conversation, { counters: measured.counters, causes: measured.causes, broadcast: measured.broadcast, broadcastLastUs: measured.broadcastLastUs, onReady, onFailed: onHandshakeFailed }) : undefined,
       open: new Set(),
       connecting: new Map(),
       started: 0,
       settled: 0,
-      rampStartUs: nowUs(),
+      rampStartUs: 0,
       rampTimer: undefined,
       window: options.maxConnectsInFlight,
-      lastRampTickUs: nowUs() - RAMP_TICK_MS * 1_000,
-      onRamped: resolve,
+      lastRampTickUs: 0,
+      onRamped: () => {},
       closing: false,
       lastMessageUs: 0,
       indexOf: new Map(),
+      upgradeTargets: new Map(),
       keys: new UpgradeKeys(),
     };
-    if (options.conversation) {
-      startConversation(options.conversation, {
-        counters: state.counters,
-        causes: state.causes,
-        broadcast: state.broadcast,
-        broadcastLastUs: state.broadcastLastUs,
-        onReady,
-        onFailed: onHandshakeFailed,
-      });
-    }
-    rampTick();
-  });
-}
+  }
 
-export function swarmMeasurements(): SwarmMeasurements {
-  return state!;
-}
+  /** Opens the shard's connections at the asked rate; resolves when every attempt has opened or failed. Once per swarm. */
+  rampUp(): Promise<void> {
+    const swarm = this.state;
+    if (swarm.rampStartUs !== 0) throw new Error('a swarm ramps up once');
+    return new Promise((resolve) => {
+      swarm.onRamped = resolve;
+      swarm.rampStartUs = nowUs();
+      swarm.lastRampTickUs = swarm.rampStartUs - RAMP_TICK_MS * 1_000;
+      rampTick(swarm);
+    });
+  }
 
-export function openConnections(): ReadonlySet<WebSocket> {
-  return state!.open;
-}
+  /** Its counters and histograms (a view of them, not the swarm's state). */
+  get measured(): SwarmMeasurements {
+    return this.state.measured;
+  }
 
-export function connectsInFlight(): number {
-  return state?.connecting.size ?? 0;
-}
+  /** What is said on the connections, when the scenario talks to a real server. */
+  get conversation(): Conversation | undefined {
+    return this.state.conversation;
+  }
 
-/** When the last message arrived (µs), for waiting until traffic has drained. */
-export function lastMessageUs(): number {
-  return state!.lastMessageUs;
-}
+  /** Connections open now, in opening order. */
+  get open(): ReadonlySet<WebSocket> {
+    return this.state.open;
+  }
 
-/**
- * Ends the ramp: connects still in flight are counted as cancelled (not failed) and aborted. From
- * here on no close counts as a drop, so the shard's counters are final and can be reported.
- */
-export function stopConnecting(): void {
-  const swarm = state!;
-  swarm.closing = true;
-  clearTimeout(swarm.rampTimer);
-  if (swarm.connecting.size > 0) swarm.counters.add('ws.connections.cancelled', swarm.connecting.size);
-  const inFlight = [...swarm.connecting.keys()];
-  swarm.connecting.clear();
-  for (const socket of inFlight) socket.terminate();
-}
+  connectsInFlight(): number {
+    return this.state.connecting.size;
+  }
 
-/**
- * Tears every connection down at once (TCP reset, no closing handshake): after the shard has
- * reported, 15,000 close handshakes would only cost time. Call stopConnecting() first.
- */
-export function terminateAll(): void {
-  const swarm = state!;
-  swarm.closing = true;
-  for (const socket of swarm.open) socket.terminate();
+  /** When the last message arrived (µs), for waiting until traffic has drained. */
+  lastMessageUs(): number {
+    return this.state.lastMessageUs;
+  }
+
+  /**
+   * Ends the ramp: connects still in flight are counted as cancelled (not failed) and aborted. From
+   * here on no close counts as a drop, so the shard's counters are final and can be reported.
+   */
+  stopConnecting(): void {
+    const swarm = this.state;
+    swarm.closing = true;
+    clearTimeout(swarm.rampTimer);
+    if (swarm.connecting.size > 0) swarm.measured.counters.add('ws.connections.cancelled', swarm.connecting.size);
+    const inFlight = [...swarm.connecting.keys()];
+    swarm.connecting.clear();
+    for (const socket of inFlight) socket.terminate();
+  }
+
+  /**
+   * Tears every connection down at once (TCP reset, no closing handshake): after the shard has
+   * reported, 15,000 close handshakes would only cost time. Call stopConnecting() first.
+   */
+  terminateAll(): void {
+    const swarm = this.state;
+    swarm.closing = true;
+    for (const socket of swarm.open) socket.terminate();
+  }
 }

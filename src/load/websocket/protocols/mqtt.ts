@@ -15,7 +15,7 @@ import { parseJson, type AdapterConnection, type IncomingSink, type ProtocolFiel
  * A WebSocket frame may hold several packets or part of one (brokers write a packet in pieces), so
  * frames are cut into whole packets here; a packet's start waiting for its end is the
  * connection's `protocolState`. Whole packets go through one parser per protocol version, shared by
- * every connection (a parser holds no state between whole packets).
+ * every connection of a conversation (a parser holds no state between whole packets).
  */
 const CONNECTING = 0;
 const CONNECTED = 1;
@@ -56,18 +56,26 @@ const REASON_5_CAUSES: Readonly<Record<number, string>> = {
   0x9f: 'connection rate exceeded',
 };
 
-/** One scenario, one protocol version and keepalive per process: set by the first connection. */
-let protocolVersion: 4 | 5 = 4;
-let keepaliveMs = 0;
-let pinger: NodeJS.Timeout | undefined;
-/** Connected connections, pinged every keepalive/2. */
-const connected = new Set<AdapterConnection>();
-const parsers = new Map<number, Parser>();
-/** The connection and sink whose packets the shared parser is reading now. */
-let reading: { connection: AdapterConnection; deliver: IncomingSink } | undefined;
+/** One conversation's MQTT state, shared by its connections (one scenario: one protocol version and keepalive). */
+interface MqttShared {
+  protocolVersion: 4 | 5;
+  keepaliveMs: number;
+  pinger: NodeJS.Timeout | undefined;
+  /** Connected connections, pinged every keepalive/2. */
+  connected: Set<AdapterConnection>;
+  parsers: Map<number, Parser>;
+  /** The connection and sink whose packets the shared parser is reading now. */
+  reading: { connection: AdapterConnection; deliver: IncomingSink } | undefined;
+}
 
-function encode(packet: Packet): Buffer {
-  return generate(packet, { protocolVersion });
+function sharedOf(connection: AdapterConnection): MqttShared {
+  let shared = connection.protocolShared as MqttShared | undefined;
+  if (!shared) connection.protocolShared = shared = { protocolVersion: 4, keepaliveMs: 0, pinger: undefined, connected: new Set(), parsers: new Map(), reading: undefined };
+  return shared;
+}
+
+function encode(shared: MqttShared, packet: Packet): Buffer {
+  return generate(packet, { protocolVersion: shared.protocolVersion });
 }
 
 function nextPacketId(connection: AdapterConnection): number {
@@ -75,8 +83,8 @@ function nextPacketId(connection: AdapterConnection): number {
   return connection.nextAckId;
 }
 
-function codeCause(code: number): string {
-  const name = protocolVersion === 5 ? REASON_5_CAUSES[code] : CONNACK_3_CAUSES[code];
+function codeCause(shared: MqttShared, code: number): string {
+  const name = shared.protocolVersion === 5 ? REASON_5_CAUSES[code] : CONNACK_3_CAUSES[code];
   return `${code}${name ? ` ${name}` : ''}`;
 }
 
@@ -85,13 +93,14 @@ export const mqttAdapter: WsProtocolAdapter = {
   subprotocols: ['mqtt'],
   decorateUrl(): void {},
   opened(connection: AdapterConnection, handshake: ProtocolFields): void {
-    protocolVersion = handshake['protocolVersion'] === 5 ? 5 : 4;
-    keepaliveMs = Number(handshake['keepalive'] ?? DEFAULT_KEEPALIVE_SEC) * 1_000;
+    const shared = sharedOf(connection);
+    const protocolVersion = (shared.protocolVersion = handshake['protocolVersion'] === 5 ? 5 : 4);
+    const keepaliveMs = (shared.keepaliveMs = Number(handshake['keepalive'] ?? DEFAULT_KEEPALIVE_SEC) * 1_000);
     connection.protocolPhase = CONNECTING;
     const username = handshake['username'];
     const password = handshake['password'];
     connection.sendBinary(
-      encode({
+      encode(shared, {
         cmd: 'connect',
         protocolId: 'MQTT',
         protocolVersion,
@@ -118,13 +127,14 @@ export const mqttAdapter: WsProtocolAdapter = {
     }
     connection.protocolState = whole < bytes.length ? bytes.subarray(whole) : undefined;
     if (whole === 0) return;
-    reading = { connection, deliver };
-    parserFor(protocolVersion).parse(bytes.subarray(0, whole));
-    reading = undefined;
+    const shared = sharedOf(connection);
+    shared.reading = { connection, deliver };
+    parserFor(shared).parse(bytes.subarray(0, whole));
+    shared.reading = undefined;
   },
   subscribe(connection: AdapterConnection, fields: ProtocolFields): number {
     const messageId = nextPacketId(connection);
-    connection.sendBinary(encode({ cmd: 'subscribe', messageId, subscriptions: [{ topic: String(fields['topic']), qos: qosOf(fields['qos']) }] }));
+    connection.sendBinary(encode(sharedOf(connection), { cmd: 'subscribe', messageId, subscriptions: [{ topic: String(fields['topic']), qos: qosOf(fields['qos']) }] }));
     return messageId;
   },
   publish(connection: AdapterConnection, fields: ProtocolFields): number | undefined {
@@ -132,7 +142,7 @@ export const mqttAdapter: WsProtocolAdapter = {
     const messageId = qos > 0 ? nextPacketId(connection) : undefined;
     const packet: IPublishPacket = { cmd: 'publish', topic: String(fields['topic']), payload: String(fields['payload'] ?? ''), qos, retain: false, dup: false };
     if (messageId !== undefined) packet.messageId = messageId;
-    connection.sendBinary(encode(packet));
+    connection.sendBinary(encode(sharedOf(connection), packet));
     return messageId;
   },
   frameSend(): string {
@@ -172,34 +182,36 @@ export function wholePacketsLength(bytes: Buffer, maxPacketBytes: number): numbe
   }
 }
 
-function parserFor(version: number): Parser {
-  let parser = parsers.get(version);
+/** The conversation's parser for its protocol version (a parser holds no state between whole packets). */
+function parserFor(shared: MqttShared): Parser {
+  let parser = shared.parsers.get(shared.protocolVersion);
   if (!parser) {
-    parser = createParser({ protocolVersion: version });
-    parser.on('packet', onPacket);
-    parser.on('error', onParseError);
-    parsers.set(version, parser);
+    parser = createParser({ protocolVersion: shared.protocolVersion });
+    parser.on('packet', (packet: Packet) => onPacket(shared, packet));
+    parser.on('error', (error: Error) => onParseError(shared, error));
+    shared.parsers.set(shared.protocolVersion, parser);
   }
   return parser;
 }
 
-function onParseError(error: Error): void {
-  reading?.connection.fail(`mqtt: malformed packet (${error.message})`);
+function onParseError(shared: MqttShared, error: Error): void {
+  shared.reading?.connection.fail(`mqtt: malformed packet (${error.message})`);
 }
 
-function onPacket(packet: Packet): void {
+function onPacket(shared: MqttShared, packet: Packet): void {
+  const { reading } = shared;
   if (!reading) return;
   const { connection, deliver } = reading;
   switch (packet.cmd) {
     case 'publish': {
-      if (packet.qos === 1 && packet.messageId !== undefined) connection.sendBinary(encode({ cmd: 'puback', messageId: packet.messageId }));
+      if (packet.qos === 1 && packet.messageId !== undefined) connection.sendBinary(encode(shared, { cmd: 'puback', messageId: packet.messageId }));
       const payload = typeof packet.payload === 'string' ? packet.payload : packet.payload.toString();
       deliver(connection, { json: parseJson(payload) });
       return;
     }
     case 'puback':
       if (packet.messageId === undefined) return;
-      if ((packet.reasonCode ?? 0) >= 0x80) deliver(connection, { json: undefined, ackId: packet.messageId, refused: `mqtt PUBACK ${codeCause(packet.reasonCode!)}` });
+      if ((packet.reasonCode ?? 0) >= 0x80) deliver(connection, { json: undefined, ackId: packet.messageId, refused: `mqtt PUBACK ${codeCause(shared, packet.reasonCode!)}` });
       else deliver(connection, { json: undefined, ackId: packet.messageId });
       return;
     case 'suback': {
@@ -210,38 +222,38 @@ function onPacket(packet: Packet): void {
     }
     case 'connack': {
       const code = packet.reasonCode ?? packet.returnCode ?? 0;
-      if (code !== 0) connection.fail(`mqtt CONNACK refused: ${codeCause(code)}`);
+      if (code !== 0) connection.fail(`mqtt CONNACK refused: ${codeCause(shared, code)}`);
       else if (connection.protocolPhase === CONNECTING) {
         connection.protocolPhase = CONNECTED;
-        keepConnectionAlive(connection);
+        keepConnectionAlive(shared, connection);
         connection.protocolReady();
       }
       return;
     }
     case 'disconnect':
-      connection.fail(`mqtt DISCONNECT from the server: ${codeCause(packet.reasonCode ?? 0)}`);
+      connection.fail(`mqtt DISCONNECT from the server: ${codeCause(shared, packet.reasonCode ?? 0)}`);
       return;
     default:
       return; // pingresp, and packets a client is never sent
   }
 }
 
-function keepConnectionAlive(connection: AdapterConnection): void {
-  if (keepaliveMs === 0) return;
-  connected.add(connection);
-  if (!pinger) {
-    pinger = setInterval(pingAll, keepaliveMs / 2);
-    pinger.unref();
+function keepConnectionAlive(shared: MqttShared, connection: AdapterConnection): void {
+  if (shared.keepaliveMs === 0) return;
+  shared.connected.add(connection);
+  if (!shared.pinger) {
+    shared.pinger = setInterval(pingAll, shared.keepaliveMs / 2, shared);
+    shared.pinger.unref();
   }
 }
 
-function pingAll(): void {
-  for (const connection of connected) {
+function pingAll(shared: MqttShared): void {
+  for (const connection of shared.connected) {
     if (connection.isOpen()) connection.sendBinary(PINGREQ);
-    else connected.delete(connection);
+    else shared.connected.delete(connection);
   }
-  if (connected.size === 0) {
-    clearInterval(pinger);
-    pinger = undefined;
+  if (shared.connected.size === 0) {
+    clearInterval(shared.pinger);
+    shared.pinger = undefined;
   }
 }

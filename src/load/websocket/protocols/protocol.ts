@@ -24,6 +24,12 @@ export interface AdapterConnection {
   nextAckId: number;
   /** Adapter-owned state the numeric fields cannot hold (mqtt: the start of a packet split across frames); undefined until set. */
   protocolState: unknown;
+  /**
+   * Adapter-owned state shared by the connections of one conversation (mqtt: its protocol version,
+   * keepalive pinger and parsers); undefined until the adapter sets it. Never module-level: two
+   * conversations may live in one process.
+   */
+  protocolShared?: unknown;
   sendText(text: string): void;
   sendBinary(data: Uint8Array): void;
   protocolReady(): void;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../../src/errors.js';
-import { trackSequence } from '../../../../src/load/websocket/conversation.js';
+import { trackSequence } from '../../../../src/load/websocket/push-sequencing.js';
 import { WS_PROTOCOL_ADAPTERS } from '../../../../src/load/websocket/protocols/registry.js';
 import { parsePacket, socketioAdapter } from '../../../../src/load/websocket/protocols/socketio.js';
 import type { AdapterConnection } from '../../../../src/load/websocket/protocols/protocol.js';
