@@ -18,6 +18,7 @@ import { runWebhookPhase } from './webhook-phase.js';
 import { runWebsocketPhase } from './websocket-phase.js';
 import { runDeliveryPhase } from './delivery-phase.js';
 import { runSsePhase } from './sse-phase.js';
+import { runPipelinePhase } from './pipeline-phase.js';
 import { startOutputs, type OutputOptions } from '../outputs/start-outputs.js';
 import { resolveTestId } from '../outputs/testid.js';
 
@@ -80,6 +81,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
     if (config.websocket) outcomes.push(await runWebsocketPhase(config.websocket, context));
     if (config.sse) outcomes.push(await runSsePhase(config.sse, context));
     if (config.delivery) outcomes.push(await runDeliveryPhase(config.delivery, context));
+    if (config.pipeline) outcomes.push(await runPipelinePhase(config.pipeline, context));
     if (outcomes.length === 0) throw new RunError(`${scenario.file}: nothing to run`);
   } catch (error) {
     recorder.close();
@@ -130,6 +132,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
 export function plannedWindowUs(config: ScenarioConfig): number {
   if (config.webhook) return config.webhook.load.durationUs;
   if (config.delivery) return config.delivery.events.durationUs;
+  if (config.pipeline && !config.websocket && !config.sse) return config.pipeline.ingest.load.durationUs;
   if (config.sse && !config.websocket) return Math.round((config.sse.connections / config.sse.connectRatePerSec) * 1e6) + config.sse.holdUs;
   const websocket = config.websocket!;
   return Math.round((websocket.connections / websocket.connectRatePerSec) * 1e6) + websocket.holdUs;

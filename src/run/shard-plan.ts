@@ -50,6 +50,9 @@ export function unshardableReason(config: ScenarioConfig, count: number): string
   if (config.websocket?.broadcast?.kind === 'triggered' && count > 1) {
     return 'a triggered broadcast cannot be split over shards yet: its latency counts from the trigger time, which only the process that calls the trigger knows';
   }
+  if (config.pipeline) {
+    return 'a pipeline scenario cannot be split over shards yet: its ledger needs every accepted event and every subscriber in one process';
+  }
   if (config.delivery) {
     return 'a delivery scenario cannot be split over shards: its ledger follows one event stream through every transport with one set of subscribers, so it runs on one machine';
   }

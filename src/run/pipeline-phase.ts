@@ -1,0 +1,46 @@
+import { runPipeline } from '../pipeline/run-pipeline.js';
+import type { PipelineConfig } from '../scenario/pipeline-schema.js';
+import { nothingSucceededReason } from './nothing-succeeded.js';
+import type { PhaseContext, PhaseOutcome } from './phase.js';
+
+/**
+ * The pipeline phase: webhooks into a backend, its pushes to subscribers, matched per event. The
+ * nothing-measured rule: no webhook accepted, or no push matched, voids the run with its cause.
+ */
+export async function runPipelinePhase(config: PipelineConfig, context: PhaseContext): Promise<PhaseOutcome> {
+  const { recorder } = context;
+  const run = await runPipeline({
+    config,
+    seed: context.seed,
+    recorder,
+    stripe: context.stripe,
+    waitForStart: (signal) => context.waitForStart(signal),
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
+  const reasons = [...run.reasons];
+  if (!context.signal?.aborted) {
+    const noneAccepted = nothingSucceededReason(recorder, {
+      what: 'request',
+      attempted: recorder.counter('webhook.sent'),
+      succeeded: recorder.counter('pipeline.ingest.ok'),
+      failurePrefix: 'pipeline.ingest.errors.',
+      where: run.ingestUrl,
+    });
+    if (noneAccepted) reasons.push(`pipeline: ${noneAccepted}`);
+    else if (recorder.counter('pipeline.delivered') === 0) {
+      reasons.push(
+        `pipeline: no push matched: ${recorder.counter('pipeline.ingest.ok')} webhooks accepted, ${recorder.counter('pipeline.expected')} deliveries expected at ${run.pushUrl}, ${recorder.counter('pipeline.unmatched')} pushes matched no event (check correlate.push and the subscribers' event/match)`,
+      );
+    }
+  }
+  return {
+    model: config.ingest.load.model,
+    dispatched: run.load.dispatched,
+    lateSends: run.load.lateSends,
+    processes: [],
+    warnings: [],
+    reasons,
+    ...(run.load.askedRatePerSec !== undefined ? { askedRatePerSec: run.load.askedRatePerSec } : {}),
+    ...(run.load.achievedRatePerSec !== undefined ? { achievedRatePerSec: run.load.achievedRatePerSec } : {}),
+  };
+}
