@@ -1,6 +1,7 @@
 import { formatDurationUs } from '../scenario/duration.js';
 import type { RunResult } from '../result/run-result.js';
 import { renderDeliveryTable } from '../delivery/summary-table.js';
+import { pipelineLines } from './pipeline-summary.js';
 
 const PERCENTILES = ['p50', 'p90', 'p99', 'p999', 'max'] as const;
 
@@ -38,6 +39,7 @@ export function renderTextSummary(result: RunResult, resultPath?: string): strin
   lines.push(...websocketLines(counters, result.validity));
   lines.push(...sseLines(counters, result.validity));
   lines.push(...renderDeliveryTable(result));
+  lines.push(...pipelineLines(result));
   const validity = result.validity;
   if (validity.askedRatePerSec !== undefined && validity.achievedRatePerSec !== undefined) {
     lines.push(`  rate       asked ${validity.askedRatePerSec.toFixed(1)}/s  achieved ${validity.achievedRatePerSec.toFixed(1)}/s`);

@@ -5,6 +5,7 @@ import Stripe from 'stripe';
 import { WebSocketServer } from 'ws';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/run/run-scenario.js';
+import { renderTextSummary } from '../../src/report/text-summary.js';
 import { scenarioFrom } from '../helpers/scenarios.js';
 
 const STRIPE_SECRET = 'whsec_pipeline_test_0123456789';
@@ -134,6 +135,7 @@ pipeline:
       expect(metrics['pipeline.last']!.p50).toBeGreaterThanOrEqual(metrics['pipeline.latency']!.p50);
       expect(Object.keys(counters).filter((name) => name.startsWith('pipeline.ingest.errors.'))).toEqual([]);
       expect(result.validity.reasons.filter((reason) => reason.startsWith('pipeline'))).toEqual([]);
+      expect(renderTextSummary(result)).toContain(`  pipeline   delivered ${accepted * 5} of ${accepted * 5} (100.00%)`);
     } finally {
       await backend.close();
     }
