@@ -69,7 +69,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
           const down = backend;
           restartTimer = setTimeout(() => {
             recorder.count('pipeline.faults.backendRestarts');
-            restart = down.restart(restartFault.forUs / 1000, signal);
+            restart = down.restart(restartFault.forUs / 1000, signal).then(() => recorder.count('pipeline.faults.backendBack'));
           }, Math.max(0, startUs + restartFault.atUs - nowUs()) / 1000);
         }
         return startUs;

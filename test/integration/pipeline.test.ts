@@ -6,6 +6,8 @@ import { WebSocketServer } from 'ws';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { renderTextSummary } from '../../src/report/text-summary.js';
+import { renderReport } from '../../src/report/html/render-report.js';
+import { buildReportData } from '../../src/report/html/report-data.js';
 import { scenarioFrom } from '../helpers/scenarios.js';
 
 const STRIPE_SECRET = 'whsec_pipeline_test_0123456789';
@@ -228,5 +230,17 @@ pipeline:
     expect(counters['pipeline.subscribers.dropped']).toBe(10);
     expect(metrics['pipeline.latency']?.count).toBe(counters['pipeline.delivered']);
     expect(result.validity.reasons.filter((reason) => reason.startsWith('pipeline'))).toEqual([]);
+    // The report's pipeline view: the headline table, the overlaid percentiles and the restart shaded.
+    const data = buildReportData([result], ['run'], 'pipeline', new Date());
+    const section = data.sections.find((entry) => entry.id === 'pipeline');
+    expect(section?.charts.map((chart) => chart.title)).toEqual([
+      'pipeline latency by percentile (intended send → response / receipt)',
+      'pushes received per second (shaded: backend restart)',
+    ]);
+    const perSecond = section!.charts[1]!;
+    expect(perSecond.kind === 'line' ? perSecond.bands?.map((band) => band.label) : undefined).toEqual(['backend restart']);
+    const html = renderReport([result]);
+    expect(html).toContain('Pipeline: webhook in, push out');
+    expect(html).toContain('<table class="pipeline">');
   }, 30_000);
 });

@@ -10,6 +10,7 @@ import { deliveryCostTable } from './delivery-cost-table.js';
 import { deliveryHeadlineTable } from './delivery-headline.js';
 import { transportSeries } from './delivery-series.js';
 import { ledgerTable } from './ledger-table.js';
+import { pipelineHeadlineTable } from './pipeline-view.js';
 import { metricTables } from './metric-tables.js';
 import type { ChartSection, ReportData, SectionId } from './report-data.js';
 import { REPORT_STYLE } from './report-style.js';
@@ -33,6 +34,7 @@ export function reportPage(results: readonly RunResult[], data: ReportData): str
   const transports = transportSeries(results, runs.map((run) => run.label));
   const allDelivery = results.every((result) => result.delivery !== undefined);
   const tables: Partial<Record<SectionId, string>> = {
+    pipeline: pipelineHeadlineTable(results, runs),
     // Mixed with other runs, the summary is the run table: the per-transport headline heads the delivery section instead.
     delivery: allDelivery ? '' : deliveryHeadlineTable(transports),
     'delivery-diagnostics': deliveryCostTable(transports) + ledgerTable(results, runs),
@@ -52,6 +54,7 @@ ${runBanners(results, runs)}
 <section id="summary"><h2>Summary</h2><p class="note">${escapeHtml(summaryNote)}</p>
 ${summary}
 </section>
+${sections.get('pipeline') ?? ''}
 ${sections.get('delivery') ?? ''}
 ${sections.get('delivery-diagnostics') ?? ''}
 ${sections.get('spectrum') ?? ''}
