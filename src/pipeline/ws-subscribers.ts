@@ -73,12 +73,14 @@ export class WsSubscribers {
   async connectAll(signal?: AbortSignal): Promise<void> {
     const gapMs = 1000 / this.options.config.connectRatePerSec;
     const started: Promise<void>[] = [];
+    let firstError: Error | undefined;
     for (const subscriber of this.subscribers) {
-      if (signal?.aborted) break;
-      started.push(this.connect(subscriber));
+      if (signal?.aborted || firstError) break;
+      started.push(this.connect(subscriber).catch((error: unknown) => void (firstError ??= error as Error)));
       if (gapMs >= 1) await sleepMs(gapMs, signal);
     }
     await Promise.all(started);
+    if (firstError) throw firstError;
   }
 
   /** Closes every subscriber (no reconnects from now on). */
@@ -92,6 +94,7 @@ export class WsSubscribers {
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       const timer = setTimeout(() => fail(`not connected and through onOpen within ${config.connectTimeoutUs / 1000} ms`), config.connectTimeoutUs / 1000);
+      timer.unref();
       const fail = (reason: string): void => {
         clearTimeout(timer);
         if (settled) return;

@@ -201,6 +201,38 @@ pipeline:
     }
   }, 30_000);
 
+  it('no webhook accepted is a failed run naming the cause; a subscriber that cannot connect fails the run before any webhook', async () => {
+    const backend = await startDroppingBackend(() => false);
+    try {
+      const result = await runScenario(
+        scenarioFrom(`
+name: pipeline-nothing-accepted
+pipeline:
+  ingest: { target: "http://127.0.0.1:9/", load: { model: open, rate: 10, duration: 500ms } }
+  subscribers: { websocket: { target: "ws://127.0.0.1:${backend.port}", connections: 2 } }
+  drain: 100ms
+`),
+      );
+      expect(result.counters['pipeline.ingest.errors.refused']).toBe(5);
+      expect(result.counters['pipeline.events']).toBe(0);
+      expect(result.validity.ok).toBe(false);
+      expect(result.validity.reasons).toContain('pipeline: no request succeeded: 5 refused by http://127.0.0.1:9/ (is it running?)');
+      expect(backend.accepted.size).toBe(0);
+    } finally {
+      await backend.close();
+    }
+    await expect(
+      runScenario(
+        scenarioFrom(`
+name: pipeline-no-subscribers
+pipeline:
+  ingest: { target: "http://127.0.0.1:9/", load: { model: open, rate: 10, duration: 500ms } }
+  subscribers: { websocket: { target: "ws://127.0.0.1:9/", connections: 2 } }
+`),
+      ),
+    ).rejects.toThrow(/^pipeline: subscriber 0 \(ws:\/\/127\.0\.0\.1:9\/\): connect ECONNREFUSED/);
+  }, 30_000);
+
   it('the built-in backend with a restart: webhooks refused while down are counted, the ledger balances', async () => {
     const result = await runScenario(
       scenarioFrom(`
