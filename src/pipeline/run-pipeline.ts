@@ -9,6 +9,8 @@ import type { PipelineConfig } from '../scenario/pipeline-schema.js';
 import { startPipelineBackend, type PipelineBackend } from '../targets/pipeline-backend.js';
 import { PipelineLedger } from './ledger.js';
 import { WsSubscribers } from './ws-subscribers.js';
+import { SseSubscribers } from './sse-subscribers.js';
+import type { PipelineSubscribers } from './subscribers.js';
 
 export interface PipelineRunOptions {
   config: PipelineConfig;
@@ -35,17 +37,19 @@ export interface PipelineRunOutcome {
  */
 export async function runPipeline(options: PipelineRunOptions): Promise<PipelineRunOutcome> {
   const { config, recorder, signal } = options;
-  const subscribersConfig = config.subscribers.websocket;
+  const { websocket, sse } = config.subscribers;
+  const subscriberCount = websocket?.connections ?? sse?.connections ?? 0;
   let backend: PipelineBackend | undefined;
-  let subscribers: WsSubscribers | undefined;
+  let subscribers: PipelineSubscribers | undefined;
   let restart: Promise<void> | undefined;
   let restartTimer: NodeJS.Timeout | undefined;
   try {
     if (config.ingest.target === 'builtin') backend = await startPipelineBackend({ signing: config.ingest.signing });
     const ingestUrl = backend?.webhookUrl ?? String(config.ingest.target);
-    const pushUrl = backend?.subscribeUrl ?? String(subscribersConfig.target);
-    const ledger = new PipelineLedger(recorder, subscribersConfig.connections);
-    subscribers = new WsSubscribers({ config: subscribersConfig, url: pushUrl, correlatePath: config.correlate.push, ledger, recorder });
+    const pushUrl = websocket ? (backend?.subscribeUrl ?? String(websocket.target)) : (backend?.eventsUrl ?? String(sse?.target));
+    const ledger = new PipelineLedger(recorder, subscriberCount);
+    const common = { url: pushUrl, correlatePath: config.correlate.push, ledger, recorder };
+    subscribers = websocket ? new WsSubscribers({ ...common, config: websocket }) : new SseSubscribers({ ...common, config: sse! });
     try {
       await subscribers.connectAll(signal);
     } catch (error) {

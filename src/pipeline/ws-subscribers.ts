@@ -6,6 +6,7 @@ import { protocolAdapter } from '../load/websocket/protocols/registry.js';
 import type { AdapterConnection, Incoming, WsProtocolAdapter } from '../load/websocket/protocols/protocol.js';
 import type { PipelineSubscribersConfig } from '../scenario/pipeline-schema.js';
 import type { PipelineLedger } from './ledger.js';
+import type { PipelineSubscribers } from './subscribers.js';
 
 /** One subscriber: its socket and the adapter's per-connection state. */
 class Subscriber implements AdapterConnection {
@@ -54,7 +55,7 @@ export interface WsSubscribersOptions {
  * push's correlation value to the ledger. A dropped subscriber is not held until it is ready again
  * after `reconnect`.
  */
-export class WsSubscribers {
+export class WsSubscribers implements PipelineSubscribers {
   private readonly subscribers: Subscriber[];
   private readonly adapter: WsProtocolAdapter;
   private readonly url: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { builtinOrWsUrl, durationWithDefault, positiveDurationUs, durationUs } from './fields.js';
+import { builtinOrHttpUrl, builtinOrWsUrl, durationWithDefault, positiveDurationUs, durationUs } from './fields.js';
 import { webhookSchema } from './webhook-schema.js';
 
 /** A dotted field path ("data.object.id") into a JSON message, split once. */
@@ -58,6 +58,31 @@ const websocketSubscribers = z
     reconnectUs: reconnect,
   }));
 
+const sseSubscribers = z
+  .strictObject({
+    target: builtinOrHttpUrl.prefault('builtin').describe('"builtin": the reference backend\'s event stream; otherwise the http(s) URL of the event stream.'),
+    connections: z.number().int().min(1).max(5_000).describe('Streams to open and hold (one process; each receives every event).'),
+    connectRate: z.number().positive().max(10_000).default(500).describe('New streams per second while connecting.'),
+    connectTimeout: durationWithDefault('10s')
+      .refine((us) => us > 0, 'must be longer than 0')
+      .describe('A stream without `200 text/event-stream` headers by then fails the run.'),
+    connect: z
+      .strictObject({
+        headers: z.record(z.string(), z.string()).default({}).describe('Request headers.'),
+        query: z.record(z.string(), z.string()).default({}).describe('Query parameters added to the URL.'),
+      })
+      .prefault({}),
+    event: z.string().min(1).optional().describe('The SSE event type of the pushes ("message" when the server names none); default: every event.'),
+    match: z.record(z.string(), z.unknown()).optional().describe("A JSON object every push's data contains (a subset match)."),
+    reconnect: durationWithDefault('200ms').describe('Wait before a stream that ended is opened again (with Last-Event-ID); it is not held meanwhile.'),
+  })
+  .transform(({ connectRate, connectTimeout, reconnect, ...rest }) => ({
+    ...rest,
+    connectRatePerSec: connectRate,
+    connectTimeoutUs: connectTimeout,
+    reconnectUs: reconnect,
+  }));
+
 const faultsSpec = z
   .strictObject({
     backendRestart: z
@@ -72,7 +97,10 @@ const faultsSpec = z
 export const pipelineSchema = z
   .strictObject({
     ingest: webhookSchema.describe('The webhooks into the backend: every field of `webhook` (target, signing, headers, payload, load).'),
-    subscribers: z.strictObject({ websocket: websocketSubscribers }).describe('Who receives the pushes: `websocket` (SSE subscribers are not supported yet).'),
+    subscribers: z
+      .strictObject({ websocket: websocketSubscribers.optional(), sse: sseSubscribers.optional() })
+      .refine((subscribers) => (subscribers.websocket === undefined) !== (subscribers.sse === undefined), 'give one of `websocket` or `sse`')
+      .describe('Who receives the pushes: `websocket` or `sse` subscribers.'),
     correlate: z
       .strictObject({
         ingest: fieldPath.default(['id']).describe('Field of the webhook body that identifies the event.'),
@@ -85,16 +113,18 @@ export const pipelineSchema = z
   .superRefine((pipeline, ctx) => {
     const issue = (path: PropertyKey[], message: string): void => void ctx.addIssue({ code: 'custom', path, message });
     const builtinIngest = pipeline.ingest.target === 'builtin';
-    const builtinPush = pipeline.subscribers.websocket.target === 'builtin';
-    if (builtinIngest !== builtinPush) issue(['subscribers', 'websocket', 'target'], '`target: builtin` goes on both sides (the reference backend takes the webhooks and pushes to its subscribers), or on neither');
+    const kind = pipeline.subscribers.websocket ? 'websocket' : 'sse';
+    const builtinPush = (pipeline.subscribers.websocket ?? pipeline.subscribers.sse)?.target === 'builtin';
+    if (builtinIngest !== builtinPush) issue(['subscribers', kind, 'target'], '`target: builtin` goes on both sides (the reference backend takes the webhooks and pushes to its subscribers), or on neither');
     if (pipeline.ingest.targets) issue(['ingest', 'targets'], 'a pipeline sends to one backend: use `ingest.target`');
     if (pipeline.ingest.receiver) issue(['ingest', 'receiver'], '`receiver` faults are for the webhook receiver; a pipeline has `faults.backendRestart`');
     if (pipeline.ingest.load.warmupUs > 0) issue(['ingest', 'load', 'warmup'], 'a pipeline has no warm-up: every event sent is in the ledger');
     if (pipeline.faults && !builtinIngest) issue(['faults'], '`faults` need `target: builtin` (your own backend restarts when you restart it)');
-    if (builtinPush && pipeline.subscribers.websocket.protocol !== 'raw') issue(['subscribers', 'websocket', 'protocol'], 'the built-in backend pushes raw WebSocket frames');
+    if (builtinPush && pipeline.subscribers.websocket && pipeline.subscribers.websocket.protocol !== 'raw') issue(['subscribers', 'websocket', 'protocol'], 'the built-in backend pushes raw WebSocket frames');
   })
   .transform(({ drain, ...rest }) => ({ ...rest, drainUs: drain }))
   .describe('Webhook in, push out: webhooks into a backend, its pushes to subscribers, each push matched to the webhook that caused it.');
 
 export type PipelineConfig = z.output<typeof pipelineSchema>;
-export type PipelineSubscribersConfig = PipelineConfig['subscribers']['websocket'];
+export type PipelineSubscribersConfig = NonNullable<PipelineConfig['subscribers']['websocket']>;
+export type PipelineSseSubscribersConfig = NonNullable<PipelineConfig['subscribers']['sse']>;

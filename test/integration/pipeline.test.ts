@@ -275,4 +275,41 @@ pipeline:
     expect(html).toContain('Pipeline: webhook in, push out');
     expect(html).toContain('<table class="pipeline">');
   }, 30_000);
+
+  it('SSE subscribers of the built-in backend: delivered = accepted x streams exactly; a restart still balances the ledger', async () => {
+    const plain = await runScenario(
+      scenarioFrom(`
+name: pipeline-builtin-sse
+pipeline:
+  ingest: { target: builtin, secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw, load: { model: open, rate: 50, duration: 1s } }
+  subscribers:
+    sse: { target: builtin, connections: 4 }
+  drain: 300ms
+`),
+    );
+    expect(plain.counters['pipeline.events']).toBe(50);
+    expect(plain.counters['pipeline.backend.received']).toBe(50);
+    expect(plain.counters['pipeline.expected']).toBe(200);
+    expect(plain.counters['pipeline.delivered']).toBe(200);
+    expect(plain.counters['pipeline.missing']).toBe(0);
+    expect(plain.metrics['pipeline.last']?.count).toBe(50);
+    const restarted = await runScenario(
+      scenarioFrom(`
+name: pipeline-builtin-sse-restart
+pipeline:
+  ingest: { target: builtin, secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw, load: { model: open, rate: 100, duration: 1500ms } }
+  subscribers:
+    sse: { target: builtin, connections: 4, reconnect: 100ms }
+  drain: 300ms
+  faults: { backendRestart: { at: 500ms, for: 300ms } }
+`),
+    );
+    const { counters } = restarted;
+    expect(counters['pipeline.backend.restarts']).toBe(1);
+    expect(counters['pipeline.subscribers.dropped']).toBe(4);
+    expect(counters['pipeline.ingest.errors.refused']).toBeGreaterThan(0);
+    expect(counters['pipeline.events']).toBe(counters['pipeline.backend.received']);
+    expect(counters['pipeline.expected']).toBe(counters['pipeline.delivered']! + counters['pipeline.missing']!);
+    expect(restarted.validity.reasons.filter((reason) => reason.startsWith('pipeline'))).toEqual([]);
+  }, 30_000);
 });
