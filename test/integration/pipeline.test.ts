@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Server as SocketIoServer } from 'socket.io';
 import Stripe from 'stripe';
 import { WebSocketServer } from 'ws';
+import { createChannel, createSession } from 'better-sse';
+import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { renderTextSummary } from '../../src/report/text-summary.js';
@@ -89,6 +91,43 @@ async function startDroppingBackend(drop: (seq: number) => boolean): Promise<Bac
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
         wss.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const SW_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+
+/** A backend of other people's pieces for SSE: standardwebhooks verifies each webhook, a better-sse channel broadcasts it. */
+async function startStandardWebhooksSseBackend(): Promise<Backend> {
+  const verifier = new Webhook(SW_SECRET);
+  const channel = createChannel();
+  const accepted = new Set<string>();
+  const server = createServer((request, response) => {
+    if (request.method === 'GET') {
+      void createSession(request, response, { keepAlive: null }).then((session) => channel.register(session));
+      return;
+    }
+    void readBody(request).then((body) => {
+      let event: { id: string };
+      try {
+        event = verifier.verify(body.toString('utf8'), request.headers as Record<string, string>) as { id: string };
+      } catch {
+        response.writeHead(401).end('bad signature');
+        return;
+      }
+      accepted.add(event.id);
+      channel.broadcast({ delivery: { eventId: event.id } }, 'delivery');
+      response.writeHead(204).end();
+    });
+  });
+  const port = await listen(server);
+  return {
+    port,
+    accepted,
+    close: () =>
+      new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
@@ -311,5 +350,34 @@ pipeline:
     expect(counters['pipeline.events']).toBe(counters['pipeline.backend.received']);
     expect(counters['pipeline.expected']).toBe(counters['pipeline.delivered']! + counters['pipeline.missing']!);
     expect(restarted.validity.reasons.filter((reason) => reason.startsWith('pipeline'))).toEqual([]);
+  }, 30_000);
+
+  it('SSE against better-sse with standardwebhooks verification: delivered = accepted x streams exactly, 0 missing', async () => {
+    const backend = await startStandardWebhooksSseBackend();
+    try {
+      const result = await runScenario(
+        scenarioFrom(`
+name: pipeline-better-sse
+pipeline:
+  ingest:
+    target: http://127.0.0.1:${backend.port}/hooks
+    secret: ${SW_SECRET}
+    load: { model: open, rate: 60, duration: 1s }
+  subscribers:
+    sse: { target: http://127.0.0.1:${backend.port}/events, event: delivery, connections: 4 }
+  correlate: { push: delivery.eventId }
+  drain: 300ms
+`),
+      );
+      const { counters, metrics } = result;
+      expect(backend.accepted.size).toBe(60);
+      expect(counters['pipeline.events']).toBe(60);
+      expect(counters['pipeline.delivered']).toBe(60 * 4);
+      expect(counters['pipeline.missing']).toBe(0);
+      expect(counters['pipeline.unmatched']).toBe(0);
+      expect(metrics['pipeline.last']?.count).toBe(60);
+    } finally {
+      await backend.close();
+    }
   }, 30_000);
 });
