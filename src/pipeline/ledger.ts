@@ -1,3 +1,4 @@
+import { createHistogram, encodeHistogram, recordUs } from '../metrics/histogram.js';
 import type { Recorder } from '../metrics/recorder.js';
 
 /** Counters a pipeline run always reports (0 when nothing happened), the issue's names. */
@@ -87,26 +88,31 @@ export class PipelineLedger {
     this.recorder.count('pipeline.received');
   }
 
-  /** Settles the ledger into counters and histograms; events whose webhook never settled count as `pipeline.ingest.errors.unfinished`. */
+  /**
+   * Settles the ledger into counters and histograms. They go into the run's totals only: settled
+   * at the end, they would all land in the timeline's last second (`pipeline.received` is the
+   * per-second curve). Events whose webhook never settled count as `pipeline.ingest.errors.unfinished`.
+   */
   close(): void {
-    for (const name of PIPELINE_COUNTERS) this.recorder.count(name, 0);
-    const latency = this.recorder.metric('pipeline.latency');
-    const last = this.recorder.metric('pipeline.last');
+    const counts: Record<string, number> = Object.fromEntries(PIPELINE_COUNTERS.map((name) => [name, 0]));
+    const add = (name: string, by = 1): void => void (counts[name] = (counts[name] ?? 0) + by);
+    const latency = createHistogram();
+    const last = createHistogram();
     for (const entry of this.events.values()) {
-      if (entry.outcome === undefined) this.recorder.count('pipeline.ingest.errors.unfinished');
+      if (entry.outcome === undefined) add('pipeline.ingest.errors.unfinished');
       if (entry.outcome !== '') {
         const pushed = entry.receiptUs ? entry.receiptUs.reduce((sum, us) => sum + (us >= 0 ? 1 : 0), 0) : 0;
-        if (pushed > 0) this.recorder.count('pipeline.refusedDelivered', pushed);
+        add('pipeline.refusedDelivered', pushed);
         continue;
       }
-      this.recorder.count('pipeline.events');
+      add('pipeline.events');
       let expected = 0;
       let missing = 0;
       let lastUs = 0;
       for (let index = 0; index < this.subscribers; index++) {
         const us = entry.receiptUs?.[index] ?? -1;
         if (!this.heldAt(index, entry.intendedUs)) {
-          if (us >= 0) this.recorder.count('pipeline.unexpected');
+          if (us >= 0) add('pipeline.unexpected');
           continue;
         }
         expected++;
@@ -114,14 +120,17 @@ export class PipelineLedger {
           missing++;
           continue;
         }
-        latency.record(us);
+        recordUs(latency, us);
         if (us > lastUs) lastUs = us;
       }
-      this.recorder.count('pipeline.expected', expected);
-      this.recorder.count('pipeline.delivered', expected - missing);
-      this.recorder.count('pipeline.missing', missing);
-      if (expected > 0 && missing === 0) last.record(lastUs);
+      add('pipeline.expected', expected);
+      add('pipeline.delivered', expected - missing);
+      add('pipeline.missing', missing);
+      if (expected > 0 && missing === 0) recordUs(last, lastUs);
     }
+    this.recorder.addCounters(counts);
+    this.recorder.addEncodedHistogram('pipeline.latency', encodeHistogram(latency));
+    this.recorder.addEncodedHistogram('pipeline.last', encodeHistogram(last));
   }
 
   private heldAt(index: number, atUs: number): boolean {

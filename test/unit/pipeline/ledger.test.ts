@@ -26,7 +26,10 @@ describe('PipelineLedger', () => {
     ledger.settled(1, 60, undefined);
     ledger.settled(2, undefined, 'refused'); // pushed anyway, but not accepted
     ledger.close();
-    const { counters, metrics } = recorder.close();
+    const { counters, metrics, timeline } = recorder.close();
+    // Settled at the end, the ledger goes to the totals only: no spike in the timeline's last second.
+    expect(timeline.some((point) => point.counts['pipeline.delivered'] !== undefined || point.p99Us['pipeline.latency'] !== undefined)).toBe(false);
+    expect(timeline.reduce((sum, point) => sum + (point.counts['pipeline.received'] ?? 0), 0)).toBe(6);
     expect(counters['pipeline.events']).toBe(2);
     expect(counters['pipeline.expected']).toBe(2 + 3);
     expect(counters['pipeline.delivered']).toBe(2 + 2);
