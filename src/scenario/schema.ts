@@ -35,6 +35,9 @@ export const scenarioSchema = z
     if (!scenario.webhook && !scenario.websocket && !scenario.sse && !scenario.delivery && !scenario.pipeline) {
       ctx.addIssue({ code: 'custom', path: [], message: 'a scenario needs a `webhook`, a `websocket`, an `sse`, a `delivery` or a `pipeline` section' });
     }
+    if (scenario.pipeline && (scenario.webhook || scenario.websocket || scenario.sse || scenario.delivery)) {
+      ctx.addIssue({ code: 'custom', path: ['pipeline'], message: 'a `pipeline` runs alone (its ingest counts in webhook.* too): move the other sections to a scenario of their own' });
+    }
   });
 
 /** A scenario parsed and resolved: what every run function takes. */

@@ -57,4 +57,10 @@ pipeline:
     expect(lines.some((line) => /pipeline\.faults: `faults` need `target: builtin`/.test(line))).toBe(true);
     expect(lines.some((line) => /pipeline\.subscribers\.websocket\.match: socketio pushes are matched by `event`/.test(line))).toBe(true);
   });
+
+  it('a pipeline runs alone', () => {
+    const lines = problems(`${BASE}webhook: { target: builtin, load: { model: open, rate: 1, duration: 1s } }\n`);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/pipeline: a `pipeline` runs alone/);
+  });
 });
