@@ -2,6 +2,7 @@ import { renderDeliveryTable } from '../delivery/summary-table.js';
 import { webhookHeadline, webhookSummaryLines } from '../load/webhook/summary-lines.js';
 import { websocketHeadline, websocketSummaryLines } from '../load/websocket/summary-lines.js';
 import { sseHeadline, sseSummaryLines } from '../load/sse/summary-lines.js';
+import { pipelineLines } from '../pipeline/summary-lines.js';
 import type { RunResult } from '../result/run-result.js';
 import type { ScenarioConfig } from '../scenario/schema.js';
 import { runDeliveryPhase } from './delivery-phase.js';
@@ -9,9 +10,10 @@ import type { PhaseContext, PhaseOutcome } from './phase.js';
 import { runWebhookPhase } from './webhook-phase.js';
 import { runWebsocketPhase } from './websocket-phase.js';
 import { runSsePhase } from './sse-phase.js';
+import { runPipelinePhase } from './pipeline-phase.js';
 
 /** The scenario sections that are phases. */
-export type PhaseSection = 'webhook' | 'websocket' | 'sse' | 'delivery';
+export type PhaseSection = 'webhook' | 'websocket' | 'sse' | 'delivery' | 'pipeline';
 
 /**
  * One kind of phase, keyed by its scenario section (k6's executor registry): everything the run,
@@ -111,6 +113,13 @@ export const PHASES: readonly Phase[] = [
       'a delivery scenario cannot be split over shards: its ledger follows one event stream through every transport with one set of subscribers, so it runs on one machine',
     noCommonStartReason: 'a delivery scenario runs its transports one after another and has no common start to wait for',
     summary: renderDeliveryTable,
+  }),
+  definePhase({
+    section: 'pipeline',
+    run: runPipelinePhase,
+    plannedWindowUs: (pipeline) => pipeline.ingest.load.durationUs,
+    unshardableReason: () => 'a pipeline scenario cannot be split over shards yet: its ledger needs every accepted event and every subscriber in one process',
+    summary: pipelineLines,
   }),
 ];
 

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import type { WebhookConfig } from './webhook-schema.js';
 import { InputError } from '../errors.js';
 import { scenarioSchema, type ScenarioConfig } from './schema.js';
 import { PayloadFileError, readPayloadRows } from './payload-file.js';
@@ -87,14 +88,19 @@ export function parseScenarioBytes(bytes: Buffer, file: string, overrides: Scena
     throw new InputError(lines.sort(byPosition));
   }
   const config = parsed.data;
-  const payloadFile = config.webhook?.payload.file;
-  if (config.webhook && payloadFile !== undefined) {
+  const webhooks: Array<[WebhookConfig | undefined, string[]]> = [
+    [config.webhook, ['webhook']],
+    [config.pipeline?.ingest, ['pipeline', 'ingest']],
+  ];
+  for (const [webhook, at] of webhooks) {
+    const payloadFile = webhook?.payload.file;
+    if (!webhook || payloadFile === undefined) continue;
     try {
-      config.webhook.payload.rows = readPayloadRows(resolve(dirname(file), payloadFile));
+      webhook.payload.rows = readPayloadRows(resolve(dirname(file), payloadFile));
     } catch (error) {
       if (!(error instanceof PayloadFileError)) throw error;
-      const { line, col } = positionOfPath(doc, lineCounter, ['webhook', 'payload', 'file']);
-      throw new InputError(`${file}:${line}:${col}: webhook.payload.file: ${error.message}`);
+      const { line, col } = positionOfPath(doc, lineCounter, [...at, 'payload', 'file']);
+      throw new InputError(`${file}:${line}:${col}: ${at.join('.')}.payload.file: ${error.message}`);
     }
   }
   for (const section of TLS_SECTIONS) {

@@ -5,6 +5,7 @@ import { thresholdsSchema } from './thresholds-schema.js';
 import { webhookSchema } from './webhook-schema.js';
 import { websocketSchema } from './websocket-schema.js';
 import { sseSchema } from './sse-schema.js';
+import { pipelineSchema } from './pipeline-schema.js';
 
 /**
  * The one definition of a scenario file. scenarios/schema.json is generated from it
@@ -26,12 +27,16 @@ export const scenarioSchema = z
     websocket: websocketSchema.optional(),
     sse: sseSchema.optional(),
     delivery: deliverySchema.optional(),
+    pipeline: pipelineSchema.optional(),
     thresholds: thresholdsSchema.optional(),
     outputs: outputsSchema.optional(),
   })
   .superRefine((scenario, ctx) => {
-    if (!scenario.webhook && !scenario.websocket && !scenario.sse && !scenario.delivery) {
-      ctx.addIssue({ code: 'custom', path: [], message: 'a scenario needs a `webhook`, a `websocket`, an `sse` or a `delivery` section' });
+    if (!scenario.webhook && !scenario.websocket && !scenario.sse && !scenario.delivery && !scenario.pipeline) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'a scenario needs a `webhook`, a `websocket`, an `sse`, a `delivery` or a `pipeline` section' });
+    }
+    if (scenario.pipeline && (scenario.webhook || scenario.websocket || scenario.sse || scenario.delivery)) {
+      ctx.addIssue({ code: 'custom', path: ['pipeline'], message: 'a `pipeline` runs alone (its ingest counts in webhook.* too): move the other sections to a scenario of their own' });
     }
   });
 
@@ -40,6 +45,7 @@ export type ScenarioConfig = z.output<typeof scenarioSchema>;
 export type { WebhookConfig } from './webhook-schema.js';
 export type { WebsocketConfig } from './websocket-schema.js';
 export type { SseConfig } from './sse-schema.js';
+export type { PipelineConfig } from './pipeline-schema.js';
 export type { DeliveryConfig, DeliveryTransport } from './delivery-schema.js';
 export { DELIVERY_TRANSPORTS } from './delivery-schema.js';
 export type { LoadConfig, OpenLoadConfig, ClosedLoadConfig } from './load-schema.js';

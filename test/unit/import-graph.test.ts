@@ -25,6 +25,7 @@ const RANKS: Record<string, number> = {
   delivery: 6,
   targets: 6,
   outputs: 6,
+  pipeline: 6.5,
   load: 5,
   result: 4,
   scenario: 4,

@@ -10,7 +10,7 @@ import { parseEndpoint } from './endpoint.js';
 import { BodySource } from './body-source.js';
 import { RequestBuilder } from './request-builder.js';
 import { SenderSet } from './sender-set.js';
-import { WebhookSender } from './webhook-sender.js';
+import { WebhookSender, type WebhookEventHooks } from './webhook-sender.js';
 
 export interface WebhookLoadOptions {
   config: WebhookConfig;
@@ -25,6 +25,8 @@ export interface WebhookLoadOptions {
   stripe?: Stripe;
   /** Waits until the measured schedule may start (a common `--start-at`) and returns its start (monotonic µs). */
   waitForStart?: (signal?: AbortSignal) => Promise<number>;
+  /** Per-event observer of the measured events (the pipeline ledger); warm-ups are not shown to it. */
+  events?: WebhookEventHooks;
 }
 
 /** What the generator knows about its own pace, for the validity section. */
@@ -75,6 +77,7 @@ function createSender(options: WebhookLoadOptions, maxConnections: number, onSet
       name: target.name,
       recorder,
       ...(onSettled ? { onSettled } : {}),
+      events: hasWarmUp(options) ? undefined : options.events,
     });
   });
   return new SenderSet(senders, targets.map((target) => target.weight), seed);

@@ -20,6 +20,14 @@ export interface WebhookSenderOptions {
   recorder: Recorder;
   /** Called each time a request settles (answered, failed, timed out). */
   onSettled?: () => void;
+  /** Per-event observer (the pipeline's correlation ledger). */
+  events?: WebhookEventHooks | undefined;
+}
+
+/** Sees each event's request as written and how it settled (`errorClass` undefined: accepted). */
+export interface WebhookEventHooks {
+  written(seq: number, intendedUs: number, request: string): void;
+  settled(seq: number, intendedUs: number, latencyUs: number | undefined, errorClass: string | undefined): void;
 }
 
 const QUEUE_SWEEP_INTERVAL_MS = 100;
@@ -58,7 +66,7 @@ export class WebhookSender {
       endpoint,
       maxConnections: options.maxConnections,
       timeoutUs: options.timeoutUs,
-      onOutcome: (seq, outcome, intendedUs) => this.settle(outcome, intendedUs),
+      onOutcome: (seq, outcome, intendedUs) => this.settle(seq, outcome, intendedUs),
       onConnected: () => this.pump(),
       onSocketsChanged: (open, opened) => {
         if (opened) this.recorder.count('webhook.connections.opened');
@@ -164,10 +172,11 @@ export class WebhookSender {
       return;
     }
     this.bytesCounter.add(request.length);
+    this.options.events?.written(seq, intendedUs, request);
     this.pool.start(seq, request, intendedUs);
   }
 
-  private settle(outcome: HttpOutcome, intendedUs: number): void {
+  private settle(seq: number, outcome: HttpOutcome, intendedUs: number): void {
     if (outcome.kind === 'response') {
       const latencyUs = nowUs() - intendedUs;
       this.latency.record(latencyUs);
@@ -178,7 +187,11 @@ export class WebhookSender {
         this.okCounter.add();
         this.targetOk?.add();
       }
-    } else this.countError(outcome.errorClass, outcome.cause ?? outcome.errorClass);
+      this.options.events?.settled(seq, intendedUs, latencyUs, errorClass);
+    } else {
+      this.countError(outcome.errorClass, outcome.cause ?? outcome.errorClass);
+      this.options.events?.settled(seq, intendedUs, undefined, outcome.errorClass);
+    }
     this.pump();
     this.settled();
   }
@@ -218,6 +231,7 @@ export class WebhookSender {
     const deadlineUs = nowUs() - this.options.timeoutUs;
     let expired = 0;
     while (this.queueLength > 0 && this.queueIntendedUs[this.queueHead]! < deadlineUs) {
+      this.options.events?.settled(this.queueSeq[this.queueHead]!, this.queueIntendedUs[this.queueHead]!, undefined, 'timeout');
       this.dequeue();
       expired++;
     }

@@ -6,6 +6,7 @@ import { runHeadline, type RunHeadline } from './headline.js';
 import { ledgersOf } from './ledger.js';
 import { runColour, runLook } from './palette.js';
 import { spectrumCharts } from './spectrum-charts.js';
+import { pipelineCharts } from './pipeline-view.js';
 import { connectionRampCharts, dropCharts, timelineCharts } from './timeline-charts.js';
 
 /** Marks the embedded JSON of a pushbench report (publish finds reports by it). */
@@ -22,7 +23,7 @@ export interface RunView {
 }
 
 /** The sections of a report, in page order; the page adds each section's tables by id. */
-export type SectionId = 'delivery' | 'delivery-diagnostics' | 'spectrum' | 'timeline' | 'connections';
+export type SectionId = 'pipeline' | 'delivery' | 'delivery-diagnostics' | 'spectrum' | 'timeline' | 'connections';
 
 export interface ChartSection {
   id: SectionId;
@@ -55,6 +56,12 @@ export function buildReportData(results: readonly RunResult[], labels: readonly 
   const styleOf: RunStyle = (run) => seriesStyle(runs[run]?.label ?? '', runLook(run).colour, runLook(run).dash);
   const transports = transportSeries(results, labels);
   const sections: ChartSection[] = [
+    {
+      id: 'pipeline',
+      heading: 'Pipeline: webhook in, push out',
+      note: 'Each accepted webhook is expected at every subscriber held at its intended send time: delivered + missing = expected. Latency runs from the intended send time, so a backend or generator that falls behind shows.',
+      charts: pipelineCharts(results, styleOf),
+    },
     {
       id: 'delivery',
       heading: 'Delivery: the same event stream through each transport',

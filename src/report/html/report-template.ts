@@ -12,6 +12,7 @@ import { deliveryHeadlineTable } from './delivery-headline.js';
 import { transportSeries } from './delivery-series.js';
 import { ledgerTable } from './ledger-table.js';
 import { generatorLagTable } from './generator-lag-table.js';
+import { pipelineHeadlineTable } from './pipeline-view.js';
 import { metricTables } from './metric-tables.js';
 import type { ChartSection, ReportData, SectionId } from './report-data.js';
 import { REPORT_STYLE } from './report-style.js';
@@ -35,6 +36,7 @@ export function reportPage(results: readonly RunResult[], data: ReportData): str
   const transports = transportSeries(results, runs.map((run) => run.label));
   const allDelivery = results.every((result) => result.delivery !== undefined);
   const tables: Partial<Record<SectionId, string>> = {
+    pipeline: pipelineHeadlineTable(results, runs),
     // Mixed with other runs, the summary is the run table: the per-transport headline heads the delivery section instead.
     delivery: allDelivery ? '' : deliveryHeadlineTable(transports),
     'delivery-diagnostics': deliveryCostTable(transports) + ledgerTable(results, runs),
@@ -55,6 +57,7 @@ ${runBanners(results, runs)}
 ${summary}
 </section>
 ${causesSection(results, runs)}
+${sections.get('pipeline') ?? ''}
 ${sections.get('delivery') ?? ''}
 ${sections.get('delivery-diagnostics') ?? ''}
 ${sections.get('spectrum') ?? ''}

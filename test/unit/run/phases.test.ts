@@ -11,7 +11,7 @@ websocket: { connections: 20, connectRate: 10, hold: 5s }
 
 describe('the phase registry', () => {
   it('has one entry per phase section, in run order', () => {
-    expect(PHASES.map((phase) => phase.section)).toEqual(['webhook', 'websocket', 'sse', 'delivery']);
+    expect(PHASES.map((phase) => phase.section)).toEqual(['webhook', 'websocket', 'sse', 'delivery', 'pipeline']);
   });
 
   it('picks the phases a scenario has, in run order', () => {
