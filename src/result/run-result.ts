@@ -137,8 +137,11 @@ export const thresholdEvaluationSchema = z.object({
 });
 
 /** One trial of `run --repeat N`: what compare needs to take medians and measure the spread between trials. */
+/** A wall-clock instant as written by pushbench (ISO-8601); anything Date cannot read is refused at read time. */
+const isoInstant = z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'expected an ISO-8601 time like 2026-12-01T22:47:10.000Z');
+
 export const trialSchema = z.object({
-  startedAt: z.string(),
+  startedAt: isoInstant,
   durationMs: z.number().min(0),
   throughputPerSec: z.number().min(0),
   validityOk: z.boolean(),
@@ -195,11 +198,11 @@ export const shardInfoSchema = z.object({
   /** sha256 of the resolved scenario (secrets excluded) and `count`: shards of one plan share it. */
   planHash: z.string().min(1),
   /** Wall-clock instant this shard's schedule started (ISO-8601, µs resolution in startSkewUs). */
-  startedAt: z.string(),
+  startedAt: isoInstant,
   /** How far after the asked `--start-at` the schedule started (µs; 0 without --start-at). */
   startSkewUs: z.number().int(),
   /** The asked common start (`--start-at`), when one was given. */
-  startAt: z.string().optional(),
+  startAt: isoInstant.optional(),
 });
 
 /** One shard as merge saw it: enough to show its health beside the merged numbers. */
@@ -207,7 +210,7 @@ export const mergedShardSchema = z.object({
   index: z.number().int().min(0),
   file: z.string(),
   hostname: z.string().optional(),
-  startedAt: z.string(),
+  startedAt: isoInstant,
   startSkewUs: z.number().int(),
   durationMs: z.number().min(0),
   valid: z.boolean(),
@@ -226,7 +229,7 @@ export const mergedShardSchema = z.object({
 export const mergeInfoSchema = z.object({
   count: z.number().int().min(1),
   planHash: z.string().min(1),
-  startAt: z.string().optional(),
+  startAt: isoInstant.optional(),
   /** The spread of the shards' actual starts (latest - earliest, µs). */
   startSpreadUs: z.number().int().min(0),
   shards: z.array(mergedShardSchema),
@@ -238,7 +241,7 @@ export const runResultSchema = z.object({
   schemaVersion: z.literal(RESULT_SCHEMA_VERSION),
   tool: z.object({ name: z.literal('pushbench'), version: z.string() }),
   scenario: z.object({ name: z.string(), file: z.string(), config: z.record(z.string(), z.unknown()) }),
-  startedAt: z.string(),
+  startedAt: isoInstant,
   durationMs: z.number().min(0),
   /** The planned length of the load, in µs: the sum of the phases' windows (webhook load duration, websocket ramp + hold, delivery stream duration). Rates are per this window. */
   plannedWindowUs: z.number().int().min(0).optional(),
