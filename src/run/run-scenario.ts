@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { InputError, RunError } from '../errors.js';
 import { WHOLE_PLAN, type Stripe } from '../load/stripe.js';
 import { Recorder } from '../metrics/recorder.js';
+import { settleHeap } from '../metrics/settle-heap.js';
 import { startProcessMonitor } from '../metrics/process-monitor.js';
 import type { ScenarioConfig } from '../scenario/schema.js';
 import type { LoadedScenario } from '../scenario/load-scenario.js';
@@ -62,6 +63,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
     seed: config.seed,
     stripe,
     waitForStart: async (signal) => {
+      if (!started) settleHeap();
       const startUs = await gate.open(signal);
       if (!started) recorder.restartAt(startUs);
       started = true;

@@ -18,8 +18,8 @@ describe('pushbench publish', () => {
     const site = join(dir, 'site');
     const run = await pushbench(['publish', join(ROOT, 'test/fixtures/results'), '--out', site]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^published 0 reports and 4 trend pages: .*index\.html$/m);
-    for (const scenario of ['webhook-burst', 'webhook-closed', 'webhook-vs-websocket', 'ws-small']) expect(existsSync(join(site, 'trends', `${scenario}.html`)), scenario).toBe(true);
+    expect(run.stdout).toMatch(/^published 0 reports and 5 trend pages: .*index\.html$/m);
+    for (const scenario of ['sse-small', 'webhook-burst', 'webhook-closed', 'webhook-vs-websocket', 'ws-small']) expect(existsSync(join(site, 'trends', `${scenario}.html`)), scenario).toBe(true);
     expect(existsSync(join(site, 'webhook-vs-websocket', 'result.report.html'))).toBe(true);
   });
 
