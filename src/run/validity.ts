@@ -83,6 +83,16 @@ export const BOUNDS: readonly Bound[] = [
     meaning: 'each time it woke up it waited for a CPU another process held: it was starved',
   },
   {
+    figure: 'run-queue wait share',
+    unit: 'share',
+    direction: 'above',
+    warn: 0.3,
+    invalid: 0.5,
+    value: (figures) => figures.runQueueWaitShare,
+    invalidForPacersOnly: true,
+    meaning: 'of the time it was ready to run, it spent that share waiting for a CPU another process held: it was starved',
+  },
+  {
     figure: 'event-loop utilisation',
     unit: 'share',
     direction: 'above',
