@@ -111,7 +111,10 @@ describe(`hostile HTTP targets (${RATE}/s for ${DURATION_S} s, timeout ${TIMEOUT
     expect(counters['webhook.ok']).toBeGreaterThan(0);
     expect(counters['webhook.ok']! + counters['webhook.errors.timeout']!).toBe(SCHEDULED);
     expect(run.result.metrics['webhook.latency']?.count).toBe(counters['webhook.ok']);
-    expectSomethingSucceeded(run.result);
+    // Reading 100 MB answers is the generating process's own CPU (and the hostile server shares this
+    // process): when that delays its sends past the bound, validity must say so and name the
+    // generator, nothing else. Whether it crosses the bound depends on the machine's speed.
+    expect(run.result.validity.reasons.filter((reason) => !/^generator \(pid \d+\): sendLag p99 /.test(reason))).toEqual([]);
   });
 
   it('a garbage status line is "other"', async () => {

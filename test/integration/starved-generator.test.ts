@@ -67,7 +67,7 @@ describe.skipIf(!hasTaskset)('a starved generator', () => {
     expect(result.counters['webhook.ok']).toBe(6_000);
     const named = result.validity.reasons.filter((reason) => reason.startsWith(`generator (pid ${run.pid}): `));
     expect(named.length, result.validity.reasons.join('\n')).toBeGreaterThan(0);
-    for (const reason of named) expect(reason).toMatch(/: (sendLag p99|event-loop delay p90|event-loop delay p99|mean run-queue wait per wake-up|achieved share of the schedule in its worst second) [\d.]+( ms|%) \(bound [\d.]+( ms|%)\)/);
+    for (const reason of named) expect(reason).toMatch(/: (sendLag p99|event-loop delay p90|event-loop delay p99|mean run-queue wait per wake-up|run-queue wait share|achieved share of the schedule in its worst second) [\d.]+( ms|%) \(bound [\d.]+( ms|%)\)/);
     const generator = result.validity.generators?.find((entry) => entry.pid === run.pid);
     expect(generator?.dispatched).toBe(6_000);
     expect(generator?.runQueueWaitMeanUs).toBeGreaterThan(0);
