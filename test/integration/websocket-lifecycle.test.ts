@@ -15,11 +15,14 @@ describe('no websocket child outlives a run', () => {
   it('a client shard killed mid-run is reported as a crash; the run ends and leaves no child', async () => {
     process.env.PUSHBENCH_WS_PER_PROCESS = '100';
     let killed = 0;
+    let fullTicks = 0;
     try {
       const scenario = scenarioFrom('name: ws-crash\nwebsocket: { connections: 200, connectRate: 1000, hold: 3s, echo: { rate: 1 } }\n');
       const result = await runScenario(scenario, {
         onProgress: (progress) => {
           if (killed !== 0 || progress.openConnections !== 200) return;
+          // The second tick with every connection open: the shards' counts of the first one have arrived.
+          if (++fullTicks < 2) return;
           const [pid] = pidsMatching(`${ROLE_MARKER}client-1`, process.pid);
           if (pid === undefined) return;
           killed = pid;
