@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
@@ -45,12 +45,24 @@ export function resolveScenarioPath(nameOrPath: string, scenariosDir = DEFAULT_S
   throw new InputError(`${nameOrPath}: no such scenario file (looked for it as a path and in ${scenariosDir})`);
 }
 
+/** The scenario files of a folder (`.yaml`, `.yml`, `.json`; not the generated `schema.json`), sorted. */
+export async function scenarioFilesIn(dir: string): Promise<string[]> {
+  const names = await readdir(dir);
+  return names
+    .filter((name) => /\.(ya?ml|json)$/.test(name) && name !== 'schema.json')
+    .sort()
+    .map((name) => join(dir, name));
+}
+
 /** Reads and validates a scenario file; throws InputError listing every problem as file:line:col: message. */
 export async function loadScenario(file: string, overrides: ScenarioOverrides = {}): Promise<LoadedScenario> {
   let size: number;
   try {
-    size = (await stat(file)).size;
-  } catch {
+    const info = await stat(file);
+    if (info.isDirectory()) throw new InputError(`${file}: is a folder; name a scenario file in it (\`validate\` also takes a folder)`);
+    size = info.size;
+  } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(`${file}: cannot read the scenario file`);
   }
   if (size > MAX_SCENARIO_BYTES) throw new InputError(`${file}:1:1: scenario file is ${size} bytes; the limit is ${MAX_SCENARIO_BYTES}`);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +13,16 @@ function scenarioFile(text: string): string {
 }
 
 describe('pushbench CLI', () => {
+  it('validate takes a folder: every shipped scenario validates, schema.json is not one; run refuses a folder as bad input', async () => {
+    const shipped = readdirSync(join(ROOT, 'scenarios')).filter((name) => /\.(ya?ml|json)$/.test(name) && name !== 'schema.json');
+    const all = await pushbench(['validate', 'scenarios']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout.trim().split('\n')).toEqual(shipped.sort().map((name) => expect.stringMatching(new RegExp(`^scenarios/${name.replace('.', '\\.')}: ok \\(`))));
+    const folder = await pushbench(['run', 'scenarios']);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toMatch(/^pushbench: scenarios: is a folder/m);
+  });
+
   it('validate: ok scenarios exit 0; every problem of a bad one is a located line, exit 2, no stack trace', async () => {
     const good = await pushbench(['validate', 'webhook-burst', 'webhook-closed']);
     expect(good.code).toBe(0);
