@@ -38,18 +38,6 @@ const RANKS: Record<string, number> = {
   types: 1,
 };
 
-/**
- * Module-level `let`s left in src/load/ (item 2 of issue 23 removed them all: per-process state is
- * reached through a symbol on the socket or an instance). Stays empty; test/unit/load/
- * no-module-state.test.ts checks more patterns (`const x = new Map()`, ...).
- */
-const KNOWN_LOAD_STATE: string[] = [];
-/**
- * Module-level state the rule allows: the timer resolution is measured once per process by design
- * (issue 22's file). Child-process entries hold theirs in a session instance too.
- */
-const ALLOWED_LOAD_STATE = (file: string): boolean => file === 'load/timer-resolution.ts';
-
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
@@ -95,14 +83,5 @@ describe('the import graph of src/', () => {
       }
     }
     expect(upward).toEqual([]);
-  });
-
-  it('src/load/ holds no module-level mutable state (a top-level `let`), except the known ones', () => {
-    const withState = files
-      .filter((file) => roomOf(file) === 'load')
-      .filter((file) => /^(export\s+)?let\s/m.test(readFileSync(file, 'utf8')))
-      .map((file) => relative(SRC, file))
-      .filter((file) => !ALLOWED_LOAD_STATE(file));
-    expect(withState.sort()).toEqual(KNOWN_LOAD_STATE);
   });
 });
