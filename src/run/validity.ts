@@ -87,7 +87,7 @@ export const BOUNDS: readonly Bound[] = [
     unit: 'share',
     direction: 'above',
     warn: 0.3,
-    invalid: 0.5,
+    invalid: 0.6,
     value: (figures) => figures.runQueueWaitShare,
     invalidForPacersOnly: true,
     meaning: 'of the time it was ready to run, it spent that share waiting for a CPU another process held: it was starved',
