@@ -44,7 +44,9 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
   const noCommonStart = phases.find((phase) => phase.noCommonStartReason)?.noCommonStartReason;
   if (options.startAtMs !== undefined && noCommonStart) throw new InputError(`--start-at: ${scenario.file}: ${noCommonStart}`);
   const startedAt = new Date();
-  const monitor = startProcessMonitor();
+  // Restarted when the measured schedule starts: validity judges the window the numbers come from,
+  // not start-up (loading, starting targets, warm-up), which several shards starting at once crowd.
+  let monitor = startProcessMonitor();
   const recorder = new Recorder();
   const live = startOutputs(
     recorder,
@@ -65,7 +67,11 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
     waitForStart: async (signal) => {
       if (!started) settleHeap();
       const startUs = await gate.open(signal);
-      if (!started) recorder.restartAt(startUs);
+      if (!started) {
+        recorder.restartAt(startUs);
+        monitor.stop();
+        monitor = startProcessMonitor();
+      }
       started = true;
       return startUs;
     },

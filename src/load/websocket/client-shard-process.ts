@@ -31,7 +31,8 @@ holdStopSignals();
 
 /** One shard's run in this process; the module itself holds no state. */
 class ShardSession {
-  private readonly monitor = startProcessMonitor();
+  /** Restarted at `start`: the shard's figures cover its measured work, not its start-up. */
+  private monitor = startProcessMonitor();
   private readonly collectGarbage: () => void;
   private readonly baselineRssBytes: number;
   private swarm: Swarm | undefined;
@@ -58,6 +59,8 @@ class ShardSession {
     }
     if (message.type === 'start') {
       const { shard } = message;
+      this.monitor.stop();
+      this.monitor = startProcessMonitor();
       const swarm = (this.swarm = new Swarm(shard.swarm));
       this.ticker = setInterval(() => this.tick(), TICK_MS);
       const ramped = swarm.rampUp();
