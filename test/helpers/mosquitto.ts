@@ -16,6 +16,8 @@ export interface MosquittoOptions {
   passwords: Readonly<Record<string, string>>;
   /** The acl_file's text (mosquitto.conf(5): `user`, `topic read|write|readwrite|deny`). */
   acl: string;
+  /** More mosquitto.conf lines for the WebSocket listener (e.g. `max_keepalive 10`). */
+  listenerConfig?: readonly string[];
 }
 
 /** A real mosquitto started by the test (never systemd), serving MQTT over WebSocket on 127.0.0.1. */
@@ -66,6 +68,7 @@ export async function startMosquitto(options: MosquittoOptions): Promise<RealMos
       'allow_anonymous true',
       `password_file ${passwordFile}`,
       `acl_file ${aclFile}`,
+      ...(options.listenerConfig ?? []),
       'persistence false',
       'log_dest stderr', // unbuffered: the log is read while the broker runs
       'log_type all',

@@ -25,7 +25,12 @@ let observer: TestMqttClient;
 beforeAll(async () => {
   if (!HAVE_MOSQUITTO) return;
   process.env.PB_MQTT5_PASSWORD = PASSWORD;
-  broker = await startMosquitto({ passwords: Object.fromEntries(USERS.map((user) => [user, user === 'pb-3' ? 'another' : PASSWORD])), acl: ACL });
+  broker = await startMosquitto({
+    passwords: Object.fromEntries(USERS.map((user) => [user, user === 'pb-3' ? 'another' : PASSWORD])),
+    acl: ACL,
+    // An MQTT 5 client asking for more (or none) gets a Server Keep Alive of 10 s in its CONNACK.
+    listenerConfig: ['max_keepalive 10'],
+  });
   observer = await connectTestClient(broker.port, 'observer', 5);
   await observer.subscribe('bench/in/#', 1);
 }, 20_000);
@@ -127,6 +132,104 @@ websocket:
     // keepalive 1 s over a 2 s hold: pings kept every client alive.
     expect(clientLines('v5', from, '^Received PINGREQ from CLIENT$')).toBeGreaterThanOrEqual(5);
     expect(clientLines('v5', from, 'CLIENT has exceeded timeout')).toBe(0);
+    expect(Object.keys(counters).filter((name) => name.startsWith('ws.connections.dropped'))).toEqual([]);
+    expect(JSON.stringify(result)).not.toContain(PASSWORD);
+    expect(liveChildren()).toBe(0);
+  }, 30_000);
+
+  it('MQTT 5 at QoS 0: publishes counted with no reply; the CONNACK\'s Server Keep Alive (10 s, asked 30 s) sets the ping pace; counts equal the broker\'s log and a second client\'s', async () => {
+    const from = broker.log.length;
+    const TICKS = 3;
+    const publishing = publishTicks('q0', from, 2 * 2, TICKS);
+    const result = await runScenario(
+      scenarioFrom(`
+name: mqtt5-mosquitto-qos0
+websocket:
+  target: ws://127.0.0.1:${broker.port}/
+  protocol: mqtt
+  connect: { clientId: "q0-{{conn}}", protocolVersion: 5, keepalive: 30 }
+  connections: 2
+  connectRate: 200
+  hold: 6s
+  onOpen:
+    - subscribe: { topic: "bench/feed/#" }
+    - subscribe: { topic: "bench/alerts/#", qos: 1 }
+  request: { rate: 2, publish: { topic: "bench/in/q0-{{conn}}", payload: ${REQUEST_PAYLOAD_YAML} } }
+  push: { match: { kind: tick }, sentAt: sentAt, seq: seq }
+`),
+    );
+    await publishing;
+    const { counters, metrics } = result;
+    expect(result.validity.ok).toBe(true);
+    expect(clientLines('q0', from, String.raw`^New client connected from 127\.0\.0\.1:\d+ as CLIENT \(p5, c1, k30\)\.$`)).toBe(2);
+    expect(metrics['ws.handshake']?.count).toBe(2);
+    const received = clientLines('q0', from, String.raw`^Received PUBLISH from CLIENT \(d0, q0, r0, m0, 'bench/in/`);
+    expect(received).toBeGreaterThanOrEqual(2 * 2 * 6 - 4);
+    expect(counters['ws.requests.sent']).toBe(received);
+    expect(observed('q0', 0)).toEqual({ count: received, intact: received });
+    expect(clientLines('q0', from, '^Sending PUBACK to CLIENT')).toBe(0);
+    expect(counters['ws.requests.answered'] ?? 0).toBe(0);
+    expect(metrics['ws.request']).toBeUndefined();
+    expect(counters['ws.requests.unanswered'] ?? 0).toBe(0);
+    // bench/feed at QoS 0 (the subscription's), bench/alerts at QoS 1 (the publish's).
+    const pushedQos0 = clientLines('q0', from, String.raw`^Sending PUBLISH to CLIENT \(d0, q0, r0, m0, 'bench/feed/\d+'`);
+    const pushedQos1 = clientLines('q0', from, String.raw`^Sending PUBLISH to CLIENT \(d0, q1, r0, m\d+, 'bench/alerts/\d+'`);
+    expect([pushedQos0, pushedQos1]).toEqual([2 * TICKS, 2 * TICKS]);
+    expect(clientLines('q0', from, String.raw`^Received PUBACK from CLIENT \(Mid: \d+, RC:0\)$`)).toBe(pushedQos1);
+    expect(counters['ws.push.received']).toBe(pushedQos0 + pushedQos1);
+    // Asked 30 s, the first PINGREQ would come at 15 s; at the server's 10 s each client pings at 5 s.
+    for (const client of ['q0-0', 'q0-1']) expect(broker.count(new RegExp(`^Received PINGREQ from ${client}$`), from)).toBe(1);
+    expect(clientLines('q0', from, 'CLIENT has exceeded timeout')).toBe(0);
+    expect(Object.keys(counters).filter((name) => name.startsWith('ws.connections.dropped'))).toEqual([]);
+    expect(liveChildren()).toBe(0);
+  }, 30_000);
+
+  it('MQTT 3.1.1 against the same broker: CONNACK 5 for a bad password; a denied QoS 1 publish is PUBACKed like any other (3.1.1 has no reason codes); pushes; counts equal the broker\'s log', async () => {
+    const from = broker.log.length;
+    const TICKS = 3;
+    const publishing = publishTicks('v4', from, 3 * 2, TICKS);
+    const result = await runScenario(
+      scenarioFrom(`
+name: mqtt311-mosquitto
+websocket:
+  target: ws://127.0.0.1:${broker.port}/
+  protocol: mqtt
+  connect: { clientId: "v4-{{conn}}", username: "pb-{{conn}}", password: "{{env.PB_MQTT5_PASSWORD}}", keepalive: 1 }
+  connections: 4
+  connectRate: 200
+  hold: 1500ms
+  onOpen:
+    - subscribe: { topic: "bench/feed/#", qos: 1 }
+    - subscribe: { topic: "bench/alerts/#" }
+  request: { rate: 4, publish: { topic: "bench/in/v4-{{conn}}", payload: ${REQUEST_PAYLOAD_YAML}, qos: 1 }, timeout: 2s }
+  push: { match: { kind: tick }, sentAt: sentAt, seq: seq }
+`),
+    );
+    await publishing;
+    const { counters, metrics } = result;
+    expect(result.validity.ok).toBe(true);
+    // mosquitto's log names MQTT 3.1.1 `p2` (its own protocol enum), MQTT 5 `p5`.
+    expect(clientLines('v4', from, String.raw`^New client connected from 127\.0\.0\.1:\d+ as CLIENT \(p2, c1, k1, u'pb-\d+'\)\.$`)).toBe(3);
+    const refusedConnects = broker.count(/^Sending CONNACK to 127\.0\.0\.1 \(0, 5\)$/, from);
+    expect(refusedConnects).toBe(1);
+    expect(result.causes?.['ws.connections.failed.handshake']).toEqual([{ cause: 'mqtt handshake: mqtt CONNACK refused: 5 not authorized', count: refusedConnects }]);
+    expect(metrics['ws.handshake']?.count).toBe(3);
+    const received = clientLines('v4', from, String.raw`^Received PUBLISH from CLIENT \(d0, q1, r0, m\d+, 'bench/in/`);
+    const denied = clientLines('v4', from, String.raw`^Denied PUBLISH from CLIENT \(d0, q1, r0, m\d+, 'bench/in/`);
+    expect(received).toBeGreaterThanOrEqual(2 * 4);
+    expect(denied).toBeGreaterThanOrEqual(4);
+    // The log shows the broker's own verdict (rc135); on the wire a 3.1.1 PUBACK has no reason code.
+    expect(clientLines('v4', from, String.raw`^Sending PUBACK to CLIENT \(m\d+, rc0\)$`)).toBe(received);
+    expect(clientLines('v4', from, String.raw`^Sending PUBACK to CLIENT \(m\d+, rc135\)$`)).toBe(denied);
+    expect(counters['ws.requests.sent']).toBe(received + denied);
+    expect(counters['ws.requests.answered']).toBe(received + denied);
+    expect(counters['ws.requests.refused'] ?? 0).toBe(0);
+    expect(observed('v4', 1)).toEqual({ count: received, intact: received });
+    const pushedQos1 = clientLines('v4', from, String.raw`^Sending PUBLISH to CLIENT \(d0, q1, r0, m\d+, 'bench/feed/\d+'`);
+    const pushedQos0 = clientLines('v4', from, String.raw`^Sending PUBLISH to CLIENT \(d0, q0, r0, m0, 'bench/alerts/\d+'`);
+    expect([pushedQos1, pushedQos0]).toEqual([3 * TICKS, 3 * TICKS]);
+    expect(clientLines('v4', from, String.raw`^Received PUBACK from CLIENT \(Mid: \d+, RC:0\)$`)).toBe(pushedQos1 + 3);
+    expect(counters['ws.push.received']).toBe(pushedQos1 + pushedQos0);
     expect(Object.keys(counters).filter((name) => name.startsWith('ws.connections.dropped'))).toEqual([]);
     expect(JSON.stringify(result)).not.toContain(PASSWORD);
     expect(liveChildren()).toBe(0);
