@@ -219,10 +219,12 @@ websocket:
 });
 
 /**
- * aedes 1.x answers an MQTT 5 CONNECT with "unacceptable protocol version", and no other broker is
- * installed here. So MQTT 5 runs end to end against a peer built from mqtt-packet's own parser and
- * generator (version 5 packets with properties and reason codes): not a broker, only the other end
- * of each packet exchange, counting what it received and sent. pb-2 is refused at CONNACK (0x87);
+ * aedes 1.x answers an MQTT 5 CONNECT with "unacceptable protocol version"; MQTT 5 against a real
+ * broker is mqtt5-mosquitto.test.ts. mosquitto 2.0.11 grants subscriptions its ACL denies and
+ * sends small packets whole, so a refused SUBACK and a packet split over frames run here against a
+ * peer built from mqtt-packet's own parser and generator
+ * (version 5 packets with properties and reason codes): not a broker, only the other end of each
+ * packet exchange, counting what it received and sent. pb-2 is refused at CONNACK (0x87);
  * every third PUBLISH from pb-1 is refused at its PUBACK (0x87).
  */
 async function startMqtt5Peer() {

@@ -9,6 +9,8 @@ import { parseJson, type AdapterConnection, type IncomingSink, type ProtocolFiel
  *   client: PUBLISH qos 1 (a request, packet id n)               server: PUBACK n  -> the reply
  *   server: PUBLISH (JSON payload: a push)                       client: PUBACK when qos 1
  *   client: PINGREQ every keepalive/2                            server: PINGRESP
+ * An MQTT 5 CONNACK's Server Keep Alive replaces the keepalive asked for (mosquitto's `max_keepalive`
+ * sends one): pinging at the asked-for pace would have the broker drop every connection.
  * A refused CONNACK or SUBACK fails the connection with its code as the cause; a server DISCONNECT
  * (MQTT 5) ends it. QoS 2 is not spoken: a subscribe or publish asks for 0 or 1.
  *
@@ -59,7 +61,10 @@ const REASON_5_CAUSES: Readonly<Record<number, string>> = {
 /** One conversation's MQTT state, shared by its connections (one scenario: one protocol version and keepalive). */
 interface MqttShared {
   protocolVersion: 4 | 5;
+  /** The keep alive CONNECT asks for. */
   keepaliveMs: number;
+  /** MQTT 5: the CONNACK's Server Keep Alive, which the client must use instead (one broker per conversation). */
+  serverKeepaliveMs: number | undefined;
   pinger: NodeJS.Timeout | undefined;
   /** Connected connections, pinged every keepalive/2. */
   connected: Set<AdapterConnection>;
@@ -70,7 +75,7 @@ interface MqttShared {
 
 function sharedOf(connection: AdapterConnection): MqttShared {
   let shared = connection.protocolShared as MqttShared | undefined;
-  if (!shared) connection.protocolShared = shared = { protocolVersion: 4, keepaliveMs: 0, pinger: undefined, connected: new Set(), parsers: new Map(), reading: undefined };
+  if (!shared) connection.protocolShared = shared = { protocolVersion: 4, keepaliveMs: 0, serverKeepaliveMs: undefined, pinger: undefined, connected: new Set(), parsers: new Map(), reading: undefined };
   return shared;
 }
 
@@ -225,6 +230,8 @@ function onPacket(shared: MqttShared, packet: Packet): void {
       if (code !== 0) connection.fail(`mqtt CONNACK refused: ${codeCause(shared, code)}`);
       else if (connection.protocolPhase === CONNECTING) {
         connection.protocolPhase = CONNECTED;
+        const serverKeepAliveSec = packet.properties?.serverKeepAlive;
+        if (serverKeepAliveSec !== undefined) useServerKeepalive(shared, serverKeepAliveSec * 1_000);
         keepConnectionAlive(shared, connection);
         connection.protocolReady();
       }
@@ -238,13 +245,29 @@ function onPacket(shared: MqttShared, packet: Packet): void {
   }
 }
 
+/** The keep alive in force: the server's when it sent one. */
+function keepaliveInForceMs(shared: MqttShared): number {
+  return shared.serverKeepaliveMs ?? shared.keepaliveMs;
+}
+
+function useServerKeepalive(shared: MqttShared, serverKeepaliveMs: number): void {
+  if (shared.serverKeepaliveMs === serverKeepaliveMs) return;
+  shared.serverKeepaliveMs = serverKeepaliveMs;
+  clearInterval(shared.pinger);
+  shared.pinger = undefined;
+  if (serverKeepaliveMs === 0) shared.connected.clear();
+  else if (shared.connected.size > 0) startPinger(shared);
+}
+
+function startPinger(shared: MqttShared): void {
+  shared.pinger = setInterval(pingAll, keepaliveInForceMs(shared) / 2, shared);
+  shared.pinger.unref();
+}
+
 function keepConnectionAlive(shared: MqttShared, connection: AdapterConnection): void {
-  if (shared.keepaliveMs === 0) return;
+  if (keepaliveInForceMs(shared) === 0) return;
   shared.connected.add(connection);
-  if (!shared.pinger) {
-    shared.pinger = setInterval(pingAll, shared.keepaliveMs / 2, shared);
-    shared.pinger.unref();
-  }
+  if (!shared.pinger) startPinger(shared);
 }
 
 function pingAll(shared: MqttShared): void {

@@ -1,5 +1,5 @@
 import { generate, parser as createParser, type Packet } from 'mqtt-packet';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../../../../src/errors.js';
 import type { Incoming } from '../../../../src/load/websocket/protocols/protocol.js';
 import { MAX_PACKET_BYTES, mqttAdapter, wholePacketsLength } from '../../../../src/load/websocket/protocols/mqtt.js';
@@ -40,6 +40,10 @@ function connected(version: 4 | 5): RecordingConnection {
   feed(connection, generate({ cmd: 'connack', sessionPresent: false, ...(version === 5 ? { reasonCode: 0 } : { returnCode: 0 }) }, { protocolVersion: version }));
   return connection;
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('mqtt adapter', () => {
   for (const version of [4, 5] as const) {
@@ -110,6 +114,32 @@ describe('mqtt adapter', () => {
     const text = recordingConnection();
     mqttAdapter.receive(text, 'hello');
     expect(text.failures).toEqual(['mqtt: a text frame (MQTT over WebSocket is binary)']);
+  });
+
+  it('MQTT 5: the CONNACK\'s Server Keep Alive replaces the keep alive asked for (mosquitto\'s max_keepalive sends one), 0 stops pinging; without one the asked pace holds', () => {
+    vi.useFakeTimers();
+    const pingsAfter = (asked: number, version: 4 | 5, serverKeepAlive: number | undefined, elapsedMs: number): number => {
+      const connection = recordingConnection();
+      mqttAdapter.opened(connection, { clientId: 'pb-1', keepalive: asked, protocolVersion: version });
+      const properties = serverKeepAlive === undefined ? {} : { properties: { serverKeepAlive } };
+      feed(connection, generate({ cmd: 'connack', sessionPresent: false, ...(version === 5 ? { reasonCode: 0, ...properties } : { returnCode: 0 }) }, { protocolVersion: version }));
+      connection.sentBinary.length = 0;
+      vi.advanceTimersByTime(elapsedMs);
+      const packets = decode(connection.sentBinary, version);
+      connection.open = false;
+      vi.advanceTimersByTime(60_000); // the pinger sees the connection closed and stops
+      expect(packets.every((packet) => packet.cmd === 'pingreq')).toBe(true);
+      return packets.length;
+    };
+    // Asked 30 s, the broker says 10 s: a PINGREQ every 5 s, not every 15 s (mosquitto would drop it at 15 s).
+    expect(pingsAfter(30, 5, 10, 10_000)).toBe(2);
+    // Asked none, the broker says 4 s: pings every 2 s.
+    expect(pingsAfter(0, 5, 4, 6_000)).toBe(3);
+    // The broker says 0: no keep alive, no pings.
+    expect(pingsAfter(30, 5, 0, 60_000)).toBe(0);
+    // No Server Keep Alive (MQTT 5) or MQTT 3.1.1: the asked pace.
+    expect(pingsAfter(10, 5, undefined, 10_000)).toBe(2);
+    expect(pingsAfter(10, 4, undefined, 10_000)).toBe(2);
   });
 
   it('whole packets: a remaining length of 1 to 4 bytes; a packet cut anywhere waits for its end; a malformed or oversized length is refused', () => {
