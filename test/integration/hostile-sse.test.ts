@@ -16,8 +16,8 @@ const CHILD_START_S = 3;
 const MAX_RSS_BYTES = 300 * 1024 * 1024;
 /**
  * The endless line's tighter bound: a client shard idles at ~90 MB here, and 16 streams cut at 1 Mi
- * characters each measured 118 MB at most. Unbounded, each stream would buffer what the server
- * writes for the whole hold (hundreds of MB a second over loopback).
+ * characters each measured 118 MB at most. Without the bound each stream would buffer everything
+ * the server writes until the run ends.
  */
 const ENDLESS_LINE_MAX_RSS_BYTES = 160 * 1024 * 1024;
 
