@@ -118,6 +118,7 @@ export async function runSsePhase(whole: SseConfig, context: PhaseContext): Prom
     shards.forEach((_shard, index) => live.clientOpenNow(index, 0));
     for (const { result } of results) {
       addCounterDeltas(recorder, result.counters);
+      recorder.addCauses(result.causes);
       for (const [name, encoded] of Object.entries(result.histograms)) recorder.addEncodedHistogram(name, encoded);
     }
     const [serverStats] = await Promise.all([stopServers(servers, recorder, reasons), ...shards.map((shard) => shard.link.ended())]);

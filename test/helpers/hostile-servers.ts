@@ -280,3 +280,66 @@ export async function startEchoWsServer(options: { pingsPerMs?: number; perMessa
       }),
   };
 }
+
+const SSE_HEAD = 'HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n';
+
+/**
+ * A valid event stream dribbled one byte every `everyMs` (default a second): the head at once, then
+ * `body` byte by byte (the body ends with the connection: no length, no chunking), then silence with
+ * the connection held open. `completed` counts the events whose blank line has been written, over
+ * every connection: what a correct client has parsed once those bytes arrived.
+ */
+export function startDribblingSseServer(body: Buffer, everyMs = 1_000): Promise<HostileServer & { readonly completed: number }> {
+  const ends = eventEnds(body);
+  const written = { completed: 0 };
+  return startRawServer((socket, counter, onClose) => {
+    eachRequest(socket, counter, () => {
+      socket.write(SSE_HEAD);
+      let at = 0;
+      const dribble = (): void => {
+        if (at >= body.length) return clearInterval(timer);
+        socket.write(body.subarray(at, at + 1));
+        if (ends.has(at)) written.completed++;
+        at++;
+      };
+      const timer = setInterval(dribble, everyMs);
+      dribble();
+      onClose(() => clearInterval(timer));
+    });
+  }).then((server) => Object.defineProperty(server, 'completed', { get: () => written.completed }) as HostileServer & { readonly completed: number });
+}
+
+/** Offsets of the bytes that end an event (the LF of "\n\n", written last): the blank line after a data line. */
+function eventEnds(body: Buffer): Set<number> {
+  const ends = new Set<number>();
+  for (let i = 1; i < body.length; i++) if (body[i] === 0x0a && body[i - 1] === 0x0a) ends.add(i);
+  return ends;
+}
+
+/**
+ * An event stream whose first line never ends: `data: ` and then 64 KiB of `x` after 64 KiB, as fast
+ * as the client reads. `closed` counts the connections that have closed.
+ */
+export function startEndlessLineSseServer(): Promise<HostileServer & { readonly closed: number }> {
+  const piece = Buffer.alloc(64 * 1024, 0x78);
+  const ended = { closed: 0 };
+  return startRawServer((socket, counter, onClose) => {
+    let stopped = false;
+    onClose(() => {
+      stopped = true;
+      ended.closed++;
+    });
+    eachRequest(socket, counter, () => {
+      socket.write(`${SSE_HEAD}data: `);
+      const pump = (): void => {
+        while (!stopped) {
+          if (!socket.write(piece)) {
+            socket.once('drain', pump);
+            return;
+          }
+        }
+      };
+      pump();
+    });
+  }).then((server) => Object.defineProperty(server, 'closed', { get: () => ended.closed }) as HostileServer & { readonly closed: number });
+}

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -200,6 +200,8 @@ sse:
       expect(counters['sse.events.received']).toBe(2 * (1 + counters['sse.reconnects']!));
       expect(metrics['sse.reconnect']!.min).toBeGreaterThanOrEqual(100_000);
       expect(metrics['sse.reconnect']!.max).toBeLessThan(60_000_000);
+      // Every drop is the server ending its response, and says so.
+      expect(result.causes).toEqual({ 'sse.connections.dropped': [{ cause: 'the server ended the response', count: counters['sse.connections.dropped'] }] });
     } finally {
       await server.close();
     }
@@ -214,5 +216,7 @@ sse:
     expect(run.code).toBe(3);
     expect(run.stdout).toContain(`no stream opened: 5 refused by http://127.0.0.1:${port}/events (is it running?)`);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+    const written = JSON.parse(readFileSync(join(dir, 'out', 'result.json'), 'utf8'));
+    expect(written.causes).toEqual({ 'sse.connections.failed.refused': [{ cause: `connect ECONNREFUSED 127.0.0.1:${port}`, count: 5 }] });
   }, 30_000);
 });

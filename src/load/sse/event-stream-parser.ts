@@ -32,14 +32,22 @@ export class EventStreamParser {
   private skipLeadingLf = false;
   private atStart = true;
 
+  /** Why feed() returned false, once it has: a line or an event's data outgrew `maxChars`. */
+  overflow: 'line' | 'event' | undefined;
+
   constructor(
     private readonly sink: EventSink,
-    /** A line or event larger than this (UTF-16 code units) makes feed() return false. */
-    private readonly maxBufferChars = 1 << 20,
+    /**
+     * The most characters (UTF-16 code units: 1 MiB of ASCII at the default) a line may hold before
+     * its line end, and an event's data (its data values joined by \n). One more makes feed() return
+     * false, however the text was chunked: memory per stream stays bounded whatever the server sends.
+     */
+    private readonly maxChars = 1 << 20,
   ) {}
 
-  /** Feeds decoded text; false when the buffered line or event outgrew the bound (the stream should be cut). */
+  /** Feeds decoded text; false once a line or an event's data outgrew the bound (`overflow` says which; the stream should be cut). */
   feed(chunk: string): boolean {
+    if (this.overflow) return false;
     let start = 0;
     if (this.atStart && chunk.length > 0) {
       this.atStart = false;
@@ -53,9 +61,11 @@ export class EventStreamParser {
     for (let i = start; i < length; i++) {
       const code = chunk.charCodeAt(i);
       if (code !== LF && code !== CR) continue;
+      if (this.partial.length + i - start > this.maxChars) return this.overflowed('line');
       const line = this.partial === '' ? chunk.slice(start, i) : this.partial + chunk.slice(start, i);
       this.partial = '';
       this.line(line);
+      if (this.overflow) return false;
       if (code === CR) {
         if (i + 1 < length) {
           if (chunk.charCodeAt(i + 1) === LF) i++;
@@ -63,12 +73,14 @@ export class EventStreamParser {
       }
       start = i + 1;
     }
+    if (this.partial.length + length - start > this.maxChars) return this.overflowed('line');
     if (start < length) this.partial += chunk.slice(start);
-    return this.partial.length + this.data.length <= this.maxBufferChars;
+    return true;
   }
 
-  /** A new response: drops a half-read line or event (never dispatched), keeps the last event ID. */
+  /** A new response: drops a half-read line or event (never dispatched) and any overflow, keeps the last event ID. */
   reset(): void {
+    this.overflow = undefined;
     this.partial = '';
     this.data = '';
     this.dataLines = 0;
@@ -95,6 +107,10 @@ export class EventStreamParser {
     }
     switch (field) {
       case 'data':
+        if ((this.dataLines === 0 ? 0 : this.data.length + 1) + value.length > this.maxChars) {
+          this.overflowed('event');
+          return;
+        }
         this.data = this.dataLines === 0 ? value : `${this.data}\n${value}`;
         this.dataLines++;
         break;
@@ -110,6 +126,15 @@ export class EventStreamParser {
       default:
         break; // unknown fields are ignored
     }
+  }
+
+  /** Drops what was buffered (it will never be dispatched) and remembers why. */
+  private overflowed(what: 'line' | 'event'): false {
+    this.overflow = what;
+    this.partial = '';
+    this.data = '';
+    this.dataLines = 0;
+    return false;
   }
 
   private dispatch(): void {

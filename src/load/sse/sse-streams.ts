@@ -1,12 +1,13 @@
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { connect as connectSocket, type Socket } from 'node:net';
+import { CauseBook } from '../../metrics/causes.js';
 import { nowUs, wallClockUs } from '../../metrics/clock.js';
 import { createHistogram, recordUs, type Histogram } from '../../metrics/histogram.js';
 import { bindTemplate, seededRandom, type RenderFn } from '../../template/render.js';
 import type { Template } from '../../template/template.js';
 import { trackSequenceAs, type SequenceState } from '../push-sequence.js';
-import { classifyConnectError } from '../websocket/connect-error.js';
+import { classifyConnectError, connectErrorCause } from '../websocket/connect-error.js';
 import { DeltaCounters } from '../websocket/delta-counters.js';
 import { fieldAt, matchesSubset } from '../websocket/json-match.js';
 import { EventStreamParser, type EventSink } from './event-stream-parser.js';
@@ -16,6 +17,8 @@ import type { SsePushPlan, SseStreamPlan } from './stream-plan.js';
 /** What a shard's streams measured; histograms in µs. */
 export interface SseMeasurements {
   counters: DeltaCounters;
+  /** Per failure counter, its first few distinct causes. */
+  causes: CauseBook;
   connect: Histogram;
   firstEvent: Histogram;
   push: Histogram;
@@ -25,8 +28,9 @@ export interface SseMeasurements {
 const SEQUENCE_NAMES = { gaps: 'sse.push.gaps', duplicates: 'sse.push.duplicates', reordered: 'sse.push.reordered' };
 const RAMP_TICK_MS = 10;
 const SWEEP_MS = 50;
-/** A line or event larger than this cuts the stream (`sse.connections.dropped`, `sse.events.tooLarge`). */
+/** A line or an event's data larger than this (characters) cuts the stream for good (`sse.connections.dropped.tooLarge`). */
 const MAX_EVENT_CHARS = 1 << 20;
+const TOO_LARGE = 'sse.connections.dropped.tooLarge';
 /** Render streams: each draws its own seeded numbers. */
 const CONNECT_STREAM = 1;
 
@@ -55,6 +59,10 @@ class SseStream implements EventSink, SequenceState, HttpStreamOwner {
   reader: HttpStreamReader | undefined;
   /** Why the current request failed (its class names the failure counter). */
   lastError: Error | undefined;
+  /** Why the last reopen attempt failed (for `sse.reconnects.gaveUp`'s cause). */
+  lastReopenCause: string | undefined;
+  /** Set when pushbench cut the open stream for good (a line or event over the bound): the drop's cause. */
+  cutCause: string | undefined;
   timer: NodeJS.Timeout | undefined;
   pushMaxSeq = Number.NaN;
   pushMissing: Set<number> | undefined;
@@ -95,6 +103,7 @@ class SseStream implements EventSink, SequenceState, HttpStreamOwner {
   }
 
   onBodyEnd(): void {
+    this.bodyEnded = true;
     destroyTransport(this);
   }
 
@@ -105,6 +114,8 @@ class SseStream implements EventSink, SequenceState, HttpStreamOwner {
 
   /** When the first response's headers arrived (µs, for sse.firstEvent). */
   headersUs = 0;
+  /** The current response's body ended by its framing (not cut). */
+  bodyEnded = false;
 }
 
 interface StreamsState {
@@ -272,6 +283,7 @@ function onResponse(this: Tagged<ClientRequest>, response: Tagged<IncomingMessag
   response[STREAM] = stream;
   response.setEncoding('utf8');
   response.on('data', onResponseData);
+  response.on('end', onResponseEnd);
   // 'close' follows 'end' and every error (autoDestroy); 'error' is listened to so none is unhandled.
   response.on('close', onResponseGone);
   response.on('error', onResponseGone);
@@ -279,6 +291,11 @@ function onResponse(this: Tagged<ClientRequest>, response: Tagged<IncomingMessag
 
 function onResponseData(this: Tagged<IncomingMessage>, chunk: string): void {
   textArrived(this[STREAM]!, chunk);
+}
+
+function onResponseEnd(this: Tagged<IncomingMessage>): void {
+  const stream = this[STREAM]!;
+  if (stream.response === this) stream.bodyEnded = true;
 }
 
 function onResponseGone(this: Tagged<IncomingMessage>): void {
@@ -308,8 +325,9 @@ function headersArrived(stream: SseStream, status: number, mediaType: string): b
   streams.connecting.delete(stream);
   const now = nowUs();
   if (status !== 200 || mediaType !== 'text/event-stream') {
-    const cause = status !== 200 ? `http${status}` : 'contentType';
-    finish(stream, `${stream.everOpened ? 'sse.reconnects.failed.' : 'sse.connections.failed.'}${cause}`);
+    const kind = status !== 200 ? `http${status}` : 'contentType';
+    const cause = status !== 200 ? `HTTP ${status} (expected 200 text/event-stream)` : `Content-Type "${mediaType}" (expected text/event-stream)`;
+    finish(stream, `${stream.everOpened ? 'sse.reconnects.failed.' : 'sse.connections.failed.'}${kind}`, cause);
     if (!stream.everOpened) settle(streams);
     return false;
   }
@@ -328,6 +346,7 @@ function headersArrived(stream: SseStream, status: number, mediaType: string): b
   stream.everOpened = true;
   stream.failedAttempts = 0;
   stream.phase = 'open';
+  stream.bodyEnded = false;
   stream.parser.reset();
   streams.open.add(stream);
   if (first) settle(streams);
@@ -335,14 +354,18 @@ function headersArrived(stream: SseStream, status: number, mediaType: string): b
 }
 
 function textArrived(stream: SseStream, text: string): void {
-  if (stream.phase !== 'open') return;
+  if (stream.phase !== 'open' || stream.cutCause !== undefined) return;
   if (!stream.parser.feed(text)) {
-    stream.streams.measured.counters.add('sse.events.tooLarge');
+    stream.cutCause = stream.parser.overflow === 'event' ? `an event's data longer than ${MAX_EVENT_CHARS} characters` : `a line longer than ${MAX_EVENT_CHARS} characters`;
     destroyTransport(stream);
   }
 }
 
-/** The server ended or cut an open stream: a drop, reopened after the retry time unless the run is closing. */
+/**
+ * An open stream ended before the run did: a drop, reopened after the retry time unless the run is
+ * closing. One that pushbench cut for outgrowing the bound is not reopened: the server would send the
+ * same again, 1 Mi characters per stream per retry.
+ */
 function gone(stream: SseStream): void {
   const { streams } = stream;
   streams.open.delete(stream);
@@ -351,7 +374,16 @@ function gone(stream: SseStream): void {
     stream.phase = 'done';
     return;
   }
-  streams.measured.counters.add('sse.connections.dropped');
+  const { counters, causes } = streams.measured;
+  const cause = stream.cutCause ?? (stream.bodyEnded ? 'the server ended the response' : stream.lastError ? connectErrorCause(stream.lastError) : 'the server closed the connection');
+  counters.add('sse.connections.dropped');
+  causes.note('sse.connections.dropped', cause);
+  if (stream.cutCause !== undefined) {
+    stream.phase = 'done';
+    counters.add(TOO_LARGE);
+    causes.note(TOO_LARGE, cause);
+    return;
+  }
   stream.awaitingFirstEvent = false;
   stream.droppedUs = nowUs();
   scheduleReopen(stream);
@@ -363,9 +395,11 @@ function connectFailed(stream: SseStream): void {
   if (stream.phase !== 'connecting') return;
   streams.connecting.delete(stream);
   closeTransport(stream);
-  const cause = classifyConnectError(stream.lastError);
+  const kind = classifyConnectError(stream.lastError);
+  const cause = stream.lastError ? connectErrorCause(stream.lastError) : 'the connection closed before the response head';
   if (!stream.everOpened) {
-    finish(stream, streams.closing ? 'sse.connections.cancelled' : `sse.connections.failed.${cause}`);
+    if (streams.closing) finish(stream, 'sse.connections.cancelled');
+    else finish(stream, `sse.connections.failed.${kind}`, cause);
     settle(streams);
     return;
   }
@@ -373,8 +407,10 @@ function connectFailed(stream: SseStream): void {
     stream.phase = 'done';
     return;
   }
-  streams.measured.counters.add(`sse.reconnects.failed.${cause}`);
+  streams.measured.counters.add(`sse.reconnects.failed.${kind}`);
+  streams.measured.causes.note(`sse.reconnects.failed.${kind}`, cause);
   stream.failedAttempts++;
+  stream.lastReopenCause = cause;
   scheduleReopen(stream);
 }
 
@@ -395,12 +431,13 @@ function destroyTransport(stream: SseStream, error?: Error): void {
   stream.socket?.destroy(error);
 }
 
-/** The stream is over for good (failed, or given up): counted under `counter`. */
-function finish(stream: SseStream, counter: string): void {
+/** The stream is over for good (failed, or given up): counted under `counter`, with its cause when it is a failure. */
+function finish(stream: SseStream, counter: string, cause?: string): void {
   const { streams } = stream;
   stream.phase = 'done';
   streams.connecting.delete(stream);
   streams.measured.counters.add(counter);
+  if (cause !== undefined) streams.measured.causes.note(counter, cause);
 }
 
 function scheduleReopen(stream: SseStream): void {
@@ -408,7 +445,10 @@ function scheduleReopen(stream: SseStream): void {
   const { reconnect } = streams.plan;
   if (!reconnect.enabled || (reconnect.maxAttempts !== undefined && stream.failedAttempts >= reconnect.maxAttempts)) {
     stream.phase = 'done';
-    if (reconnect.enabled) streams.measured.counters.add('sse.reconnects.gaveUp');
+    if (reconnect.enabled) {
+      streams.measured.counters.add('sse.reconnects.gaveUp');
+      streams.measured.causes.note('sse.reconnects.gaveUp', `${stream.failedAttempts} reopens failed in a row, the last: ${stream.lastReopenCause ?? 'unknown'}`);
+    }
     return;
   }
   stream.phase = 'waiting';
@@ -470,7 +510,7 @@ export class SseStreams {
       Object.entries(record).map(([name, template]) => [name, bindTemplate(template)]);
     this.streams = {
       plan,
-      measured: { counters: new DeltaCounters(), connect: createHistogram(), firstEvent: createHistogram(), push: createHistogram(), reconnect: createHistogram() },
+      measured: { counters: new DeltaCounters(), causes: new CauseBook(), connect: createHistogram(), firstEvent: createHistogram(), push: createHistogram(), reconnect: createHistogram() },
       open: new Set(),
       connecting: new Set(),
       waiting: new Set(),

@@ -19,8 +19,9 @@ export function sseSummaryLines(result: RunResult): string[] {
   const failures = Object.entries(counters).filter(([name, value]) => name.startsWith('sse.connections.failed.') && value > 0);
   const failed = failures.reduce((sum, [, value]) => sum + value, 0);
   const detail = failures.length > 0 ? ` (${failures.map(([name, value]) => `${name.slice('sse.connections.failed.'.length)} ${value}`).join(', ')})` : '';
+  const tooLarge = counters['sse.connections.dropped.tooLarge'] ?? 0;
   const lines = [
-    `  sse        opened ${counters['sse.connections.opened']}  peak ${counters['sse.connections.peak'] ?? 0}  failed ${failed}${detail}  dropped ${counters['sse.connections.dropped'] ?? 0}`,
+    `  sse        opened ${counters['sse.connections.opened']}  peak ${counters['sse.connections.peak'] ?? 0}  failed ${failed}${detail}  dropped ${counters['sse.connections.dropped'] ?? 0}${tooLarge > 0 ? ` (tooLarge ${tooLarge})` : ''}`,
     `             events ${counters['sse.events.received'] ?? 0}  reconnects ${counters['sse.reconnects'] ?? 0} (resumed ${counters['sse.resumed'] ?? 0})  gaps ${counters['sse.push.gaps'] ?? 0}  duplicates ${counters['sse.push.duplicates'] ?? 0}  reordered ${counters['sse.push.reordered'] ?? 0}`,
   ];
   if (counters['sse.server.streams.opened'] !== undefined) {

@@ -90,10 +90,74 @@ describe('EventStreamParser (WHATWG event-stream rules)', () => {
     expect(parser.lastEventId).toBe('41');
   });
 
-  it('says when a line or event outgrows its bound', () => {
-    const parser = new EventStreamParser({ onEvent: () => {}, onRetry: () => {} }, 16);
-    expect(parser.feed('data: 0123456789')).toBe(true);
-    expect(parser.feed('abcdefgh')).toBe(false);
+  describe('the bound on a line and on an event\'s data (maxChars; 1 Mi characters by default)', () => {
+    /** Feeds `chunks` to a parser bounded at `maxChars`: what each feed() returned, the events' data, and the overflow. */
+    function bounded(chunks: string[], maxChars?: number): { fed: boolean[]; data: string[]; overflow: string | undefined } {
+      const data: string[] = [];
+      const parser = new EventStreamParser({ onEvent: (_type, text) => void data.push(text), onRetry: () => {} }, maxChars);
+      const fed = chunks.map((chunk) => parser.feed(chunk));
+      return { fed, data, overflow: parser.overflow };
+    }
+    /** A `data:` line of exactly `chars` characters (its line end not counted). */
+    const dataLine = (chars: number): string => `data:${'x'.repeat(chars - 5)}`;
+
+    it('the default: a line of exactly 1,048,576 characters is read; one more character fails it', () => {
+      const limit = 1 << 20;
+      expect(bounded([`${dataLine(limit)}\n\n`])).toEqual({ fed: [true], data: ['x'.repeat(limit - 5)], overflow: undefined });
+      expect(bounded([`${dataLine(limit + 1)}\n\n`])).toEqual({ fed: [false], data: [], overflow: 'line' });
+      // CRLF and CR line ends are not part of the line.
+      expect(bounded([`${dataLine(limit)}\r\n\r\n`]).data).toHaveLength(1);
+      expect(bounded([`${dataLine(limit)}\r\r`]).data).toHaveLength(1);
+    });
+
+    it('a line with no line end: exactly the limit is still being read, one more character fails it', () => {
+      expect(bounded([dataLine(16)], 16)).toEqual({ fed: [true], data: [], overflow: undefined });
+      expect(bounded([dataLine(16), 'x'], 16)).toEqual({ fed: [true, false], data: [], overflow: 'line' });
+      expect(bounded([dataLine(16), '\n\n'], 16)).toEqual({ fed: [true, true], data: ['x'.repeat(11)], overflow: undefined });
+    });
+
+    it("an event's data: lines under the limit that join (with \\n) to exactly the limit are dispatched, one more character fails", () => {
+      // 'data:' + 7 + '\n' + 'data:' + 8 -> data of 7 + 1 + 8 = 16 characters.
+      const atLimit = `data:${'a'.repeat(7)}\ndata:${'b'.repeat(8)}\n\n`;
+      expect(bounded([atLimit], 16)).toEqual({ fed: [true], data: [`${'a'.repeat(7)}\n${'b'.repeat(8)}`], overflow: undefined });
+      expect(bounded([atLimit.replace('bbbbbbbb', 'bbbbbbbbb')], 16)).toEqual({ fed: [false], data: [], overflow: 'event' });
+      // An endless event of short lines, never ended by a blank line, is bounded too.
+      expect(bounded(Array.from({ length: 6 }, () => 'data: abc\n'), 16).overflow).toBe('event');
+    });
+
+    it('the same verdict however the text is chunked', () => {
+      const limit = 32;
+      const atLimit = `${dataLine(limit)}\r\n\r\n`;
+      const overLimit = `${dataLine(limit + 1)}\r\n\r\n`;
+      fc.assert(
+        fc.property(fc.array(fc.integer({ min: 1, max: atLimit.length }), { maxLength: 8 }), (cuts) => {
+          const split = (text: string): string[] => {
+            const points = [...new Set(cuts)].filter((point) => point < text.length).sort((a, b) => a - b);
+            return [0, ...points].map((from, index) => text.slice(from, points[index] ?? text.length));
+          };
+          const passed = bounded(split(atLimit), limit);
+          expect(passed.fed.every(Boolean)).toBe(true);
+          expect(passed.data).toEqual(['x'.repeat(limit - 5)]);
+          const failed = bounded(split(overLimit), limit);
+          expect(failed.fed.at(-1)).toBe(false);
+          expect(failed.data).toEqual([]);
+          expect(failed.overflow).toBe('line');
+        }),
+        { numRuns: 200, seed: 21 },
+      );
+    });
+
+    it('stays failed until reset() (a new response), which clears the overflow', () => {
+      const data: string[] = [];
+      const parser = new EventStreamParser({ onEvent: (_type, text) => void data.push(text), onRetry: () => {} }, 16);
+      expect(parser.feed(dataLine(17))).toBe(false);
+      expect(parser.feed('\n\ndata: ok\n\n')).toBe(false);
+      expect(parser.overflow).toBe('line');
+      parser.reset();
+      expect(parser.overflow).toBeUndefined();
+      expect(parser.feed('data: ok\n\n')).toBe(true);
+      expect(data).toEqual(['ok']);
+    });
   });
 
   it('why not eventsource-parser: it loses an id-only block and the id of later events without `id:`', () => {
