@@ -12,11 +12,13 @@ import { scenarioFrom, TEST_SECRET } from '../helpers/scenarios.js';
  */
 class WireResponses {
   readonly byStatus = new Map<number, number>();
+  /** Sockets whose data was not HTTP/1.1 responses (counting stops there). */
+  notHttp = 0;
   private readonly onSocket = (message: unknown): void => {
     const { socket } = message as { socket: Socket };
     let buffered = '';
     let bodyLeft = 0;
-    socket.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
       buffered += chunk.toString('latin1');
       for (;;) {
         if (bodyLeft > 0) {
@@ -30,11 +32,16 @@ class WireResponses {
         const head = buffered.slice(0, end);
         buffered = buffered.slice(end + 4);
         const status = /^HTTP\/1\.1 (\d{3}) /.exec(head)?.[1];
-        if (status === undefined) throw new Error(`not an HTTP/1.1 response: ${JSON.stringify(head.slice(0, 40))}`);
+        if (status === undefined) {
+          this.notHttp++;
+          socket.off('data', onData);
+          return;
+        }
         this.byStatus.set(Number(status), (this.byStatus.get(Number(status)) ?? 0) + 1);
         bodyLeft = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
       }
-    });
+    };
+    socket.on('data', onData);
   };
 
   start(): void {
@@ -81,6 +88,7 @@ delivery:
     expect(wire.byStatus.get(200)).toBe(80);
     expect(wire.byStatus.get(500)).toBe(failed);
     expect([...wire.byStatus.keys()].sort()).toEqual([200, 500]);
+    expect(wire.notHttp).toBe(0);
     expect(wire.total).toBe(webhook.attempts);
     expect(counters['delivery.webhook.attempts']).toBe(wire.total);
     expect(counters['delivery.webhook.receiver.requests']).toBe(wire.total);
