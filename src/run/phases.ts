@@ -18,7 +18,8 @@ export type PhaseSection = 'webhook' | 'websocket' | 'sse' | 'delivery' | 'pipel
 /**
  * One kind of phase, keyed by its scenario section (k6's executor registry): everything the run,
  * the shard plan and the text summary need to know about it. A new kind is one entry here and its
- * own room; nothing else branches on the section.
+ * own room, plus its entry in the HTML report's REPORT_VIEWS (src/report/html/report-views.ts: the
+ * report sits above run/, so the views are keyed there by the same sections); nothing else branches on the section.
  */
 export interface PhaseKind<Section extends PhaseSection> {
   section: Section;

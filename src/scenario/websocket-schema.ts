@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { builtinOrWsUrl, durationUs, durationWithDefault, positiveDurationUs, templateField } from './fields.js';
 import { HANDSHAKE_FIELDS, WS_PROTOCOL_FORMS } from './ws-protocols.js';
-import { headerName, headerTemplateField } from './request-schema.js';
+import { headerName, headerTemplateField, headerValueProblem } from './request-schema.js';
+import type { Template } from '../template/template.js';
 import { jsonArgsField, jsonObjectField, jsonValueField, rawMessageField, type JsonValueOptions } from './message-template.js';
 import { tlsSchema } from './tls-schema.js';
 
@@ -138,7 +139,8 @@ const builtinBroadcast = z
 const triggerSpec = z.strictObject({
   url: templateField({ variables: TRIGGER_VARIABLES }).describe('HTTP(S) URL pushbench calls to make the server broadcast.'),
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH']).default('POST'),
-  headers: z.record(headerName, headerTemplateField(TRIGGER_VARIABLES)).default({}),
+  // Checked for CR/LF by the section (checkTriggerHeaders), not here: a problem inside this form would lose the broadcast union to the built-in form's message.
+  headers: z.record(headerName, templateField({ variables: TRIGGER_VARIABLES })).default({}),
   body: messageTemplate(TRIGGER_VARIABLES).optional(),
 });
 
@@ -185,7 +187,10 @@ export const websocketSchema = z
       .union([builtinBroadcast, triggeredBroadcast], { error: 'expected { every, sizeBytes } (built-in server) or { every, trigger, match | event, id }' })
       .optional(),
   })
-  .superRefine((websocket, ctx) => checkForms(websocket, ctx))
+  .superRefine((websocket, ctx) => {
+    checkForms(websocket, ctx);
+    checkTriggerHeaders(websocket.broadcast, ctx);
+  })
   .transform(({ connectRate, connectTimeout, hold, connect, ...rest }) => ({
     ...rest,
     connect: connect ?? { headers: {}, query: {}, subprotocols: [] },
@@ -243,6 +248,14 @@ function checkForms(websocket: FormsInput, ctx: z.RefinementCtx): void {
   if (broadcast?.kind === 'triggered') checkMatching(['broadcast'], broadcast);
   if (websocket.echo && websocket.protocol !== 'raw') issue(['echo'], '`echo` needs protocol raw (the built-in server echoes binary frames)');
   if (websocket.namespace && websocket.protocol !== 'socketio') issue(['namespace'], '`namespace` applies to protocol socketio');
+}
+
+/** A triggered broadcast's header values hold no CR or LF, said at the header itself (as for webhook and connect headers). */
+function checkTriggerHeaders(broadcast: { kind: string; trigger?: { headers: Record<string, Template> } } | undefined, ctx: z.RefinementCtx): void {
+  for (const [name, template] of Object.entries(broadcast?.trigger?.headers ?? {})) {
+    const problem = headerValueProblem(template);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['broadcast', 'trigger', 'headers', name], message: problem });
+  }
 }
 
 type Issue = (path: (string | number)[], message: string) => void;

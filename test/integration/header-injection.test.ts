@@ -32,10 +32,18 @@ describe('CR/LF in header values', () => {
     const trigger = write('trigger.yaml', 'name: crlf\nwebsocket:\n  target: ws://127.0.0.1:9/\n  connections: 2\n  hold: 3s\n  broadcast:\n    every: 1s\n    trigger:\n      url: http://127.0.0.1:9/t\n      headers: { X-A: "1\\n2" }\n    match: { type: news }\n    id: id\n');
     const triggerRun = await pushbench(['validate', trigger]);
     expect(triggerRun.code).toBe(2);
-    // The same scenario without the LF validates; with it, the broadcast union reports its own (less precise) line.
-    expect(triggerRun.stderr).toContain(`pushbench: ${trigger}:7:5: websocket.broadcast`);
+    // One line at the header's value, as for webhook and connect headers (not the broadcast union's line about the built-in form).
+    expect(triggerRun.stderr.trim()).toBe(`pushbench: ${trigger}:10:23: websocket.broadcast.trigger.headers.X-A: a header value cannot span lines (it holds a CR or LF)`);
     const fine = await pushbench(['validate', write('trigger-ok.yaml', readFileSync(trigger, 'utf8').replace('1\\n2', '12'))]);
     expect(fine.code).toBe(0);
+
+    const triggerEnv = write('trigger-env.yaml', readFileSync(trigger, 'utf8').replace('X-A: "1\\n2"', 'Authorization: "Bearer {{env.CRLF_TOKEN}}"'));
+    const triggerEnvRun = await pushbench(['validate', triggerEnv], { env: { CRLF_TOKEN: 'secret-part\r\nX-Evil: 1' } });
+    expect(triggerEnvRun.code).toBe(2);
+    expect(triggerEnvRun.stderr.trim()).toBe(
+      `pushbench: ${triggerEnv}:10:33: websocket.broadcast.trigger.headers.Authorization: environment variable CRLF_TOKEN holds a CR or LF: a header value cannot span lines`,
+    );
+    expect(triggerEnvRun.stderr).not.toContain('secret-part');
   });
 
   it('a CR/LF that a row brings at send time fails that request (webhook.errors.badHeader), unsent; every other request goes out', async () => {

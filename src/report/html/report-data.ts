@@ -1,12 +1,9 @@
 import type { RunResult } from '../../result/run-result.js';
 import { seriesStyle, type ChartSpec, type RunStyle } from './chart-spec.js';
-import { deliveryCharts, deliveryDiagnosticCharts } from './delivery-charts.js';
-import { transportSeries } from './delivery-series.js';
 import { runHeadline, type RunHeadline } from './headline.js';
-import { ledgersOf } from './ledger.js';
 import { runColour, runLook } from './palette.js';
 import { spectrumCharts } from './spectrum-charts.js';
-import { pipelineCharts } from './pipeline-view.js';
+import { ownViews } from './report-views.js';
 import { connectionRampCharts, dropCharts, timelineCharts } from './timeline-charts.js';
 
 /** Marks the embedded JSON of a pushbench report (publish finds reports by it). */
@@ -22,11 +19,9 @@ export interface RunView {
   headline: RunHeadline;
 }
 
-/** The sections of a report, in page order; the page adds each section's tables by id. */
-export type SectionId = 'pipeline' | 'delivery' | 'delivery-diagnostics' | 'spectrum' | 'timeline' | 'connections';
-
+/** A section of charts: the phase views' own (REPORT_VIEWS), then the common ones; the page adds each section's tables by id. */
 export interface ChartSection {
-  id: SectionId;
+  id: string;
   heading: string;
   note: string;
   charts: ChartSpec[];
@@ -54,27 +49,7 @@ export function buildReportData(results: readonly RunResult[], labels: readonly 
     headline: runHeadline(result),
   }));
   const styleOf: RunStyle = (run) => seriesStyle(runs[run]?.label ?? '', runLook(run).colour, runLook(run).dash);
-  const transports = transportSeries(results, labels);
-  const sections: ChartSection[] = [
-    {
-      id: 'pipeline',
-      heading: 'Pipeline: webhook in, push out',
-      note: 'Each accepted webhook is expected at every subscriber held at its intended send time: delivered + missing = expected. Latency runs from the intended send time, so a backend or generator that falls behind shows.',
-      charts: pipelineCharts(results, styleOf),
-    },
-    {
-      id: 'delivery',
-      heading: 'Delivery: the same event stream through each transport',
-      note: 'One colour per transport on every chart. Latency runs from the scheduled time to the first receipt, so a sender that falls behind shows its delay. Lower latency is better; delivered should reach the published count.',
-      charts: deliveryCharts(transports),
-    },
-    {
-      id: 'delivery-diagnostics',
-      heading: 'Delivery diagnostics: send delay, requests, attempts, retry amplification, ledger',
-      note: 'How late first sends left, what each transport spent, and every (event, subscriber) pair accounted for: published = delivered + lost + in flight; duplicates and reordering are counted apart.',
-      charts: deliveryDiagnosticCharts(transports),
-      collapsed: true,
-    },
+  const common: ChartSection[] = [
     {
       id: 'spectrum',
       heading: 'Latency by percentile',
@@ -95,11 +70,6 @@ export function buildReportData(results: readonly RunResult[], labels: readonly 
     generatedAt: generatedAt.toISOString(),
     toolVersion: results[0]?.tool.version ?? '',
     runs,
-    // The diagnostics section also holds the cost and ledger tables, so it stays whenever a run has a ledger.
-    sections: sections.filter((section) => section.charts.length > 0 || (section.id === 'delivery-diagnostics' && hasLedger(results))),
+    sections: [...ownViews().flatMap((view) => view.sections(results, labels, styleOf)), ...common.filter((section) => section.charts.length > 0)],
   };
-}
-
-function hasLedger(results: readonly RunResult[]): boolean {
-  return results.some((result) => result.delivery !== undefined || ledgersOf(result).size > 0);
 }

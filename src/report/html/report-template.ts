@@ -7,15 +7,11 @@ import { contentSecurityPolicy } from './content-security-policy.js';
 import { escapeHtml, jsonForScript } from './escape.js';
 import { pageHead } from './page-head.js';
 import { headlineCards } from './headline-cards.js';
-import { deliveryCostTable } from './delivery-cost-table.js';
-import { deliveryHeadlineTable } from './delivery-headline.js';
-import { transportSeries } from './delivery-series.js';
-import { ledgerTable } from './ledger-table.js';
 import { generatorLagTable } from './generator-lag-table.js';
-import { pipelineHeadlineTable } from './pipeline-view.js';
 import { metricTables } from './metric-tables.js';
-import type { ChartSection, ReportData, SectionId } from './report-data.js';
+import type { ChartSection, ReportData } from './report-data.js';
 import { REPORT_STYLE } from './report-style.js';
+import { ownViews } from './report-views.js';
 import { environmentTable, scenarioBlocks, validityTable } from './run-details.js';
 import { shardSection } from './shard-table.js';
 import { summaryTable } from './summary-table.js';
@@ -33,21 +29,17 @@ export function reportPage(results: readonly RunResult[], data: ReportData): str
   const scenarios = [...new Set(runs.map((run) => run.scenario))].join(', ');
   const subtitle = `${runs.length === 1 ? '1 run' : `${runs.length} runs`} of ${scenarios} · generated ${data.generatedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} by pushbench ${data.toolVersion}`;
   const comparing = runs.length > 1 ? ' Changes are against the first run: green is better, red is worse, grey within ±1%.' : '';
-  const transports = transportSeries(results, runs.map((run) => run.label));
-  const allDelivery = results.every((result) => result.delivery !== undefined);
-  const tables: Partial<Record<SectionId, string>> = {
-    pipeline: pipelineHeadlineTable(results, runs),
-    // Mixed with other runs, the summary is the run table: the per-transport headline heads the delivery section instead.
-    delivery: allDelivery ? '' : deliveryHeadlineTable(transports),
-    'delivery-diagnostics': deliveryCostTable(transports) + ledgerTable(results, runs),
+  const views = ownViews();
+  const tables: Record<string, string> = {
+    ...Object.fromEntries(views.flatMap((view) => Object.entries(view.tables(results, runs)))),
     timeline: webhookTargetsTable(results, runs),
     connections: wsProcessTable(results, runs),
   };
   const sections = new Map(data.sections.map((section, index) => [section.id, chartSection(section, index, tables[section.id] ?? '')]));
-  const summaryNote = allDelivery
-    ? 'Each transport carried the same seeded event stream to the same subscribers; counts are (event, subscriber) pairs.'
-    : `Throughput, errors and the latency of each run's main metric.${comparing}`;
-  const summary = allDelivery ? deliveryHeadlineTable(transports) : runs.length === 1 && first !== undefined ? headlineCards(first) : summaryTable(runs);
+  const viewSummary = views.map((view) => view.summary?.(results, runs)).find((found) => found !== undefined);
+  const summaryNote = viewSummary?.note ?? `Throughput, errors and the latency of each run's main metric.${comparing}`;
+  const summary = viewSummary?.table ?? (runs.length === 1 && first !== undefined ? headlineCards(first) : summaryTable(runs));
+  const viewSections = views.flatMap((view) => view.sectionIds.map((id) => sections.get(id) ?? '')).join('\n');
   return `${pageHead(data.title, contentSecurityPolicy(scripts), REPORT_STYLE, `<meta name="generator" content="pushbench ${escapeHtml(data.toolVersion)}">\n`)}
 <body>
 <header class="top"><h1>${escapeHtml(data.title)}</h1><p>${escapeHtml(subtitle)}</p></header>
@@ -57,9 +49,7 @@ ${runBanners(results, runs)}
 ${summary}
 </section>
 ${causesSection(results, runs)}
-${sections.get('pipeline') ?? ''}
-${sections.get('delivery') ?? ''}
-${sections.get('delivery-diagnostics') ?? ''}
+${viewSections}
 ${sections.get('spectrum') ?? ''}
 <section id="percentiles"><h2>Latency percentiles</h2><p class="note">${escapeHtml(`Every latency metric, from the full HDR histogram of each run.${comparing}`)}</p>
 ${metricTables(results, runs)}
