@@ -11,6 +11,7 @@ import type { Recorder } from '../metrics/recorder.js';
 import type { ShardHealth } from '../result/run-result.js';
 import { formatDurationUs } from '../scenario/duration.js';
 import { DEFAULT_SSE_HISTORY, type SseConfig } from '../scenario/sse-schema.js';
+import { tlsConnectOptions } from '../scenario/tls-schema.js';
 import { startSseServerProcess, type SseServerProcess } from '../targets/sse-server-handle.js';
 import type { WsServerStats } from '../targets/ws-server-handle.js';
 import { nothingSucceededReason } from './nothing-succeeded.js';
@@ -118,6 +119,7 @@ export async function runSsePhase(whole: SseConfig, context: PhaseContext): Prom
     shards.forEach((_shard, index) => live.clientOpenNow(index, 0));
     for (const { result } of results) {
       addCounterDeltas(recorder, result.counters);
+      recorder.addCauses(result.causes);
       for (const [name, encoded] of Object.entries(result.histograms)) recorder.addEncodedHistogram(name, encoded);
     }
     const [serverStats] = await Promise.all([stopServers(servers, recorder, reasons), ...shards.map((shard) => shard.link.ended())]);
@@ -173,6 +175,7 @@ function streamPlans(config: SseConfig, targets: string[], firstConnection: numb
       ...(config.body ? { body: config.body } : {}),
       seed,
     },
+    ...(config.tls ? { tls: tlsConnectOptions(config.tls)! } : {}),
     reconnect: config.reconnect,
     ...(push ? { push } : {}),
   }));

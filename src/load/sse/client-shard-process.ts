@@ -88,6 +88,7 @@ class SseShardSession {
     return {
       type: 'result',
       counters: measured.counters.takeDelta(),
+      causes: measured.causes.toJSON(),
       histograms: encodeNonEmpty({
         'sse.connect': measured.connect,
         'sse.firstEvent': measured.firstEvent,

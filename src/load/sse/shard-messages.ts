@@ -1,3 +1,4 @@
+import type { Causes } from '../../metrics/causes.js';
 import type { ProcessHealth } from '../../metrics/process-monitor.js';
 import type { SseStreamPlan } from './stream-plan.js';
 
@@ -12,6 +13,8 @@ export interface SseShardRamped {
 export interface SseShardResult {
   type: 'result';
   counters: Record<string, number>;
+  /** Per failure counter (sse.connections.failed.*, sse.reconnects.failed.*), its first few distinct causes. */
+  causes: Causes;
   /** HdrHistogram V2 base64 per metric name (sse.connect, sse.firstEvent, sse.push, sse.reconnect). */
   histograms: Record<string, string>;
   /** Streams open when the hold ended, and the shard's RSS then. */

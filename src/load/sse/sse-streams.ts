@@ -1,12 +1,13 @@
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { connect as connectSocket, type Socket } from 'node:net';
+import { CauseBook } from '../../metrics/causes.js';
 import { nowUs, wallClockUs } from '../../metrics/clock.js';
 import { createHistogram, recordUs, type Histogram } from '../../metrics/histogram.js';
 import { bindTemplate, seededRandom, type RenderFn } from '../../template/render.js';
 import type { Template } from '../../template/template.js';
 import { trackSequenceAs, type SequenceState } from '../push-sequence.js';
-import { classifyConnectError } from '../websocket/connect-error.js';
+import { classifyConnectError, connectErrorCause } from '../websocket/connect-error.js';
 import { DeltaCounters } from '../websocket/delta-counters.js';
 import { fieldAt, matchesSubset } from '../websocket/json-match.js';
 import { EventStreamParser, type EventSink } from './event-stream-parser.js';
@@ -16,6 +17,8 @@ import type { SsePushPlan, SseStreamPlan } from './stream-plan.js';
 /** What a shard's streams measured; histograms in µs. */
 export interface SseMeasurements {
   counters: DeltaCounters;
+  /** Why streams failed to open or reopen: per failure counter, its first few distinct causes. */
+  causes: CauseBook;
   connect: Histogram;
   firstEvent: Histogram;
   push: Histogram;
@@ -247,6 +250,7 @@ function openWithNodeHttp(stream: SseStream, target: Target, path: string, heade
       headers,
       agent: false,
       ...(plan.localAddress ? { localAddress: plan.localAddress } : {}),
+      ...(target.url.protocol === 'https:' ? plan.tls : undefined),
     });
   } catch (error) {
     stream.lastError = error as Error; // e.g. a header value node:http refuses
@@ -308,8 +312,10 @@ function headersArrived(stream: SseStream, status: number, mediaType: string): b
   streams.connecting.delete(stream);
   const now = nowUs();
   if (status !== 200 || mediaType !== 'text/event-stream') {
-    const cause = status !== 200 ? `http${status}` : 'contentType';
-    finish(stream, `${stream.everOpened ? 'sse.reconnects.failed.' : 'sse.connections.failed.'}${cause}`);
+    const kind = status !== 200 ? `http${status}` : 'contentType';
+    const counter = `${stream.everOpened ? 'sse.reconnects.failed.' : 'sse.connections.failed.'}${kind}`;
+    finish(stream, counter);
+    streams.measured.causes.note(counter, status !== 200 ? `HTTP ${status}` : `HTTP 200 with Content-Type "${mediaType || '(none)'}", not text/event-stream`);
     if (!stream.everOpened) settle(streams);
     return false;
   }
@@ -363,9 +369,13 @@ function connectFailed(stream: SseStream): void {
   if (stream.phase !== 'connecting') return;
   streams.connecting.delete(stream);
   closeTransport(stream);
-  const cause = classifyConnectError(stream.lastError);
+  const kind = classifyConnectError(stream.lastError);
   if (!stream.everOpened) {
-    finish(stream, streams.closing ? 'sse.connections.cancelled' : `sse.connections.failed.${cause}`);
+    if (streams.closing) finish(stream, 'sse.connections.cancelled');
+    else {
+      finish(stream, `sse.connections.failed.${kind}`);
+      streams.measured.causes.note(`sse.connections.failed.${kind}`, failureCause(stream));
+    }
     settle(streams);
     return;
   }
@@ -373,9 +383,15 @@ function connectFailed(stream: SseStream): void {
     stream.phase = 'done';
     return;
   }
-  streams.measured.counters.add(`sse.reconnects.failed.${cause}`);
+  streams.measured.counters.add(`sse.reconnects.failed.${kind}`);
+  streams.measured.causes.note(`sse.reconnects.failed.${kind}`, failureCause(stream));
   stream.failedAttempts++;
   scheduleReopen(stream);
+}
+
+/** Why a request got no usable response: the OS's, TLS's or the reader's message. */
+function failureCause(stream: SseStream): string {
+  return stream.lastError ? connectErrorCause(stream.lastError) : 'the server closed the connection before the response headers';
 }
 
 /** Drops the stream's transport (its close handlers have run or are not wanted). */
@@ -470,7 +486,7 @@ export class SseStreams {
       Object.entries(record).map(([name, template]) => [name, bindTemplate(template)]);
     this.streams = {
       plan,
-      measured: { counters: new DeltaCounters(), connect: createHistogram(), firstEvent: createHistogram(), push: createHistogram(), reconnect: createHistogram() },
+      measured: { counters: new DeltaCounters(), causes: new CauseBook(), connect: createHistogram(), firstEvent: createHistogram(), push: createHistogram(), reconnect: createHistogram() },
       open: new Set(),
       connecting: new Set(),
       waiting: new Set(),
