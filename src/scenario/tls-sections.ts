@@ -8,5 +8,7 @@ export function tlsSections(config: ScenarioConfig): Array<[TlsConfig | undefine
     [config.websocket?.tls, ['websocket']],
     [config.sse?.tls, ['sse']],
     [config.pipeline?.ingest.tls, ['pipeline', 'ingest']],
+    [config.pipeline?.subscribers.websocket?.tls, ['pipeline', 'subscribers', 'websocket']],
+    [config.pipeline?.subscribers.sse?.tls, ['pipeline', 'subscribers', 'sse']],
   ];
 }
