@@ -122,6 +122,10 @@ sse:
       expect(result.counters['sse.reconnects']).toBe(0);
       expect(result.validity.ok).toBe(false);
       expect(result.validity.reasons).toContain(`no stream opened: 5 http503, 5 contentType by ${server.url}`);
+      expect(result.causes).toEqual({
+        'sse.connections.failed.contentType': [{ cause: 'HTTP 200 with Content-Type "text/html", not text/event-stream', count: 5 }],
+        'sse.connections.failed.http503': [{ cause: 'HTTP 503', count: 5 }],
+      });
       expect(renderTextSummary(result).split('\n')[0]).toMatch(/ERRORS: 10 of 10 streams failed \(100\.00%\)$/);
     } finally {
       await server.close();
@@ -213,6 +217,7 @@ sse:
     const run = await pushbench(['run', file, '--out', join(dir, 'out')]);
     expect(run.code).toBe(3);
     expect(run.stdout).toContain(`no stream opened: 5 refused by http://127.0.0.1:${port}/events (is it running?)`);
+    expect(run.stdout).toContain(`sse.connections.failed.refused:       5 x connect ECONNREFUSED 127.0.0.1:${port}`);
     expect(run.stderr).not.toMatch(/\n\s+at /);
   }, 30_000);
 });
