@@ -96,8 +96,8 @@ describe('sse against servers that do not stream', () => {
       requests++;
       const conn = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('conn'));
       if (conn % 2 === 0) {
-        response.writeHead(503, { 'content-type': 'text/event-stream' });
-        response.end();
+        response.writeHead(503, { 'content-type': 'text/plain' });
+        response.end(conn === 0 ? 'maintenance\nback at 10:00\n' : '');
       } else {
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         response.end('<html></html>');
@@ -124,7 +124,10 @@ sse:
       expect(result.validity.reasons).toContain(`no stream opened: 5 http503, 5 contentType by ${server.url}`);
       expect(result.causes).toEqual({
         'sse.connections.failed.contentType': [{ cause: 'HTTP 200 with Content-Type "text/html", not text/event-stream', count: 5 }],
-        'sse.connections.failed.http503': [{ cause: 'HTTP 503', count: 5 }],
+        'sse.connections.failed.http503': [
+          { cause: 'HTTP 503: maintenance back at 10:00', count: 1 },
+          { cause: 'HTTP 503', count: 4 },
+        ],
       });
       expect(renderTextSummary(result).split('\n')[0]).toMatch(/ERRORS: 10 of 10 streams failed \(100\.00%\)$/);
     } finally {

@@ -44,6 +44,12 @@ async function startSseTlsServer(mtls: boolean): Promise<SseTlsServer> {
   const server = createHttpsServer(
     { cert: certs.serverCert, key: certs.serverKey, ...(mtls ? { ca: certs.ca, requestCert: true, rejectUnauthorized: true } : {}) },
     (request, response) => {
+      if (request.url === '/denied') {
+        // A refusal whose body never ends: the stream's cause keeps its first 200 characters, and the read stops there.
+        response.writeHead(401, { 'content-type': 'text/plain' });
+        response.write(`token expired: ${'x'.repeat(300)}`);
+        return;
+      }
       counts.opened++;
       if ((request.socket as TLSSocket).getPeerCertificate().subject?.CN === 'pushbench client') counts.clientCerts++;
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -128,6 +134,11 @@ describe('sse.tls against a real https:// event-stream server', () => {
     const insecure = await sseRun(server.url, '  tls: { insecure: true }', HOLD_SERVED);
     expectAllStreamsServed(insecure, server, 2 * STREAMS);
     expect(insecure.validity.warnings).toContain('sse.tls.insecure: server certificates were not verified (anyone in the path could have answered)');
+
+    const denied = await sseRun(server.url.replace('/events', '/denied'), '  tls: { ca: ca.pem }', HOLD_FAILED);
+    expect(denied.counters['sse.connections.failed.http401']).toBe(STREAMS);
+    expect(denied.causes).toEqual({ 'sse.connections.failed.http401': [{ cause: `HTTP 401: token expired: ${'x'.repeat(200 - 'token expired: '.length)}`, count: STREAMS }] });
+    expectAllStreamsFailed(denied);
     expect(liveChildren()).toBe(0);
   }, 60_000);
 

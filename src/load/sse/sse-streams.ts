@@ -33,7 +33,10 @@ const MAX_EVENT_CHARS = 1 << 20;
 /** Render streams: each draws its own seeded numbers. */
 const CONNECT_STREAM = 1;
 
-type Phase = 'connecting' | 'open' | 'waiting' | 'done';
+/** `rejected`: a 4xx/5xx answer whose body head is being read for the cause (still among the requests in flight). */
+type Phase = 'connecting' | 'rejected' | 'open' | 'waiting' | 'done';
+/** Of a 4xx/5xx answer's body, this many characters go into the failure's cause. */
+const BODY_HEAD_CHARS = 200;
 
 /**
  * One stream: its parser, its last event ID (in the parser) and its sequencing. The handlers are
@@ -58,6 +61,9 @@ class SseStream implements EventSink, SequenceState, HttpStreamOwner {
   reader: HttpStreamReader | undefined;
   /** Why the current request failed (its class names the failure counter). */
   lastError: Error | undefined;
+  /** A 4xx/5xx answer: its status and the start of its body. */
+  rejectedStatus = 0;
+  bodyHead = '';
   timer: NodeJS.Timeout | undefined;
   pushMaxSeq = Number.NaN;
   pushMissing: Set<number> | undefined;
@@ -219,7 +225,7 @@ function openLean(stream: SseStream, target: LeanTarget, path: string, headers: 
 
 function onSocketData(this: Tagged<Socket>, chunk: Buffer): void {
   const stream = this[STREAM]!;
-  if (stream.socket === this && (stream.phase === 'connecting' || stream.phase === 'open')) stream.reader!.push(chunk);
+  if (stream.socket === this && (stream.phase === 'connecting' || stream.phase === 'rejected' || stream.phase === 'open')) stream.reader!.push(chunk);
 }
 
 function onSocketError(this: Tagged<Socket>, error: Error): void {
@@ -233,6 +239,7 @@ function onSocketClose(this: Tagged<Socket>): void {
   stream.socket = undefined;
   stream.reader = undefined;
   if (stream.phase === 'connecting') connectFailed(stream);
+  else if (stream.phase === 'rejected') rejected(stream);
   else if (stream.phase === 'open') gone(stream);
 }
 
@@ -291,7 +298,8 @@ function onResponseGone(this: Tagged<IncomingMessage>): void {
   stream.response = undefined;
   stream.request?.destroy();
   stream.request = undefined;
-  if (stream.phase === 'open') gone(stream);
+  if (stream.phase === 'rejected') rejected(stream);
+  else if (stream.phase === 'open') gone(stream);
 }
 
 function onRequestError(this: Tagged<ClientRequest>, error: Error): void {
@@ -309,6 +317,14 @@ function onRequestError(this: Tagged<ClientRequest>, error: Error): void {
 function headersArrived(stream: SseStream, status: number, mediaType: string): boolean {
   const { streams } = stream;
   if (stream.phase !== 'connecting') return false;
+  if (status >= 400) {
+    // Failed for good, once the body's first characters (the server's why) are read: until the
+    // body ends, BODY_HEAD_CHARS arrive, or the connect timeout cuts it.
+    stream.phase = 'rejected';
+    stream.rejectedStatus = status;
+    stream.bodyHead = '';
+    return true;
+  }
   streams.connecting.delete(stream);
   const now = nowUs();
   if (status !== 200 || mediaType !== 'text/event-stream') {
@@ -341,6 +357,11 @@ function headersArrived(stream: SseStream, status: number, mediaType: string): b
 }
 
 function textArrived(stream: SseStream, text: string): void {
+  if (stream.phase === 'rejected') {
+    stream.bodyHead += text.slice(0, BODY_HEAD_CHARS - stream.bodyHead.length);
+    if (stream.bodyHead.length >= BODY_HEAD_CHARS) destroyTransport(stream);
+    return;
+  }
   if (stream.phase !== 'open') return;
   if (!stream.parser.feed(text)) {
     stream.streams.measured.counters.add('sse.events.tooLarge');
@@ -387,6 +408,19 @@ function connectFailed(stream: SseStream): void {
   streams.measured.causes.note(`sse.reconnects.failed.${kind}`, failureCause(stream));
   stream.failedAttempts++;
   scheduleReopen(stream);
+}
+
+/** A 4xx/5xx answer's body was read (or cut): the stream failed for good, its cause the status and the body's start. */
+function rejected(stream: SseStream): void {
+  const { streams } = stream;
+  streams.connecting.delete(stream);
+  closeTransport(stream);
+  const counter = `${stream.everOpened ? 'sse.reconnects.failed.' : 'sse.connections.failed.'}http${stream.rejectedStatus}`;
+  finish(stream, counter);
+  const head = stream.bodyHead.trim();
+  streams.measured.causes.note(counter, head === '' ? `HTTP ${stream.rejectedStatus}` : `HTTP ${stream.rejectedStatus}: ${head}`);
+  stream.bodyHead = '';
+  if (!stream.everOpened) settle(streams);
 }
 
 /** Why a request got no usable response: the OS's, TLS's or the reader's message. */
