@@ -1,4 +1,5 @@
 import type { GeneratorReport } from '../load/pace-figures.js';
+import type { Causes } from '../metrics/causes.js';
 import { nowUs } from '../metrics/clock.js';
 import type { DeliveryTransport } from '../scenario/schema.js';
 import type { ProcessStats } from '../result/run-result.js';
@@ -49,6 +50,8 @@ export interface TransportReport {
   invalidReasons: string[];
   /** Extra counters worth keeping (receiver fault counts, reconnects, replays). */
   counters: Record<string, number>;
+  /** Per failure counter, its first few distinct causes (webhook: `delivery.webhook.errors.<class>`). */
+  causes?: Causes;
 }
 
 /** Gap between sending the start time to the children and the stream's first event. */

@@ -1,4 +1,5 @@
 import type { LiveWindow } from './live-window.js';
+import { CauseBook, type Causes } from '../metrics/causes.js';
 import { nowUs } from '../metrics/clock.js';
 import { createHistogram, encodeHistogram, recordUs, type Histogram } from '../metrics/histogram.js';
 import { mulberry32 } from '../template/render.js';
@@ -11,6 +12,8 @@ import { PairState } from './pair-state.js';
 import { judgeAttempt, type AttemptOutcome, type RetryPolicy } from './retry-schedule.js';
 import type { EventStream } from './stream.js';
 import { HttpPool } from '../load/webhook/http-pool.js';
+import { classifyStatus } from '../load/webhook/error-class.js';
+import { statusCause } from '../load/webhook/webhook-sender.js';
 
 /**
  * The backlog (deliveries ready but waiting for a free in-flight slot) may reach this many times
@@ -19,6 +22,8 @@ import { HttpPool } from '../load/webhook/http-pool.js';
  */
 export const BACKLOG_LIMIT_FACTOR = 10;
 const RETRY_TICK_MS = 5;
+/** Failed attempts (any non-2xx answer, or no answer) count as `delivery.webhook.errors.<class>`, classed as `webhook.errors.*`. */
+export const DELIVERY_WEBHOOK_ERRORS = 'delivery.webhook.errors.';
 
 export interface WebhookDelivererOptions {
   stream: EventStream;
@@ -45,6 +50,9 @@ export interface WebhookSenderReport {
   bytesOnWire: number;
   peakSockets: number;
   disabledEndpoints: number;
+  /** Failed attempts by counter (`delivery.webhook.errors.<class>`), and each counter's first few distinct causes. */
+  errors: Record<string, number>;
+  causes: Causes;
 }
 
 /**
@@ -67,6 +75,8 @@ export class WebhookDeliverer {
   private readonly backlogLimit: number;
   private readonly ticker: NodeJS.Timeout;
   private attempts = 0;
+  private readonly errors: Record<string, number> = {};
+  private readonly causes = new CauseBook();
   private pendingCount = 0;
   private frozen = false;
   private backlogReported = false;
@@ -172,6 +182,8 @@ export class WebhookDeliverer {
       bytesOnWire: this.pool.bytesOnWire,
       peakSockets: this.pool.peakSockets,
       disabledEndpoints: this.disabled.reduce((sum, flag) => sum + flag, 0),
+      errors: { ...this.errors },
+      causes: this.causes.toJSON(),
     };
   }
 
@@ -198,6 +210,7 @@ export class WebhookDeliverer {
   }
 
   private settle(pair: number, outcome: AttemptOutcome): void {
+    this.noteFailure(outcome);
     const verdict = judgeAttempt(outcome, this.attemptsByPair[pair]!, this.options.retry, this.random);
     const wasPending = this.states[pair] === PairState.Pending;
     switch (verdict.kind) {
@@ -219,6 +232,23 @@ export class WebhookDeliverer {
     }
     this.pump();
     if (this.pendingCount === 0) this.settledWaiter?.();
+  }
+
+  /** A failed attempt: its class counter and its cause (status and body head, or the OS's message). */
+  private noteFailure(outcome: AttemptOutcome): void {
+    let counter: string;
+    let cause: string;
+    if (outcome.kind === 'response') {
+      const errorClass = classifyStatus(outcome.status);
+      if (errorClass === undefined) return;
+      counter = DELIVERY_WEBHOOK_ERRORS + errorClass;
+      cause = statusCause(outcome.status, outcome.bodyHead);
+    } else {
+      counter = DELIVERY_WEBHOOK_ERRORS + outcome.errorClass;
+      cause = outcome.cause ?? outcome.errorClass;
+    }
+    this.errors[counter] = (this.errors[counter] ?? 0) + 1;
+    this.causes.note(counter, cause);
   }
 
   private abandon(pair: number): void {

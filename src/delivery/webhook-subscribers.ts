@@ -35,6 +35,10 @@ export interface WebhookSubscribersReport {
 
 /** The Retry-After a 429 carries, in seconds. */
 export const THROTTLE_RETRY_AFTER_SEC = 1;
+/** The body of a fault answer (500, 429, 410), as a failing endpoint says why; the sender keeps its head as the cause. */
+export function faultBody(status: number): string {
+  return `{"error":"injected fault ${status}"}`;
+}
 const SUBSCRIBER_PATH = /^\/sub\/(\d{1,6})$/;
 const PENDING = Symbol('pushbench.pendingRequest');
 
@@ -175,8 +179,13 @@ function onRequestEnd(this: TrackedRequest): void {
 
 function writeAnswer(response: ServerResponse, status: number): void {
   if (response.destroyed) return;
-  if (status === 429) response.writeHead(429, { 'retry-after': String(THROTTLE_RETRY_AFTER_SEC), 'content-length': '0' }).end();
-  else response.writeHead(status, { 'content-length': '0' }).end();
+  if (status === 200) {
+    response.writeHead(200, { 'content-length': '0' }).end();
+    return;
+  }
+  const body = faultBody(status);
+  const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
+  response.writeHead(status, status === 429 ? { ...headers, 'retry-after': String(THROTTLE_RETRY_AFTER_SEC) } : headers).end(body);
 }
 
 function header(request: IncomingMessage, name: string): string | undefined {

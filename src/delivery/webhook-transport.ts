@@ -92,7 +92,8 @@ export async function runWebhookTransport(delivery: DeliveryConfig, options: Tra
       generator: { role: 'generator', pid: process.pid, pace: pacer.pace },
       processes: [received.process],
       invalidReasons,
-      counters: { ...counters, 'delivery.webhook.disabledEndpoints': sender.disabledEndpoints, 'delivery.webhook.receiver.unexpected': receipts.unexpected },
+      counters: { ...counters, ...sender.errors, 'delivery.webhook.disabledEndpoints': sender.disabledEndpoints, 'delivery.webhook.receiver.unexpected': receipts.unexpected },
+      causes: sender.causes,
     };
   } finally {
     if (!stopped) receivers.kill();

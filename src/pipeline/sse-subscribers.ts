@@ -5,6 +5,7 @@ import type { Recorder } from '../metrics/recorder.js';
 import { EventStreamParser } from '../load/sse/event-stream-parser.js';
 import { fieldAt, matchesSubset } from '../load/websocket/json-match.js';
 import type { PipelineSseSubscribersConfig } from '../scenario/pipeline-schema.js';
+import { tlsConnectOptions, type TlsConnectOptions } from '../scenario/tls-schema.js';
 import type { PipelineLedger } from './ledger.js';
 import type { PipelineSubscribers } from './subscribers.js';
 
@@ -34,9 +35,12 @@ interface Stream {
 export class SseSubscribers implements PipelineSubscribers {
   private readonly streams: Stream[];
   private readonly url: URL;
+  /** https://: the scenario's `tls` (PEM text read at load). */
+  private readonly tls: TlsConnectOptions | undefined;
   private closing = false;
 
   constructor(private readonly options: SseSubscribersOptions) {
+    this.tls = tlsConnectOptions(options.config.tls);
     this.url = new URL(options.url);
     for (const [name, value] of Object.entries(options.config.connect.query)) this.url.searchParams.set(name, value);
     this.streams = Array.from({ length: options.config.connections }, (_unused, index) => ({ index, lastEventId: '', request: undefined, ready: false }));
@@ -93,8 +97,7 @@ export class SseSubscribers implements PipelineSubscribers {
       settled = true;
       fail(reason);
     };
-    const send = this.url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const request = send(this.url, { method: 'GET', headers });
+    const request = this.url.protocol === 'https:' ? httpsRequest(this.url, { method: 'GET', headers, ...this.tls }) : httpRequest(this.url, { method: 'GET', headers });
     stream.request = request;
     request.on('error', (error: Error) => once(error.message));
     request.on('response', (response: IncomingMessage) => {

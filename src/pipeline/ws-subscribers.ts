@@ -5,6 +5,7 @@ import { fieldAt, matchesSubset } from '../load/websocket/json-match.js';
 import { protocolAdapter } from '../load/websocket/protocols/registry.js';
 import type { AdapterConnection, Incoming, WsProtocolAdapter } from '../load/websocket/protocols/protocol.js';
 import type { PipelineSubscribersConfig } from '../scenario/pipeline-schema.js';
+import { tlsConnectOptions, type TlsConnectOptions } from '../scenario/tls-schema.js';
 import type { PipelineLedger } from './ledger.js';
 import type { PipelineSubscribers } from './subscribers.js';
 
@@ -59,9 +60,12 @@ export class WsSubscribers implements PipelineSubscribers {
   private readonly subscribers: Subscriber[];
   private readonly adapter: WsProtocolAdapter;
   private readonly url: string;
+  /** wss://: the scenario's `tls` (PEM text read at load). */
+  private readonly tls: TlsConnectOptions | undefined;
   private closing = false;
 
   constructor(private readonly options: WsSubscribersOptions) {
+    this.tls = tlsConnectOptions(options.config.tls);
     this.adapter = protocolAdapter(options.config.protocol);
     const url = new URL(options.url);
     this.adapter.decorateUrl(url);
@@ -134,7 +138,7 @@ export class WsSubscribers implements PipelineSubscribers {
     };
     subscriber.onReady = ready;
     subscriber.onFail = failOnce;
-    const socket = new WebSocket(this.url, [...(this.adapter.subprotocols ?? [])], { headers: config.connect.headers, perMessageDeflate: false });
+    const socket = new WebSocket(this.url, [...(this.adapter.subprotocols ?? [])], { headers: config.connect.headers, perMessageDeflate: false, ...this.tls });
     subscriber.socket = socket;
     socket.on('open', () => this.adapter.opened(subscriber, {}));
     socket.on('message', (data: Buffer, isBinary: boolean) => {

@@ -68,6 +68,7 @@ function record(recorder: Recorder, report: TransportReport): void {
     ...(report.attempts !== undefined ? { [`delivery.${transport}.attempts`]: report.attempts } : {}),
     ...report.counters,
   });
+  if (report.causes) recorder.addCauses(report.causes);
 }
 
 function summarize(report: TransportReport): DeliveryTransportResult {

@@ -7,6 +7,7 @@ import { settleHeap } from '../metrics/settle-heap.js';
 import { startProcessMonitor } from '../metrics/process-monitor.js';
 import type { ScenarioConfig } from '../scenario/schema.js';
 import type { LoadedScenario } from '../scenario/load-scenario.js';
+import { tlsSections } from '../scenario/tls-sections.js';
 import { collectEnv } from '../result/env-info.js';
 import { redactSecrets } from '../result/redact.js';
 import { RESULT_SCHEMA_VERSION, type RunResult } from '../result/run-result.js';
@@ -135,11 +136,7 @@ function sortedKeys(counters: Record<string, number>): Record<string, number> {
 
 /** A warning per section that skips certificate verification (`tls.insecure`). */
 function insecureTlsWarnings(config: ScenarioConfig): string[] {
-  const sections: Array<[string, { tls?: { insecure: boolean } | undefined } | undefined]> = [
-    ['webhook', config.webhook],
-    ['websocket', config.websocket],
-  ];
-  return sections.flatMap(([name, section]) => (section?.tls?.insecure ? [insecureWarning(name)] : []));
+  return tlsSections(config).flatMap(([tls, at]) => (tls?.insecure ? [insecureWarning(at.join('.'))] : []));
 }
 
 let cachedVersion: string | undefined;

@@ -11,6 +11,7 @@ import type { Recorder } from '../metrics/recorder.js';
 import type { ShardHealth } from '../result/run-result.js';
 import { formatDurationUs } from '../scenario/duration.js';
 import { DEFAULT_SSE_HISTORY, type SseConfig } from '../scenario/sse-schema.js';
+import { tlsConnectOptions } from '../scenario/tls-schema.js';
 import { startSseServerProcess, type SseServerProcess } from '../targets/sse-server-handle.js';
 import type { WsServerStats } from '../targets/ws-server-handle.js';
 import { nothingSucceededReason } from './nothing-succeeded.js';
@@ -174,6 +175,7 @@ function streamPlans(config: SseConfig, targets: string[], firstConnection: numb
       ...(config.body ? { body: config.body } : {}),
       seed,
     },
+    ...(config.tls ? { tls: tlsConnectOptions(config.tls)! } : {}),
     reconnect: config.reconnect,
     ...(push ? { push } : {}),
   }));

@@ -7,7 +7,8 @@ import type { WebhookConfig } from './webhook-schema.js';
 import { InputError } from '../errors.js';
 import { scenarioSchema, type ScenarioConfig } from './schema.js';
 import { PayloadFileError, readPayloadRows } from './payload-file.js';
-import { readTlsFiles, TlsFileError, type TlsConfig } from './tls-schema.js';
+import { readTlsFiles, TlsFileError } from './tls-schema.js';
+import { tlsSections } from './tls-sections.js';
 import { positionOfKey, positionOfPath, toPosition } from './yaml-positions.js';
 
 /** A validated scenario and the file it came from. */
@@ -115,22 +116,19 @@ export function parseScenarioBytes(bytes: Buffer, file: string, overrides: Scena
       throw new InputError(`${file}:${line}:${col}: ${at.join('.')}.payload.file: ${error.message}`);
     }
   }
-  for (const section of TLS_SECTIONS) {
-    const tls = (config as Record<string, { tls?: TlsConfig } | undefined>)[section]?.tls;
+  for (const [tls, at] of tlsSections(config)) {
     if (!tls) continue;
     try {
       readTlsFiles(tls, dirname(file));
     } catch (error) {
       if (!(error instanceof TlsFileError)) throw error;
-      const { line, col } = positionOfPath(doc, lineCounter, [section, 'tls', error.field]);
-      throw new InputError(`${file}:${line}:${col}: ${section}.tls.${error.field}: ${error.message}`);
+      const { line, col } = positionOfPath(doc, lineCounter, [...at, 'tls', error.field]);
+      throw new InputError(`${file}:${line}:${col}: ${at.join('.')}.tls.${error.field}: ${error.message}`);
     }
   }
   return { file, config, source: overridden };
 }
 
-/** Sections with a `tls` block (see tls-schema.ts); a new section that connects over TLS adds its name here. */
-const TLS_SECTIONS = ['webhook', 'websocket', 'sse'] as const;
 
 /**
  * A .json scenario must be strict JSON (YAML would accept trailing commas, comments and unquoted

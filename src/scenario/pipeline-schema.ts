@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { builtinOrHttpUrl, builtinOrWsUrl, durationWithDefault, positiveDurationUs, durationUs } from './fields.js';
+import { tlsSchema } from './tls-schema.js';
 import { webhookSchema } from './webhook-schema.js';
 
 /** A dotted field path ("data.object.id") into a JSON message, split once. */
@@ -40,6 +41,7 @@ const websocketSubscribers = z
         query: z.record(z.string(), z.string()).default({}).describe('Query parameters added to the URL.'),
       })
       .prefault({}),
+    tls: tlsSchema.optional().describe('wss:// targets: custom CA, client certificate (mTLS), insecure, server name.'),
     onOpen: z.array(onOpenStep).max(20).default([]).describe('Sent by every subscriber once connected, before the first webhook.'),
     event: z.string().min(1).optional().describe('socketio: the event name of the pushes.'),
     match: z.record(z.string(), z.unknown()).optional().describe('raw: a JSON object every push contains (a subset match); other frames are ignored.'),
@@ -72,6 +74,7 @@ const sseSubscribers = z
         query: z.record(z.string(), z.string()).default({}).describe('Query parameters added to the URL.'),
       })
       .prefault({}),
+    tls: tlsSchema.optional().describe('https:// targets: custom CA, client certificate (mTLS), insecure, server name.'),
     event: z.string().min(1).optional().describe('The SSE event type of the pushes ("message" when the server names none); default: every event.'),
     match: z.record(z.string(), z.unknown()).optional().describe("A JSON object every push's data contains (a subset match)."),
     reconnect: durationWithDefault('200ms').describe('Wait before a stream that ended is opened again (with Last-Event-ID); it is not held meanwhile.'),

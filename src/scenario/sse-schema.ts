@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { builtinOrHttpUrl, durationUs, durationWithDefault, positiveDurationUs, templateField } from './fields.js';
+import { tlsSchema } from './tls-schema.js';
 import { pushSpec } from './websocket-schema.js';
 
 const CONNECT_VARIABLES = ['conn'];
@@ -54,6 +55,7 @@ export const sseSchema = z
       .describe('A stream without response headers by then fails as `timeout`.'),
     hold: durationUs.describe('How long every stream is held once the ramp is over ("0s": close at once).'),
     connect: connectOptions.optional(),
+    tls: tlsSchema.optional(),
     method: z.enum(['GET', 'POST']).default('GET').describe('GET (EventSource) or POST with `body` (streaming APIs).'),
     body: bodyTemplate.optional().describe('POST body (templated per stream, {{conn}}); a JSON value is sent as JSON.'),
     reconnect: reconnectSpec.prefault({}),

@@ -56,6 +56,13 @@ delivery:
     expect(counters['delivery.webhook.receiver.outages']).toBe(1);
     expect(counters['delivery.webhook.receiver.ok']).toBe(published + webhook.duplicates);
     expect(counters['delivery.webhook.receiver.requests']).toBe(counters['delivery.webhook.receiver.ok']);
+    // Every attempt but each pair's one 2xx failed at the sender (refused or cut while the receivers
+    // were down, or a 200 later than the timeout), counted by class with its causes.
+    const failedAttempts = Object.entries(counters).filter(([name]) => name.startsWith('delivery.webhook.errors.'));
+    expect(failedAttempts.reduce((sum, [, count]) => sum + count, 0)).toBe(webhook.attempts! - published);
+    expect(counters['delivery.webhook.errors.refused']).toBeGreaterThan(0);
+    expect(result.causes?.['delivery.webhook.errors.refused']?.map(({ cause }) => cause)).toEqual([expect.stringMatching(/^connect ECONNREFUSED 127\.0\.0\.1:\d+$/)]);
+    for (const [name, count] of failedAttempts) expect(result.causes?.[name]?.reduce((sum, entry) => sum + entry.count, 0), name).toBeLessThanOrEqual(count);
 
     // Plain push loses what was published during the window, plus the reconnect gap after it.
     const stream = new EventStream(streamSpecOf(scenario.config.delivery!, 5));
@@ -138,6 +145,29 @@ delivery:
     expect(faulty.counters['delivery.webhook.receiver.requests']).toBe(webhook.attempts);
     // A 429 asks for 1 s: the slowest deliveries waited for it.
     expect(faulty.metrics['delivery.webhook.latency']!.max).toBeGreaterThan(1_000_000);
+    // Every failed attempt counts at the sender by class, with its cause (status + body head, or
+    // why there was no answer): an injected fault, or a 200 that came after the 300 ms timeout
+    // (its pair was sent again: a duplicate). On a quiet machine each class equals the receivers'
+    // count of its fault; an answer that came too late on a busy one is a timeout instead.
+    const [answered500, answered429, resets, hangs] = faults as [number, number, number, number];
+    const errors = Object.fromEntries(Object.entries(faulty.counters).filter(([name]) => name.startsWith('delivery.webhook.errors.')));
+    expect(Object.keys(errors).sort()).toEqual(['delivery.webhook.errors.4xx', 'delivery.webhook.errors.5xx', 'delivery.webhook.errors.reset', 'delivery.webhook.errors.timeout']);
+    expect(Object.values(errors).reduce((sum, count) => sum + count, 0)).toBe(webhook.attempts! - 800);
+    expect(Object.values(errors).reduce((sum, count) => sum + count, 0)).toBe(answered500 + answered429 + resets + hangs + webhook.duplicates);
+    expect(errors['delivery.webhook.errors.5xx']).toBeGreaterThan(0);
+    expect(errors['delivery.webhook.errors.5xx']).toBeLessThanOrEqual(answered500);
+    expect(errors['delivery.webhook.errors.4xx']).toBeLessThanOrEqual(answered429);
+    expect(errors['delivery.webhook.errors.reset']).toBeLessThanOrEqual(resets);
+    expect(errors['delivery.webhook.errors.timeout']).toBeGreaterThanOrEqual(hangs);
+    const causes = faulty.causes!;
+    expect(Object.keys(causes).sort()).toEqual(Object.keys(errors).sort());
+    expect(causes['delivery.webhook.errors.5xx']).toEqual([{ cause: 'HTTP 500: {"error":"injected fault 500"}', count: errors['delivery.webhook.errors.5xx'] }]);
+    expect(causes['delivery.webhook.errors.4xx']).toEqual([{ cause: 'HTTP 429: {"error":"injected fault 429"}', count: errors['delivery.webhook.errors.4xx'] }]);
+    expect(causes['delivery.webhook.errors.timeout']).toEqual([{ cause: 'no complete response within 0.3s', count: errors['delivery.webhook.errors.timeout'] }]);
+    // A reset is seen as the peer closing, or as the OS's error on the socket.
+    expect(causes['delivery.webhook.errors.reset']!.reduce((sum, { count }) => sum + count, 0)).toBe(errors['delivery.webhook.errors.reset']);
+    for (const { cause } of causes['delivery.webhook.errors.reset']!) expect(cause).toMatch(/^(the target closed the connection before a complete response|read ECONNRESET|write EPIPE)$/);
+    expect(renderTextSummary(faulty)).toContain(`delivery.webhook.errors.5xx: ${String(errors['delivery.webhook.errors.5xx']).padStart(7)} x HTTP 500: {"error":"injected fault 500"}`);
 
     const gone = await runScenario(
       scenarioFrom(`
@@ -157,6 +187,8 @@ delivery:
     expect(disabled.lost).toBeGreaterThan(0);
     expect(disabled.delivered + disabled.lost).toBe(400);
     expect(disabled.attempts).toBe(disabled.delivered + gone.counters['delivery.webhook.receiver.410']!);
+    expect(gone.counters['delivery.webhook.errors.4xx']).toBe(gone.counters['delivery.webhook.receiver.410']);
+    expect(gone.causes).toEqual({ 'delivery.webhook.errors.4xx': [{ cause: 'HTTP 410: {"error":"injected fault 410"}', count: gone.counters['delivery.webhook.receiver.410'] }] });
   });
 
   it('Ctrl-C (abort) cuts the run short: the result comes back at once, balanced, and no child outlives it', async () => {

@@ -96,8 +96,8 @@ describe('sse against servers that do not stream', () => {
       requests++;
       const conn = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('conn'));
       if (conn % 2 === 0) {
-        response.writeHead(503, { 'content-type': 'text/event-stream' });
-        response.end();
+        response.writeHead(503, { 'content-type': 'text/plain' });
+        response.end(conn === 0 ? 'maintenance\nback at 10:00\n' : '');
       } else {
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         response.end('<html></html>');
@@ -122,6 +122,13 @@ sse:
       expect(result.counters['sse.reconnects']).toBe(0);
       expect(result.validity.ok).toBe(false);
       expect(result.validity.reasons).toContain(`no stream opened: 5 http503, 5 contentType by ${server.url}`);
+      expect(result.causes).toEqual({
+        'sse.connections.failed.contentType': [{ cause: 'HTTP 200 with Content-Type "text/html", not text/event-stream', count: 5 }],
+        'sse.connections.failed.http503': [
+          { cause: 'HTTP 503: maintenance back at 10:00', count: 1 },
+          { cause: 'HTTP 503', count: 4 },
+        ],
+      });
       expect(renderTextSummary(result).split('\n')[0]).toMatch(/ERRORS: 10 of 10 streams failed \(100\.00%\)$/);
     } finally {
       await server.close();
@@ -215,6 +222,7 @@ sse:
     const run = await pushbench(['run', file, '--out', join(dir, 'out')]);
     expect(run.code).toBe(3);
     expect(run.stdout).toContain(`no stream opened: 5 refused by http://127.0.0.1:${port}/events (is it running?)`);
+    expect(run.stdout).toContain(`sse.connections.failed.refused:       5 x connect ECONNREFUSED 127.0.0.1:${port}`);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     const written = JSON.parse(readFileSync(join(dir, 'out', 'result.json'), 'utf8'));
     expect(written.causes).toEqual({ 'sse.connections.failed.refused': [{ cause: `connect ECONNREFUSED 127.0.0.1:${port}`, count: 5 }] });

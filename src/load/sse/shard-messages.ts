@@ -13,7 +13,7 @@ export interface SseShardRamped {
 export interface SseShardResult {
   type: 'result';
   counters: Record<string, number>;
-  /** Per failure counter, its first few distinct causes. */
+  /** Per failure counter (sse.connections.failed.*, sse.reconnects.failed.*), its first few distinct causes. */
   causes: Causes;
   /** HdrHistogram V2 base64 per metric name (sse.connect, sse.firstEvent, sse.push, sse.reconnect). */
   histograms: Record<string, string>;

@@ -17,7 +17,7 @@ import type { SsePushPlan, SseStreamPlan } from './stream-plan.js';
 /** What a shard's streams measured; histograms in µs. */
 export interface SseMeasurements {
   counters: DeltaCounters;
-  /** Per failure counter, its first few distinct causes. */
+  /** Why streams failed to open or reopen: per failure counter, its first few distinct causes. */
   causes: CauseBook;
   connect: Histogram;
   firstEvent: Histogram;
@@ -34,7 +34,10 @@ const TOO_LARGE = 'sse.connections.dropped.tooLarge';
 /** Render streams: each draws its own seeded numbers. */
 const CONNECT_STREAM = 1;
 
-type Phase = 'connecting' | 'open' | 'waiting' | 'done';
+/** `rejected`: a 4xx/5xx answer whose body head is being read for the cause (still among the requests in flight). */
+type Phase = 'connecting' | 'rejected' | 'open' | 'waiting' | 'done';
+/** Of a 4xx/5xx answer's body, this many characters go into the failure's cause. */
+const BODY_HEAD_CHARS = 200;
 
 /**
  * One stream: its parser, its last event ID (in the parser) and its sequencing. The handlers are
@@ -63,6 +66,9 @@ class SseStream implements EventSink, SequenceState, HttpStreamOwner {
   lastReopenCause: string | undefined;
   /** Set when pushbench cut the open stream for good (a line or event over the bound): the drop's cause. */
   cutCause: string | undefined;
+  /** A 4xx/5xx answer: its status and the start of its body. */
+  rejectedStatus = 0;
+  bodyHead = '';
   timer: NodeJS.Timeout | undefined;
   pushMaxSeq = Number.NaN;
   pushMissing: Set<number> | undefined;
@@ -227,7 +233,7 @@ function openLean(stream: SseStream, target: LeanTarget, path: string, headers: 
 
 function onSocketData(this: Tagged<Socket>, chunk: Buffer): void {
   const stream = this[STREAM]!;
-  if (stream.socket === this && (stream.phase === 'connecting' || stream.phase === 'open')) stream.reader!.push(chunk);
+  if (stream.socket === this && (stream.phase === 'connecting' || stream.phase === 'rejected' || stream.phase === 'open')) stream.reader!.push(chunk);
 }
 
 function onSocketError(this: Tagged<Socket>, error: Error): void {
@@ -241,6 +247,7 @@ function onSocketClose(this: Tagged<Socket>): void {
   stream.socket = undefined;
   stream.reader = undefined;
   if (stream.phase === 'connecting') connectFailed(stream);
+  else if (stream.phase === 'rejected') rejected(stream);
   else if (stream.phase === 'open') gone(stream);
 }
 
@@ -258,6 +265,7 @@ function openWithNodeHttp(stream: SseStream, target: Target, path: string, heade
       headers,
       agent: false,
       ...(plan.localAddress ? { localAddress: plan.localAddress } : {}),
+      ...(target.url.protocol === 'https:' ? plan.tls : undefined),
     });
   } catch (error) {
     stream.lastError = error as Error; // e.g. a header value node:http refuses
@@ -304,7 +312,8 @@ function onResponseGone(this: Tagged<IncomingMessage>): void {
   stream.response = undefined;
   stream.request?.destroy();
   stream.request = undefined;
-  if (stream.phase === 'open') gone(stream);
+  if (stream.phase === 'rejected') rejected(stream);
+  else if (stream.phase === 'open') gone(stream);
 }
 
 function onRequestError(this: Tagged<ClientRequest>, error: Error): void {
@@ -322,12 +331,20 @@ function onRequestError(this: Tagged<ClientRequest>, error: Error): void {
 function headersArrived(stream: SseStream, status: number, mediaType: string): boolean {
   const { streams } = stream;
   if (stream.phase !== 'connecting') return false;
+  if (status >= 400) {
+    // Failed for good, once the body's first characters (the server's why) are read: until the
+    // body ends, BODY_HEAD_CHARS arrive, or the connect timeout cuts it.
+    stream.phase = 'rejected';
+    stream.rejectedStatus = status;
+    stream.bodyHead = '';
+    return true;
+  }
   streams.connecting.delete(stream);
   const now = nowUs();
   if (status !== 200 || mediaType !== 'text/event-stream') {
     const kind = status !== 200 ? `http${status}` : 'contentType';
-    const cause = status !== 200 ? `HTTP ${status} (expected 200 text/event-stream)` : `Content-Type "${mediaType}" (expected text/event-stream)`;
-    finish(stream, `${stream.everOpened ? 'sse.reconnects.failed.' : 'sse.connections.failed.'}${kind}`, cause);
+    const counter = `${stream.everOpened ? 'sse.reconnects.failed.' : 'sse.connections.failed.'}${kind}`;
+    finish(stream, counter, status !== 200 ? `HTTP ${status}` : `HTTP 200 with Content-Type "${mediaType || '(none)'}", not text/event-stream`);
     if (!stream.everOpened) settle(streams);
     return false;
   }
@@ -354,6 +371,11 @@ function headersArrived(stream: SseStream, status: number, mediaType: string): b
 }
 
 function textArrived(stream: SseStream, text: string): void {
+  if (stream.phase === 'rejected') {
+    stream.bodyHead += text.slice(0, BODY_HEAD_CHARS - stream.bodyHead.length);
+    if (stream.bodyHead.length >= BODY_HEAD_CHARS) destroyTransport(stream);
+    return;
+  }
   if (stream.phase !== 'open' || stream.cutCause !== undefined) return;
   if (!stream.parser.feed(text)) {
     stream.cutCause = stream.parser.overflow === 'event' ? `an event's data longer than ${MAX_EVENT_CHARS} characters` : `a line longer than ${MAX_EVENT_CHARS} characters`;
@@ -396,7 +418,7 @@ function connectFailed(stream: SseStream): void {
   streams.connecting.delete(stream);
   closeTransport(stream);
   const kind = classifyConnectError(stream.lastError);
-  const cause = stream.lastError ? connectErrorCause(stream.lastError) : 'the connection closed before the response head';
+  const cause = failureCause(stream);
   if (!stream.everOpened) {
     if (streams.closing) finish(stream, 'sse.connections.cancelled');
     else finish(stream, `sse.connections.failed.${kind}`, cause);
@@ -412,6 +434,23 @@ function connectFailed(stream: SseStream): void {
   stream.failedAttempts++;
   stream.lastReopenCause = cause;
   scheduleReopen(stream);
+}
+
+/** A 4xx/5xx answer's body was read (or cut): the stream failed for good, its cause the status and the body's start. */
+function rejected(stream: SseStream): void {
+  const { streams } = stream;
+  streams.connecting.delete(stream);
+  closeTransport(stream);
+  const counter = `${stream.everOpened ? 'sse.reconnects.failed.' : 'sse.connections.failed.'}http${stream.rejectedStatus}`;
+  const head = stream.bodyHead.trim();
+  finish(stream, counter, head === '' ? `HTTP ${stream.rejectedStatus}` : `HTTP ${stream.rejectedStatus}: ${head}`);
+  stream.bodyHead = '';
+  if (!stream.everOpened) settle(streams);
+}
+
+/** Why a request got no usable response: the OS's, TLS's or the reader's message. */
+function failureCause(stream: SseStream): string {
+  return stream.lastError ? connectErrorCause(stream.lastError) : 'the server closed the connection before the response headers';
 }
 
 /** Drops the stream's transport (its close handlers have run or are not wanted). */

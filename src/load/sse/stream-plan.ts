@@ -1,3 +1,4 @@
+import type { TlsConnectOptions } from '../../scenario/tls-schema.js';
 import type { Template } from '../../template/template.js';
 
 /** How each stream is requested: plain data (parsed templates included), sent to every shard over IPC. */
@@ -39,6 +40,8 @@ export interface SseStreamPlan {
   /** Source address for every stream of this shard (a 127.x address for loopback targets). */
   localAddress?: string;
   request: SseRequestSpec;
+  /** https://: the scenario's `tls`, PEM text read at load (the shard gets the material, never a path). */
+  tls?: TlsConnectOptions;
   reconnect: SseReconnectSpec;
   push?: SsePushPlan;
 }

@@ -30,7 +30,8 @@ export function rateCountNames(results: readonly RunResult[]): string[] {
 /** Areas (the part before `.errors.`) that count errors per second, or that send and so could have errors. */
 export function errorAreas(results: readonly RunResult[]): string[] {
   const counters = unionInOrder(results.map((result) => Object.keys(result.counters)));
-  const areas = counters.filter((name) => isErrorCount(name) || /^[^.]+\.sent$/.test(name)).map(areaOf);
+  // The delivery comparison's failure counters (`delivery.webhook.errors.*`) are per-transport totals, not per second: its own section shows them.
+  const areas = counters.filter((name) => (isErrorCount(name) && !name.startsWith('delivery.')) || /^[^.]+\.sent$/.test(name)).map(areaOf);
   return [...new Set(areas)];
 }
 

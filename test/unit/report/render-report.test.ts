@@ -227,6 +227,13 @@ describe('renderReport: per-second charts stay legible with many runs', () => {
     expect(rateChart(5)).toEqual(['webhook-burst', 'webhook-burst #2', 'webhook-burst #3', 'webhook-burst #4', 'webhook-burst #5']);
   });
 
+  it('draws no per-second error chart for the delivery comparison\'s failed attempts (totals per transport, with their causes)', () => {
+    const result = fixtureResult('webhook-vs-websocket');
+    Object.assign(result.counters, { 'delivery.webhook.errors.5xx': 3, 'delivery.webhook.errors.timeout': 2 });
+    const titles = embeddedData(renderReport([result], { generatedAt })).sections.flatMap((section) => section.charts.map((chart) => chart.title));
+    expect(titles.filter((title) => title.includes('errors per second'))).toEqual([]);
+  });
+
   it('leaves runs that never counted an area out of its charts', () => {
     const data = embeddedData(renderReport([fixtureResult('webhook-burst'), fixtureResult('webhook-vs-websocket')], { labels: ['load', 'delivery'], generatedAt }));
     const errors = data.sections.flatMap((section) => section.charts).find((chart) => chart.title === 'webhook errors per second, by class');
