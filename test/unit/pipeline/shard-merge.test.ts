@@ -105,6 +105,18 @@ describe('a 2-shard pipeline ledger merged per event', () => {
   });
 });
 
+describe('a shard whose written correlation value is not the one derived from the seed', () => {
+  it('remembers the first such event (the run names it and is invalid)', () => {
+    const { ledger } = shardLedger(0, 1);
+    ledger.started(START_US);
+    ledger.written(0, 'e0', START_US + 100);
+    expect(ledger.unpredicted).toBeUndefined();
+    ledger.written(2, '1733100000', START_US + 2_000);
+    ledger.written(4, undefined, START_US + 4_000);
+    expect(ledger.unpredicted).toEqual({ seq: 2, written: '1733100000', predicted: 'e2' });
+  });
+});
+
 describe('pipeline.shardEvents columns', () => {
   it('round-trip exactly and stay bounded: 10,000 events of 50 subscribers in a few tens of kB', () => {
     const events = 10_000;
