@@ -43,7 +43,8 @@ const UNSENT = 'unsent';
  * A shard (`--shard I/N`) holds only its share of the subscribers and sends only its stripe, but it
  * registers every event of the global schedule before the start (`expect`: the correlation value
  * and intended time derive from the seed), so its subscribers time events any shard sent. Its
- * counters then take another shard's events as accepted; `columns()` is what merge adds up exactly.
+ * counters take another shard's events as accepted; merge adds up the per-event columns that
+ * `close()` returns.
  */
 export class PipelineLedger {
   private readonly events = new Map<string, EventEntry>();
