@@ -105,6 +105,24 @@ describe('a 2-shard pipeline ledger merged per event', () => {
   });
 });
 
+describe('merging pipeline shards refuses', () => {
+  it('a shard without pipeline.shardEvents, and shards of another schedule length, each naming the file', () => {
+    const zero = shardLedger(0, 1);
+    zero.ledger.started(START_US);
+    const { result } = shardResult(zero.ledger, zero.recorder);
+    const bare = { counters: {}, metrics: {} } as unknown as RunResult;
+    expect(() => mergePipelineShards([{ file: 'a.json', index: 0, result }, { file: 'b.json', index: 1, result: bare }], 2)).toThrow(
+      "b.json: no pipeline.shardEvents, unlike the other shards' results",
+    );
+    const longer = new Recorder();
+    const other = new PipelineLedger(longer, 1);
+    other.expectSchedule(5);
+    other.started(START_US);
+    const five = shardResult(other, longer).result;
+    expect(() => mergePipelineShards([{ file: 'a.json', index: 0, result }, { file: 'b.json', index: 1, result: five }], 2)).toThrow('b.json: pipeline.shardEvents has 5 events, not 4 like a.json');
+  });
+});
+
 describe('a shard whose written correlation value is not the one derived from the seed', () => {
   it('remembers the first such event (the run names it and is invalid)', () => {
     const { ledger } = shardLedger(0, 1);
