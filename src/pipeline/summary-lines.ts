@@ -22,6 +22,10 @@ export function pipelineLines(result: RunResult): string[] {
     `  pipeline   delivered ${delivered} of ${expected} (${share})  each subscriber ${percentiles('pipeline.latency')}  last ${percentiles('pipeline.last')}`,
     `             events ${counters['pipeline.events'] ?? 0}  missing ${counters['pipeline.missing'] ?? 0}  duplicates ${counters['pipeline.duplicates'] ?? 0}  unmatched ${counters['pipeline.unmatched'] ?? 0}  ingest ok ${counters['pipeline.ingest.ok'] ?? 0}  ingest errors ${errorTotal}${errorDetail ? ` (${errorDetail})` : ''}`,
   ];
+  if (result.pipeline?.shardEvents) {
+    lines.push(`             shard ${result.shard?.index ?? '?'} of ${result.shard?.count ?? '?'}: this shard's ${result.pipeline.shardEvents.subscribers} subscribers, every shard's events taken as accepted; merge gives the totals`);
+  }
+  if (result.pipeline) lines.push("             clocks assumed synced: each shard times every shard's events on its own clock from --start-at");
   const restarts = counters['pipeline.backend.restarts'] ?? 0;
   if (restarts > 0) lines.push(`             backend restarts ${restarts}  subscriber drops ${counters['pipeline.subscribers.dropped'] ?? 0}`);
   return lines;

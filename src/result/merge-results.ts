@@ -2,6 +2,7 @@ import { mergeCauses, type Causes } from '../metrics/causes.js';
 import { InputError } from '../errors.js';
 import { histogramSettings, STANDARD_HISTOGRAM_SETTINGS, type HistogramSettings } from '../metrics/histogram.js';
 import { worstSendLagP99Us } from './generator-figures.js';
+import { mergePipelineShards } from './merge-pipeline.js';
 import { combineValidity, mergeMetrics, round, sum, sumCounters } from './merge-parts.js';
 import type { DeliveryResult, DeliveryTransportResult, MergedShard, RunResult, ShardInfo, TimelinePoint, Validity } from './run-result.js';
 
@@ -53,21 +54,36 @@ export function mergeShardResults(inputs: readonly ShardInput[], options: MergeO
     validity.ok = false;
     validity.reasons.push('the merged ledger does not balance: published != delivered + lost + in flight over the shards');
   }
-  const { thresholds: _judgedAtMerge, trials: _trials, shard: _shard, ...base } = first.result;
+  const pipeline = mergePipelineShards(
+    shards.map(({ file, shard, result }) => ({ file, index: shard.index, result })),
+    count,
+  );
+  if (pipeline) {
+    validity.warnings.push(...pipeline.warnings);
+    if (pipeline.reasons.length > 0) validity.ok = false;
+    validity.reasons.push(...pipeline.reasons);
+  }
+  const metrics = mergeMetrics(shards.map(({ result }) => result));
+  if (pipeline) metrics['pipeline.last'] = pipeline.last;
+  const { thresholds: _judgedAtMerge, trials: _trials, shard: _shard, pipeline: _shardEvents, ...base } = first.result;
   return {
     ...base,
     startedAt: new Date(beganMs).toISOString(),
     durationMs: Math.max(0, endMs - beganMs),
     interrupted: shards.some(({ result }) => result.interrupted),
-    metrics: mergeMetrics(shards.map(({ result }) => result)),
-    counters: sumCounters(
-      shards.map(({ result }) => result),
-      'sum',
-    ),
+    metrics,
+    counters: sortedCounters({
+      ...sumCounters(
+        shards.map(({ result }) => result),
+        'sum',
+      ),
+      ...pipeline?.counters,
+    }),
     timeline: alignTimelines(shards, startMs),
     ...causesOf(shards.map(({ result }) => result)),
     validity,
     ...(delivery ? { delivery } : {}),
+    ...(pipeline ? { pipeline: pipeline.pipeline } : {}),
     merged: {
       count,
       planHash: first.shard.planHash,
@@ -77,6 +93,10 @@ export function mergeShardResults(inputs: readonly ShardInput[], options: MergeO
       missing,
     },
   };
+}
+
+function sortedCounters(counters: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counters).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** The shards' causes merged (absent when none failed). */

@@ -190,6 +190,36 @@ export const deliveryResultSchema = z.object({
   outage: z.object({ atUs: z.number().int().min(0), forUs: z.number().int().min(0) }).optional(),
 });
 
+/**
+ * One shard's per-event view of a sharded pipeline run, for `merge`: column i is event i of the
+ * global schedule. Each column is little-endian integers, deflated (raw) and base64-encoded.
+ */
+export const pipelineShardEventsSchema = z.object({
+  /** Events of the global schedule (the length of every column). */
+  events: z.number().int().min(0),
+  /** Subscribers this shard held (its share of `subscribers.*.connections`). */
+  subscribers: z.number().int().min(0),
+  encoding: z.literal('deflate-raw-base64'),
+  /** uint8: 1 this shard sent the event's webhook and it was accepted, 2 refused or failed, 3 unfinished, 0 this shard sent none (another shard's event, not sent, or without a correlation value). */
+  status: z.string(),
+  /** uint16: this shard's subscribers held at the event's intended send time. */
+  held: z.string(),
+  /** uint16: of those, the ones whose push arrived. */
+  delivered: z.string(),
+  /** uint16: this shard's subscribers that got the push at all (held or not). */
+  received: z.string(),
+  /** uint32: the latest of the held subscribers' receipts, µs from the intended send time (0 without any). */
+  lastUs: z.string(),
+});
+
+/** A sharded pipeline run (a shard's result and the merged one). */
+export const pipelineResultSchema = z.object({
+  /** Every shard times every event (another shard may have sent it) on its own clock from the common start: the shards' clocks are assumed synced, as `--start-at` assumes. */
+  clocks: z.literal('assumed-synced'),
+  /** A shard's result only: what merge adds up exactly. */
+  shardEvents: pipelineShardEventsSchema.optional(),
+});
+
 /** A shard's place in a sharded run (`run --shard I/N`): what merge checks and aligns on. */
 export const shardInfoSchema = z.object({
   /** 0-based, so Kubernetes' JOB_COMPLETION_INDEX fits as is. */
@@ -259,6 +289,8 @@ export const runResultSchema = z.object({
   thresholds: z.array(thresholdEvaluationSchema).optional(),
   /** Present for a `delivery` scenario: per transport, in the order they ran. */
   delivery: deliveryResultSchema.optional(),
+  /** Present for a sharded `pipeline` scenario (`run --shard I/N` with N > 1, and its merge). */
+  pipeline: pipelineResultSchema.optional(),
   /** Present on one shard's result (`run --shard I/N`). */
   shard: shardInfoSchema.optional(),
   /** Present on a merged result (`pushbench merge`). */
@@ -280,4 +312,6 @@ export type ShardInfo = z.output<typeof shardInfoSchema>;
 export type MergeInfo = z.output<typeof mergeInfoSchema>;
 export type MergedShard = z.output<typeof mergedShardSchema>;
 export type DeliveryTransportResult = z.output<typeof deliveryTransportSchema>;
+export type PipelineResult = z.output<typeof pipelineResultSchema>;
+export type PipelineShardEvents = z.output<typeof pipelineShardEventsSchema>;
 export type MetricSummary = z.output<typeof metricSummarySchema>;

@@ -3,7 +3,7 @@ import type { Stripe } from '../load/stripe.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { ProgressSnapshot } from './progress.js';
 export type { GeneratorReport };
-import type { DeliveryResult, ProcessStats, ShardHealth } from '../result/run-result.js';
+import type { DeliveryResult, PipelineResult, ProcessStats, ShardHealth } from '../result/run-result.js';
 
 /** What one load phase (webhook, websocket, ...) reports about its own pace, for the validity section. */
 export interface PhaseOutcome {
@@ -20,6 +20,8 @@ export interface PhaseOutcome {
   warnings: string[];
   /** A delivery phase's per-transport ledgers and costs, for result.json. */
   delivery?: DeliveryResult;
+  /** A pipeline shard's (N > 1) section of result.json: its per-event columns for merge. */
+  pipeline?: PipelineResult;
   /** Problems that void the run (a shard crashed, a client shard's event loop stalled). */
   reasons?: string[];
   /** WebSocket phase: health of every shard and server process. */

@@ -119,7 +119,7 @@ export const PHASES: readonly Phase[] = [
     section: 'pipeline',
     run: runPipelinePhase,
     plannedWindowUs: (pipeline) => pipeline.ingest.load.durationUs,
-    unshardableReason: () => 'a pipeline scenario cannot be split over shards yet: its ledger needs every accepted event and every subscriber in one process',
+    unshardableReason: pipelineUnshardableReason,
     summary: pipelineLines,
   }),
 ];
@@ -135,4 +135,18 @@ export function phasesOf(config: ScenarioConfig): Phase[] {
  */
 export function plannedWindowUs(config: ScenarioConfig): number {
   return phasesOf(config).reduce((total, phase) => total + phase.plannedWindowUs(config), 0);
+}
+
+/** A pipeline splits over shards when every shard can derive every event's send time and reach one shared backend. */
+function pipelineUnshardableReason(pipeline: NonNullable<ScenarioConfig['pipeline']>, count: number): string | undefined {
+  if (count === 1) return undefined;
+  if (pipeline.ingest.target === 'builtin') {
+    return 'pipeline target: builtin cannot be shared by shard processes (each would start its own backend): give your backend\'s URLs in ingest.target and subscribers.*.target';
+  }
+  if (pipeline.ingest.load.model !== 'open') {
+    return "a closed-model pipeline cannot be split over shards: its events' send times follow the responses, which only the sending shard sees (use load.model: open)";
+  }
+  const connections = (pipeline.subscribers.websocket ?? pipeline.subscribers.sse)!.connections;
+  if (connections < count) return `the pipeline's ${connections} subscribers are fewer than the ${count} shards: every shard needs at least one`;
+  return undefined;
 }

@@ -63,6 +63,7 @@ export async function runPipelinePhase(config: PipelineConfig, context: PhaseCon
     processes: [],
     warnings: [],
     reasons,
+    ...(run.pipeline ? { pipeline: run.pipeline } : {}),
     ...(run.load.askedRatePerSec !== undefined ? { askedRatePerSec: run.load.askedRatePerSec } : {}),
     ...(run.load.achievedRatePerSec !== undefined ? { achievedRatePerSec: run.load.achievedRatePerSec } : {}),
   };

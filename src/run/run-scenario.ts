@@ -93,6 +93,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
   const outputs = await live.finish();
   const interrupted = options.signal?.aborted ?? false;
   const delivery = outcomes.find((outcome) => outcome.delivery)?.delivery;
+  const pipeline = outcomes.find((outcome) => outcome.pipeline)?.pipeline;
   const validity = judgeValidity(outcomes, health, interrupted);
   validity.warnings.push(...outputs.warnings);
   validity.warnings.push(...insecureTlsWarnings(config));
@@ -116,6 +117,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
     ...(Object.keys(output.causes).length > 0 ? { causes: output.causes } : {}),
     validity,
     ...(delivery ? { delivery } : {}),
+    ...(pipeline ? { pipeline } : {}),
     ...(options.shard
       ? {
           shard: {

@@ -49,6 +49,19 @@ describe('unshardableReason', () => {
     const delivery = scenarioFrom('name: d\ndelivery:\n  subscribers: 2\n  transports: [webhook]\n  events: { rate: 10, duration: 1s }\n').config;
     expect(unshardableReason(delivery, 2)).toMatch(/delivery scenario cannot be split/);
   });
+  it('splits a pipeline against URL targets with an open-model ingest; refuses builtin, closed model and fewer subscribers than shards', () => {
+    const pipeline = (ingest: string, load: string, push: string, connections = 2): string =>
+      `name: p\npipeline:\n  ingest:\n    target: ${ingest}\n    load: ${load}\n  subscribers:\n    websocket: { target: ${push}, connections: ${connections} }\n`;
+    const open = '{ model: open, rate: 10, duration: 1s }';
+    const urls = scenarioFrom(pipeline('http://127.0.0.1:9/hook', open, 'ws://127.0.0.1:9')).config;
+    expect(unshardableReason(urls, 2)).toBeUndefined();
+    expect(unshardableReason(urls, 3)).toBe("the pipeline's 2 subscribers are fewer than the 3 shards: every shard needs at least one");
+    const builtin = scenarioFrom(pipeline('builtin', open, 'builtin')).config;
+    expect(unshardableReason(builtin, 1)).toBeUndefined();
+    expect(unshardableReason(builtin, 2)).toMatch(/^pipeline target: builtin cannot be shared by shard processes \(each would start its own backend\)/);
+    const closed = scenarioFrom(pipeline('http://127.0.0.1:9/hook', '{ model: closed, connections: 4, duration: 1s }', 'ws://127.0.0.1:9')).config;
+    expect(unshardableReason(closed, 2)).toMatch(/^a closed-model pipeline cannot be split over shards/);
+  });
 });
 
 describe('--start-at', () => {
