@@ -23,11 +23,14 @@ export class RemoteWriteWorker {
 
   constructor(settings: WriteWorkerSettings) {
     try {
-      const worker = startWorker(childEntry('outputs/prometheus/remote-write-worker'), settings);
-      worker.on('message', (message: OutcomeMessage) => this.settle(message.id, message.ok ? { ok: true } : { ok: false, problem: message.problem ?? 'unknown' }));
-      worker.on('error', (error: Error) => this.end(`the write worker failed: ${error.message}`));
-      worker.on('exit', (code: number) => this.end(`the write worker exited (code ${code})`));
-      this.worker = worker;
+      this.worker = startWorker(childEntry('outputs/prometheus/remote-write-worker'), settings, {
+        message: (message) => {
+          const outcome = message as OutcomeMessage;
+          this.settle(outcome.id, outcome.ok ? { ok: true } : { ok: false, problem: outcome.problem ?? 'unknown' });
+        },
+        error: (error) => this.end(`the write worker failed: ${error.message}`),
+        exit: (code) => this.end(`the write worker exited (code ${code})`),
+      });
     } catch (error) {
       this.gone = `the write worker did not start: ${(error as Error).message}`;
     }
