@@ -68,6 +68,7 @@ const refusingPort = await new Promise<number>((resolve) => {
     server.close(() => resolve(port));
   });
 });
+const keepAlive = setInterval(() => undefined, 1_000); // the worker never keeps a process alive: this waits for its outcomes
 const worker = new RemoteWriteWorker({ url: `http://127.0.0.1:${refusingPort}/api/v1/write`, labels });
 const health = new GeneratorHealth();
 const options = { timeoutMs: 2_000, retries: 0, backoffMs: 0 };
@@ -92,6 +93,7 @@ for (let write = 0; write < writes; write++) {
   }
 }
 await worker.stop('bench done');
+clearInterval(keepAlive);
 health.stop();
 recorder.close();
 process.stdout.write(
