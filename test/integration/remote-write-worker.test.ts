@@ -7,6 +7,7 @@ import { Recorder } from '../../src/metrics/recorder.js';
 import { BUCKET_BOUNDS_US } from '../../src/outputs/prometheus/buckets.js';
 import { buildSeries, counterName } from '../../src/outputs/prometheus/series.js';
 import { decodeWriteRequest } from '../../src/outputs/prometheus/write-request.js';
+import { PrometheusOutput } from '../../src/outputs/prometheus/prometheus-output.js';
 import { FAILURES_COUNTER, takeSnapshot } from '../../src/outputs/prometheus/write-snapshot.js';
 import { RemoteWriteWorker } from '../../src/outputs/prometheus/write-worker.js';
 import { ROOT } from '../helpers/cli.js';
@@ -83,7 +84,7 @@ describe('the remote-write worker thread (started from sources through tsx, as t
     expect(received.filter((one) => one.labels.some((l) => l.value === 'pushbench_webhook_latency_seconds_bucket'))).toHaveLength(BUCKET_BOUNDS_US.length + 1);
   }, 30_000);
 
-  it('the final write abandons a write under way (a failed write, with that reason) and goes out at once', async () => {
+  it('the final write abandons a write under way (superseded, with that reason) and goes out at once', async () => {
     const { url, bodies } = await endpoint((n) => (n === 1 ? undefined : 204)); // the first request is never answered
     const worker = startWorker(url);
     const source = { recorder: filledRecorder(), levels: () => undefined };
@@ -95,7 +96,7 @@ describe('the remote-write worker thread (started from sources through tsx, as t
     const started = Date.now();
     const last = takeSnapshot(source, undefined, 0);
     const final = worker.write({ final: true, timestampMs: 1_700_000_001_000, options: { timeoutMs: 2_000, retries: 1, backoffMs: 200 }, snapshot: last.snapshot }, last.transfer);
-    expect(await periodic).toEqual({ ok: false, problem: 'abandoned for the final write' });
+    expect(await periodic).toEqual({ ok: false, problem: 'abandoned for the final write', superseded: true });
     expect(await final).toEqual({ ok: true });
     expect(Date.now() - started).toBeLessThan(3_000); // not the periodic write's 10 s timeout
     expect(bodies).toHaveLength(2);
@@ -162,4 +163,54 @@ describe('the remote-write worker thread (started from sources through tsx, as t
     expect(code, stderr).toBe(0);
     expect(Date.now() - sentAt).toBeLessThan(20_000); // exited by itself, with the 60 s write still under way
   }, 60_000);
+});
+
+describe('PrometheusOutput at the run\'s end (in this process, against real HTTP servers)', () => {
+  const POINT = { second: 0 } as never; // onSecond ignores the closed second's figures
+  const IDENTITY = { testid: 'end-1', scenario: 'end', shard: 0 };
+
+  async function untilReceived(bodies: Buffer[], count: number): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    while (bodies.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(bodies.length).toBeGreaterThanOrEqual(count);
+  }
+
+  it('a Prometheus that never answers holds the end 6 s at most; the final write is one counted failure, warned about once', async () => {
+    const { url, bodies } = await endpoint(() => undefined);
+    const lines: string[] = [];
+    const output = new PrometheusOutput({ url: new URL(url), intervalUs: 1_000_000, labels: {} }, (line) => lines.push(line));
+    output.start({ recorder: filledRecorder(), levels: () => undefined }, IDENTITY);
+    output.onSecond(POINT);
+    await untilReceived(bodies, 1); // the worker is up and the periodic write hangs
+    const started = Date.now();
+    await output.finish();
+    const heldMs = Date.now() - started;
+    expect(heldMs).toBeLessThan(6_500); // 1 s grace + 5 s for the final (its own 2 x 2 s + 200 ms)
+    expect(heldMs).toBeGreaterThanOrEqual(4_000); // it did wait for the final write's two timed-out attempts
+    expect(output.counters()).toEqual({ [FAILURES_COUNTER]: 1 }); // the abandoned periodic write is no failure of its own
+    expect(output.warnings()).toEqual([`prometheus remote write to ${url}: 1 of 1 writes failed (last: no answer within 2000 ms); the live series have gaps, result.json is complete`]);
+    expect(lines.filter((line) => line.includes('failed'))).toEqual([
+      `pushbench: prometheus remote write to ${url} failed (no answer within 2000 ms); the run goes on, failed writes are counted in ${FAILURES_COUNTER}`,
+    ]);
+  }, 30_000);
+
+  it('a periodic write still under way at the end is superseded by the final one, which carries the final counts: no failure', async () => {
+    const { url, bodies } = await endpoint((n) => (n === 1 ? undefined : 204));
+    const output = new PrometheusOutput({ url: new URL(url), intervalUs: 1_000_000, labels: {} }, () => undefined);
+    const recorder = filledRecorder();
+    output.start({ recorder, levels: () => undefined }, IDENTITY);
+    output.onSecond(POINT);
+    await untilReceived(bodies, 1);
+    recorder.count('webhook.ok', 5);
+    const started = Date.now();
+    await output.finish();
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(output.counters()).toEqual({ [FAILURES_COUNTER]: 0 });
+    expect(output.warnings()).toEqual([]);
+    expect(bodies).toHaveLength(2);
+    const final = decodeWriteRequest(bodies[1]!);
+    const ok = final.find((one) => one.labels.some((l) => l.name === '__name__' && l.value === counterName('webhook.ok')));
+    expect(ok!.samples[0]!.value).toBe(12);
+    expect(ok!.labels).toContainEqual({ name: 'testid', value: 'end-1' });
+  }, 30_000);
 });

@@ -64,7 +64,10 @@ export class PrometheusOutput implements LiveOutput {
     this.writing = this.write({ ...PERIODIC, timeoutMs: Math.min(5_000, this.everySeconds * 1000) }, false).finally(() => (this.writing = undefined));
   }
 
-  /** The final write, bounded: result.json waits PERIODIC_GRACE_MS + FINAL_WAIT_MS (6 s) at most, then the worker is terminated. */
+  /**
+   * The final write, bounded: result.json waits PERIODIC_GRACE_MS + FINAL_WAIT_MS (6 s) at most, then
+   * the worker is terminated. A periodic write still under way after the grace is abandoned for it.
+   */
   async finish(): Promise<void> {
     if (this.writing) await settledWithin(this.writing, PERIODIC_GRACE_MS);
     const final = this.write(FINAL, true);
@@ -93,7 +96,6 @@ export class PrometheusOutput implements LiveOutput {
     if (!source || !worker) return;
     const timestampMs = Math.max(Date.now(), this.lastTimestampMs + 1); // a series' samples must move forward
     this.lastTimestampMs = timestampMs;
-    this.writes++;
     let result: WriteResult;
     try {
       const { snapshot, transfer } = takeSnapshot(source, this.health, this.failures);
@@ -101,6 +103,8 @@ export class PrometheusOutput implements LiveOutput {
     } catch (error) {
       result = { ok: false, problem: (error as Error).message }; // never reaches the run: a write that cannot be taken is a failed write
     }
+    if (result.superseded) return; // the final write carries everything it had
+    this.writes++;
     if (result.ok) return;
     this.failures++;
     this.lastProblem = result.problem ?? 'unknown';

@@ -16,7 +16,8 @@ function serveWrites(port: MessagePort, settings: WriteWorkerSettings): void {
   warmUpBuckets(); // encodeWriteRequest's encoder is generated when write-request.ts loads
   let underWay: AbortController | undefined;
   port.on('message', (message: WriteMessage) => {
-    // The final write carries everything an earlier one had; one landing after it would be refused as out of order.
+    // The final write carries everything an earlier one had, and one landing after it would be refused
+    // as out of order: a write still under way (e.g. queued while this worker loaded) is abandoned.
     if (message.final) underWay?.abort(new Error('abandoned for the final write'));
     const controller = new AbortController();
     underWay = controller;
@@ -31,7 +32,8 @@ async function write(client: RemoteWriteClient, message: WriteMessage, labels: R
   try {
     const body = encodeWriteRequest(buildSeries(message.snapshot, labels, message.timestampMs));
     const outcome = await client.write(body, message.options, signal);
-    return outcome.ok ? { type: 'outcome', id: message.id, ok: true } : { type: 'outcome', id: message.id, ok: false, problem: outcome.problem ?? 'unknown' };
+    if (outcome.ok) return { type: 'outcome', id: message.id, ok: true };
+    return { type: 'outcome', id: message.id, ok: false, problem: outcome.problem ?? 'unknown', ...(signal.aborted ? { superseded: true as const } : {}) };
   } catch (error) {
     // A write that cannot be built is a failed write, never the worker's end.
     return { type: 'outcome', id: message.id, ok: false, problem: (error as Error).message };

@@ -27,4 +27,6 @@ export interface OutcomeMessage {
   id: number;
   ok: boolean;
   problem?: string;
+  /** Abandoned for the final write, which carries everything it had: neither a write nor a failure. */
+  superseded?: true;
 }

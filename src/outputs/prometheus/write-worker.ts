@@ -7,6 +7,8 @@ import type { OutcomeMessage, WriteMessage, WriteWorkerSettings } from './write-
 export interface WriteResult {
   ok: boolean;
   problem?: string;
+  /** Abandoned for the final write, which carries everything it had. */
+  superseded?: true;
 }
 
 /**
@@ -26,7 +28,7 @@ export class RemoteWriteWorker {
       this.worker = startWorker(childEntry('outputs/prometheus/remote-write-worker'), settings, {
         message: (message) => {
           const outcome = message as OutcomeMessage;
-          this.settle(outcome.id, outcome.ok ? { ok: true } : { ok: false, problem: outcome.problem ?? 'unknown' });
+          this.settle(outcome.id, outcome.ok ? { ok: true } : { ok: false, problem: outcome.problem ?? 'unknown', ...(outcome.superseded ? { superseded: true } : {}) });
         },
         error: (error) => this.end(`the write worker failed: ${error.message}`),
         exit: (code) => this.end(`the write worker exited (code ${code})`),
