@@ -44,7 +44,11 @@ export class RemoteWriteWorker {
     const id = this.nextId++;
     const outcome = new Promise<WriteResult>((resolve) => this.pending.set(id, resolve));
     const full: WriteMessage = { type: 'write', id, ...message };
-    this.worker.postMessage(full, transfer);
+    try {
+      this.worker.postMessage(full, transfer);
+    } catch (error) {
+      this.settle(id, { ok: false, problem: `the snapshot could not be posted: ${(error as Error).message}` });
+    }
     return outcome;
   }
 
