@@ -8,15 +8,22 @@ export interface WorkerListeners {
 }
 
 /**
- * Starts a worker thread on `entry` (a module URL from childEntry) and unrefs it, so it never keeps
- * the process alive; the listeners are attached first, since attaching a 'message' listener refs a
- * worker again. From TypeScript sources the worker must register tsx's loader itself (a worker
- * does not get the hooks `--import tsx` registered for the main thread), so a data: URL module
- * registers it and then imports the entry. A built bundle's .js entry starts as it is.
+ * The niceness a background worker thread gives itself (Linux: 19, the lowest priority). Set per
+ * thread, before its modules load, so that loading and its later work take a CPU only when the
+ * process's main thread (a generator) and everything at normal priority leave one free. Threads it
+ * starts inherit it.
+ */
+export const BACKGROUND_NICENESS = 19;
+
+/**
+ * Starts a worker thread on `entry` (a module URL from childEntry) at BACKGROUND_NICENESS and unrefs
+ * it, so it never keeps the process alive; the listeners are attached first, since attaching a
+ * 'message' listener refs a worker again. A small data: URL module runs first in the thread: it
+ * lowers the thread's priority, and from TypeScript sources registers tsx's loader (a worker does
+ * not get the hooks `--import tsx` registered for the main thread), then imports the entry.
  */
 export function startWorker(entry: URL, workerData: unknown, listeners: WorkerListeners): Worker {
-  const fromSource = entry.pathname.endsWith('.ts');
-  const worker = new Worker(fromSource ? tsxBootstrap(entry) : entry, { workerData });
+  const worker = new Worker(bootstrap(entry), { workerData });
   worker.on('message', listeners.message);
   worker.on('error', listeners.error);
   worker.on('exit', listeners.exit);
@@ -24,8 +31,14 @@ export function startWorker(entry: URL, workerData: unknown, listeners: WorkerLi
   return worker;
 }
 
-function tsxBootstrap(entry: URL): URL {
-  const register = import.meta.resolve('tsx/esm/api');
-  const source = `import { register } from ${JSON.stringify(register)};\nregister();\nawait import(${JSON.stringify(entry.href)});\n`;
-  return new URL(`data:text/javascript,${encodeURIComponent(source)}`);
+function bootstrap(entry: URL): URL {
+  const lines = [
+    "import { readlinkSync } from 'node:fs';",
+    "import { setPriority } from 'node:os';",
+    // /proc/thread-self links to <pid>/task/<tid>; setpriority on a tid sets that thread's niceness (Linux). Elsewhere: as it is.
+    `try { setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), ${BACKGROUND_NICENESS}); } catch {}`,
+  ];
+  if (entry.pathname.endsWith('.ts')) lines.push(`(await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})).register();`);
+  lines.push(`await import(${JSON.stringify(entry.href)});`);
+  return new URL(`data:text/javascript,${encodeURIComponent(lines.join('\n'))}`);
 }
