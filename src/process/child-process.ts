@@ -58,8 +58,8 @@ export function forkChild(entry: URL, args: string[] = []): ChildProcess {
 }
 
 /**
- * The entry module of a child process, by its path under src/ (or dist/), e.g.
- * `targets/receiver-process`: `.ts` when running from sources, `.js` when built. Resolved from this
+ * The entry module of a child process (or a worker thread, see worker-thread.ts), by its path under
+ * src/ (or dist/), e.g. `targets/receiver-process`: `.ts` when running from sources, `.js` when built. Resolved from this
  * module's own place one folder below the root, which is also where the bundled CLI
  * (dist/cli/main.js) sits, so it holds bundled or not.
  */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
+import { freePort } from '../helpers/prometheus.js';
 
 interface Run {
   code: number | null;
@@ -46,10 +47,19 @@ describe('bundled CLI (dist/cli/main.js as shipped)', () => {
 
     // stripe-receiver ramps 50 -> 500/s: over 2 s its schedule holds (50 + 500) / 2 x 2 = 550 signed
     // events, a rate this 2-core box paces well inside the validity bounds with its receiver beside it.
+    // With --prometheus at a port that refuses: the bundled remote-write worker (its own entry,
+    // dist/outputs/prometheus/remote-write-worker.js) is found and fails its writes off the
+    // generator's loop, so the run stays valid (exit 0) with a counter and one warning.
     const webhookOut = join(root, 'webhook');
-    const webhook = await run(process.execPath, [cli, 'run', 'stripe-receiver', '--duration', '2s', '--out', webhookOut], root);
+    const refusing = `http://127.0.0.1:${await freePort()}/api/v1/write`;
+    const webhook = await run(process.execPath, [cli, 'run', 'stripe-receiver', '--duration', '2s', '--prometheus', refusing, '--out', webhookOut], root);
     expect(webhook.code, webhook.stdout + webhook.stderr).toBe(0);
     const webhookResult = JSON.parse(readFileSync(join(webhookOut, 'result.json'), 'utf8'));
+    expect(webhookResult.validity.ok).toBe(true);
+    const failures = webhookResult.counters['output.prometheus.failures'];
+    expect(failures).toBeGreaterThan(0);
+    expect(webhook.stderr.match(/prometheus remote write to \S+ failed \(connect ECONNREFUSED/g)).toHaveLength(1);
+    expect(webhookResult.validity.warnings).toContainEqual(expect.stringContaining(`prometheus remote write to ${refusing}: ${failures} of ${failures} writes failed (last: connect ECONNREFUSED`));
     expect(webhookResult.counters['webhook.sent']).toBe(550);
     expect(webhookResult.counters['webhook.ok']).toBe(550);
     expect(webhookResult.counters['receiver.received']).toBe(550);

@@ -119,4 +119,29 @@ describe('RemoteWriteClient against a real HTTP server', () => {
     expect(outcome).toEqual({ ok: false, attempts: 2, problem: 'no answer within 200 ms' });
     expect(Date.now() - started).toBeLessThan(5_000);
   });
+
+  it('an abort gives up the attempt under way and the retries left, at once, with the abort\'s reason', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    servers.push(silent);
+    const client = new RemoteWriteClient(new URL(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/w`));
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(new Error('abandoned for the final write')), 150);
+    const outcome = await client.write(BODY, { timeoutMs: 10_000, retries: 2, backoffMs: 10 }, controller.signal);
+    expect(outcome).toEqual({ ok: false, attempts: 1, problem: 'abandoned for the final write' });
+    expect(Date.now() - started).toBeLessThan(5_000); // not the 10 s timeout
+
+    // In a backoff wait: no further attempt.
+    const { url, received } = await endpoint([503]);
+    const backingOff = new RemoteWriteClient(new URL(url));
+    const during = new AbortController();
+    const waitStarted = Date.now();
+    setTimeout(() => during.abort(new Error('gone')), 300);
+    expect(await backingOff.write(BODY, { timeoutMs: 2_000, retries: 3, backoffMs: 20_000 }, during.signal)).toEqual({ ok: false, attempts: 1, problem: 'gone' });
+    expect(Date.now() - waitStarted).toBeLessThan(10_000);
+    expect(received).toHaveLength(1);
+    client.close();
+    backingOff.close();
+  });
 });

@@ -1,10 +1,11 @@
 import type { TimelinePoint } from '../../metrics/recorder.js';
 import { GeneratorHealth } from '../generator-health.js';
 import type { LiveOutput, LiveSource, RunIdentity } from '../live-output.js';
-import { RemoteWriteClient, type WriteOptions } from './remote-write-client.js';
-import { buildSeries, gaugeName } from './series.js';
-import { warmUpBuckets } from './buckets.js';
-import { encodeWriteRequest } from './write-request.js';
+import { shownUrl, type WriteOptions } from './remote-write-client.js';
+import { FAILURES_COUNTER, takeSnapshot } from './write-snapshot.js';
+import { RemoteWriteWorker, type WriteResult } from './write-worker.js';
+
+export { FAILURES_COUNTER, LIVE_GAUGES } from './write-snapshot.js';
 
 export interface PrometheusSettings {
   url: URL;
@@ -12,34 +13,27 @@ export interface PrometheusSettings {
   labels: Record<string, string>;
 }
 
-/** The counter in result.json that counts writes given up (after retries). */
-export const FAILURES_COUNTER = 'output.prometheus.failures';
-
-/** Gauges every write carries besides the recorder's own (`pushbench_<gauge>`). */
-export const LIVE_GAUGES = [
-  'pushbench_open_connections',
-  'pushbench_in_flight_requests',
-  'pushbench_generator_event_loop_delay_p99_seconds',
-  'pushbench_generator_event_loop_delay_max_seconds',
-  'pushbench_generator_cpu_utilization',
-] as const;
-
 const PERIODIC: Omit<WriteOptions, 'timeoutMs'> = { retries: 2, backoffMs: 250 };
-// The final write holds result.json back (it counts in it): at most 2 attempts of 2 s.
+// The final write holds result.json back (it counts in it): at most 2 attempts of 2 s, 200 ms apart (4.2 s).
 const FINAL: WriteOptions = { timeoutMs: 2_000, retries: 1, backoffMs: 200 };
+/** How long the end of the run waits for a periodic write still under way before the final one abandons it. */
+const PERIODIC_GRACE_MS = 1_000;
+/** How long the end of the run waits for the final write's outcome: its 4.2 s at most, plus a worker still loading. */
+const FINAL_WAIT_MS = 5_000;
 
 /**
  * Prometheus remote write 1.0: every `interval` (whole seconds, counted in the recorder's closed
  * seconds) every series is written, changed or not, and once more after the run from the closed
- * recorder, so the last values are result.json's. A write still under way when the next is due
- * makes that one skip; a failed write is counted, warned about once, and never stops the run.
+ * recorder, so the last values are result.json's. The generator's thread only takes a snapshot;
+ * a worker thread builds, encodes and sends it. A write still under way when the next is due makes
+ * that one skip; a failed write is counted, warned about once, and never stops or slows the run.
  */
 export class PrometheusOutput implements LiveOutput {
   readonly name = 'prometheus';
-  private readonly client: RemoteWriteClient;
+  readonly shownUrl: string;
   private readonly everySeconds: number;
+  private worker: RemoteWriteWorker | undefined;
   private source: LiveSource | undefined;
-  private labels: Record<string, string> = {};
   private health: GeneratorHealth | undefined;
   private secondsSinceWrite = 0;
   private writing: Promise<void> | undefined;
@@ -52,32 +46,36 @@ export class PrometheusOutput implements LiveOutput {
     private readonly settings: PrometheusSettings,
     private readonly warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
   ) {
-    this.client = new RemoteWriteClient(settings.url);
-    warmUpBuckets();
+    this.shownUrl = shownUrl(settings.url);
     this.everySeconds = Math.max(1, Math.round(settings.intervalUs / 1e6));
-  }
-
-  get shownUrl(): string {
-    return this.client.shownUrl;
   }
 
   start(source: LiveSource, identity: RunIdentity): void {
     this.source = source;
-    this.labels = { ...this.settings.labels, scenario: identity.scenario, shard: String(identity.shard), testid: identity.testid };
+    const labels = { ...this.settings.labels, scenario: identity.scenario, shard: String(identity.shard), testid: identity.testid };
+    this.worker = new RemoteWriteWorker({ url: this.settings.url.href, labels });
     this.health = new GeneratorHealth();
-    this.warn(`prometheus: remote write to ${this.client.shownUrl} every ${this.everySeconds}s, testid=${identity.testid} shard=${identity.shard}`);
+    this.warn(`prometheus: remote write to ${this.shownUrl} every ${this.everySeconds}s, testid=${identity.testid} shard=${identity.shard}`);
   }
 
   onSecond(_point: TimelinePoint): void {
     if (++this.secondsSinceWrite < this.everySeconds || this.writing) return;
     this.secondsSinceWrite = 0;
-    this.writing = this.write({ ...PERIODIC, timeoutMs: Math.min(5_000, this.everySeconds * 1000) }).finally(() => (this.writing = undefined));
+    this.writing = this.write({ ...PERIODIC, timeoutMs: Math.min(5_000, this.everySeconds * 1000) }, false).finally(() => (this.writing = undefined));
   }
 
+  /**
+   * The final write, bounded: result.json waits PERIODIC_GRACE_MS + FINAL_WAIT_MS (6 s) at most, then
+   * the worker is terminated. A periodic write still under way after the grace is abandoned for it.
+   */
   async finish(): Promise<void> {
-    await this.writing; // an earlier write landing after the final one would be refused as out of order
-    await this.write(FINAL);
-    this.client.close();
+    if (this.writing) await settledWithin(this.writing, PERIODIC_GRACE_MS);
+    const final = this.write(FINAL, true);
+    await settledWithin(final, FINAL_WAIT_MS);
+    // Any write still without an outcome now fails with this reason (and is counted) before the worker goes.
+    await this.worker?.stop(`no outcome within ${FINAL_WAIT_MS} ms of the run's end`);
+    await final;
+    await this.writing;
     this.health?.stop();
   }
 
@@ -88,42 +86,37 @@ export class PrometheusOutput implements LiveOutput {
   warnings(): string[] {
     if (this.failures === 0) return [];
     return [
-      `prometheus remote write to ${this.client.shownUrl}: ${this.failures} of ${this.writes} writes failed (last: ${this.lastProblem}); the live series have gaps, result.json is complete`,
+      `prometheus remote write to ${this.shownUrl}: ${this.failures} of ${this.writes} writes failed (last: ${this.lastProblem}); the live series have gaps, result.json is complete`,
     ];
   }
 
-  private async write(options: WriteOptions): Promise<void> {
+  private async write(options: WriteOptions, final: boolean): Promise<void> {
     const source = this.source;
-    if (!source) return;
+    const worker = this.worker;
+    if (!source || !worker) return;
     const timestampMs = Math.max(Date.now(), this.lastTimestampMs + 1); // a series' samples must move forward
     this.lastTimestampMs = timestampMs;
-    this.writes++;
-    let problem: string | undefined;
+    let result: WriteResult;
     try {
-      const body = encodeWriteRequest(buildSeries(this.snapshot(source), this.labels, timestampMs));
-      const outcome = await this.client.write(body, options);
-      if (outcome.ok) return;
-      problem = outcome.problem ?? 'unknown';
+      const { snapshot, transfer } = takeSnapshot(source, this.health, this.failures);
+      result = await worker.write({ final, timestampMs, options, snapshot }, transfer);
     } catch (error) {
-      problem = (error as Error).message; // never reaches the run: a write that cannot be built is a failed write
+      result = { ok: false, problem: (error as Error).message }; // never reaches the run: a write that cannot be taken is a failed write
     }
+    if (result.superseded) return; // the final write carries everything it had
+    this.writes++;
+    if (result.ok) return;
     this.failures++;
-    this.lastProblem = problem;
+    this.lastProblem = result.problem ?? 'unknown';
     if (this.failures === 1) {
-      this.warn(`pushbench: prometheus remote write to ${this.client.shownUrl} failed (${this.lastProblem}); the run goes on, failed writes are counted in ${FAILURES_COUNTER}`);
+      this.warn(`pushbench: prometheus remote write to ${this.shownUrl} failed (${this.lastProblem}); the run goes on, failed writes are counted in ${FAILURES_COUNTER}`);
     }
   }
+}
 
-  private snapshot(source: LiveSource) {
-    const { recorder } = source;
-    const levels = source.levels();
-    const gauges: Array<[string, number]> = recorder.gaugeEntries().map(([name, value]) => [gaugeName(name), value]);
-    gauges.push([LIVE_GAUGES[0], levels?.openConnections ?? 0], [LIVE_GAUGES[1], levels?.inFlight ?? 0]);
-    if (this.health) gauges.push(...Object.entries(this.health.read()));
-    return {
-      histograms: recorder.histogramEntries(),
-      counters: [...recorder.counterEntries(), [FAILURES_COUNTER, this.failures] as [string, number]],
-      gauges,
-    };
-  }
+/** Waits for `promise` to settle or `ms` to pass, whichever is first; the timer never outlives the wait. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }

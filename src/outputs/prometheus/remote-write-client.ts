@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** How one write ended after its retries. */
 export interface WriteOutcome {
@@ -24,6 +25,11 @@ export const REMOTE_WRITE_HEADERS = {
   'X-Prometheus-Remote-Write-Version': '0.1.0',
 } as const;
 
+/** An endpoint as it may be shown: no credentials, no query string. */
+export function shownUrl(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
+
 /**
  * POSTs remote-write bodies to one endpoint over a keep-alive agent. Credentials in the URL
  * (`https://user:token@host/...`) become a Basic Authorization header and never appear in a message.
@@ -46,18 +52,21 @@ export class RemoteWriteClient {
 
   /** The endpoint as it may be shown: no credentials, no query string. */
   get shownUrl(): string {
-    return `${this.target.origin}${this.target.pathname}`;
+    return shownUrl(this.target);
   }
 
-  async write(body: Buffer, options: WriteOptions): Promise<WriteOutcome> {
+  /** Gives up (the attempt under way, the retries left) when `signal` aborts; the outcome's problem is then the abort's reason. */
+  async write(body: Buffer, options: WriteOptions, signal?: AbortSignal): Promise<WriteOutcome> {
     let problem = '';
     for (let attempt = 1; attempt <= options.retries + 1; attempt++) {
-      const answer = await this.post(body, options.timeoutMs);
+      if (signal?.aborted) return { ok: false, attempts: attempt - 1, problem: abortProblem(signal) };
+      const answer = await this.post(body, options.timeoutMs, signal);
+      if (signal?.aborted) return { ok: false, attempts: attempt, problem: abortProblem(signal) };
       if (answer.status !== undefined && answer.status >= 200 && answer.status < 300) return { ok: true, attempts: attempt };
       problem = answer.status === undefined ? answer.problem : `HTTP ${answer.status}${answer.problem ? `: ${answer.problem}` : ''}`;
       const retryable = answer.status === undefined || answer.status === 429 || answer.status >= 500;
       if (!retryable || attempt > options.retries) return { ok: false, attempts: attempt, problem };
-      await new Promise((resolve) => setTimeout(resolve, options.backoffMs * 2 ** (attempt - 1)));
+      await sleep(options.backoffMs * 2 ** (attempt - 1), undefined, signal ? { signal } : {}).catch(() => undefined);
     }
     return { ok: false, attempts: options.retries + 1, problem };
   }
@@ -66,12 +75,12 @@ export class RemoteWriteClient {
     this.agent.destroy();
   }
 
-  private post(body: Buffer, timeoutMs: number): Promise<{ status?: number; problem: string }> {
+  private post(body: Buffer, timeoutMs: number, signal?: AbortSignal): Promise<{ status?: number; problem: string }> {
     const send = this.target.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve) => {
       const headers: Record<string, string | number> = { ...REMOTE_WRITE_HEADERS, 'Content-Length': body.length };
       if (this.authorization) headers.Authorization = this.authorization;
-      const request = send(this.target, { method: 'POST', headers, agent: this.agent, timeout: timeoutMs }, (response: IncomingMessage) => {
+      const request = send(this.target, { method: 'POST', headers, agent: this.agent, timeout: timeoutMs, ...(signal ? { signal } : {}) }, (response: IncomingMessage) => {
         let text = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => {
@@ -79,12 +88,17 @@ export class RemoteWriteClient {
         });
         response.on('end', () => resolve({ status: response.statusCode ?? 0, problem: oneLine(text) }));
         response.on('error', (error) => resolve({ problem: error.message }));
+        response.on('close', () => resolve({ problem: 'the connection closed before the answer ended' })); // after 'end', a no-op
       });
       request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
       request.on('error', (error) => resolve({ problem: error.message }));
       request.end(body);
     });
   }
+}
+
+function abortProblem(signal: AbortSignal): string {
+  return signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
 }
 
 function oneLine(text: string): string {

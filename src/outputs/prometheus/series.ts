@@ -1,10 +1,10 @@
-import type { Histogram } from '../../metrics/histogram.js';
-import { BUCKET_BOUNDS_US, cumulativeBuckets } from './buckets.js';
+import { BUCKET_BOUNDS_US, cumulativeBuckets, type HdrSlots } from './buckets.js';
 import type { TimeSeries } from './write-request.js';
 
 /** Everything one write carries, read from the recorder (and the live levels) at one instant. */
 export interface SeriesSnapshot {
-  histograms: ReadonlyArray<readonly [string, Histogram]>;
+  /** Each latency metric's HDR slot counts (readSlots). */
+  histograms: ReadonlyArray<readonly [string, HdrSlots]>;
   counters: ReadonlyArray<readonly [string, number]>;
   /** Gauges by their Prometheus name (see gaugeName). */
   gauges: ReadonlyArray<readonly [string, number]>;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import snappy from 'snappyjs';
 import { describe, expect, it } from 'vitest';
 import { createHistogram, recordUs } from '../../../src/metrics/histogram.js';
-import { BUCKET_BOUNDS_US, cumulativeBuckets } from '../../../src/outputs/prometheus/buckets.js';
+import { BUCKET_BOUNDS_US, cumulativeBuckets, readSlots } from '../../../src/outputs/prometheus/buckets.js';
 import { buildSeries, counterName, histogramName, leLabel } from '../../../src/outputs/prometheus/series.js';
 import { decodeWriteRequest, encodeWriteRequest } from '../../../src/outputs/prometheus/write-request.js';
 
@@ -38,7 +38,7 @@ describe('latency buckets', () => {
       fc.property(fc.array(fc.integer({ min: 0, max: 120_000_000 }), { minLength: 1, maxLength: 400 }), (values) => {
         const histogram = createHistogram();
         for (const value of values) recordUs(histogram, value);
-        const { counts, count } = cumulativeBuckets(histogram);
+        const { counts, count } = cumulativeBuckets(readSlots(histogram));
         expect(count).toBe(values.length);
         expect(counts.at(-1)).toBe(values.length);
         const hdr = histogram as unknown as { highestEquivalentValue(value: number): number };
@@ -56,8 +56,30 @@ describe('latency buckets', () => {
     );
   });
 
+  it('read as slot counts, a histogram survives a transfer to another thread: the copy is its own buffer, ends at the highest value, and folds to the same buckets', () => {
+    const histogram = createHistogram();
+    for (const value of [12, 950, 950, 41_000, 2_500_000]) recordUs(histogram, value);
+    const slots = readSlots(histogram);
+    const hdr = histogram as unknown as { countsArrayIndex(value: number): number };
+    expect(slots.slots).toBeInstanceOf(Uint32Array);
+    expect(slots.slots.length).toBe(hdr.countsArrayIndex(histogram.maxValue) + 1);
+    expect(slots.slots.buffer.byteLength).toBe(slots.slots.length * 4);
+    const before = cumulativeBuckets(slots);
+    recordUs(histogram, 3_000); // a sample recorded after the snapshot is not in it
+    const moved = structuredClone(slots, { transfer: [slots.slots.buffer as ArrayBuffer] });
+    expect(slots.slots.length).toBe(0); // detached: handed over, not copied
+    expect(cumulativeBuckets(moved)).toEqual(before);
+    expect(before.count).toBe(5);
+    expect(before.counts.at(-1)).toBe(5);
+    expect(cumulativeBuckets(readSlots(histogram)).count).toBe(6);
+  });
+
+  it('refuses slots of another HDR layout rather than misplace them', () => {
+    expect(() => cumulativeBuckets({ slots: new Uint32Array(4), count: 0, layoutLength: 17 })).toThrow(/not pushbench's layout/);
+  });
+
   it('an empty histogram has all-zero buckets', () => {
-    expect(cumulativeBuckets(createHistogram())).toEqual({ counts: new Array(BUCKET_BOUNDS_US.length + 1).fill(0), count: 0, sumUs: 0 });
+    expect(cumulativeBuckets(readSlots(createHistogram()))).toEqual({ counts: new Array(BUCKET_BOUNDS_US.length + 1).fill(0), count: 0, sumUs: 0 });
   });
 });
 
@@ -76,7 +98,7 @@ describe('series', () => {
     recordUs(histogram, 1_500);
     recordUs(histogram, 250_000);
     const series = buildSeries(
-      { histograms: [['webhook.latency', histogram]], counters: [['webhook.ok', 2], ['webhook.errors.5xx', 0]], gauges: [['pushbench_open_connections', 3]] },
+      { histograms: [['webhook.latency', readSlots(histogram)]], counters: [['webhook.ok', 2], ['webhook.errors.5xx', 0]], gauges: [['pushbench_open_connections', 3]] },
       { testid: 't-1', scenario: 's', shard: '2', team: 'bench' },
       1_700_000_000_000,
     );
