@@ -40,6 +40,8 @@ export interface RunIdentity {
 export interface LiveOutput {
   readonly name: string;
   start(source: LiveSource, identity: RunIdentity): void;
+  /** Resolves when its own start-up work is done (a thread loaded); the measured schedule starts after it. */
+  ready?(): Promise<void>;
   onSecond(point: TimelinePoint): void;
   /** After the recorder closed: the last write, equal to result.json. */
   finish(): Promise<void>;

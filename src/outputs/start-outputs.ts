@@ -16,11 +16,15 @@ export interface OutputOptions {
 }
 
 export const DEFAULT_PROMETHEUS_INTERVAL_US = 5_000_000;
+/** How long a run waits for its outputs' start-up before its measured schedule; a slower output starts late, not the load. */
+const READY_WAIT_MS = 5_000;
 
 /** The outputs of one run, started and fed from the recorder; `finish()` ends them and returns what result.json keeps. */
 export interface LiveOutputs {
   /** Feed the run's latest live levels (its progress snapshots). */
   levels(levels: LiveLevels): void;
+  /** Every output's start-up done, or READY_WAIT_MS passed: called before the measured schedule starts. */
+  ready(): Promise<void>;
   finish(): Promise<{ counters: Record<string, number>; warnings: string[] }>;
 }
 
@@ -48,6 +52,12 @@ export function startOutputs(recorder: Recorder, identity: RunIdentity, config: 
   return {
     levels(levels) {
       latest = levels;
+    },
+    async ready() {
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, READY_WAIT_MS)));
+      await Promise.race([Promise.all(outputs.map((output) => output.ready?.())), bound]);
+      clearTimeout(timer);
     },
     async finish() {
       const counters: Record<string, number> = {};

@@ -66,7 +66,10 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
     seed: config.seed,
     stripe,
     waitForStart: async (signal) => {
-      if (!started) settleHeap();
+      if (!started) {
+        await live.ready(); // a remote-write thread loads before the schedule, not during it
+        settleHeap();
+      }
       const startUs = await gate.open(signal);
       if (!started) {
         recorder.restartAt(startUs);

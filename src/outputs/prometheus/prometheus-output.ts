@@ -58,6 +58,11 @@ export class PrometheusOutput implements LiveOutput {
     this.warn(`prometheus: remote write to ${this.shownUrl} every ${this.everySeconds}s, testid=${identity.testid} shard=${identity.shard}`);
   }
 
+  /** The worker has loaded (or failed): its start-up costs the generator nothing once the schedule runs. */
+  ready(): Promise<void> {
+    return this.worker?.ready ?? Promise.resolve();
+  }
+
   onSecond(_point: TimelinePoint): void {
     if (++this.secondsSinceWrite < this.everySeconds || this.writing) return;
     this.secondsSinceWrite = 0;

@@ -2,7 +2,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { warmUpBuckets } from './buckets.js';
 import { RemoteWriteClient } from './remote-write-client.js';
 import { buildSeries } from './series.js';
-import type { OutcomeMessage, WriteMessage, WriteWorkerSettings } from './write-messages.js';
+import type { OutcomeMessage, ReadyMessage, WriteMessage, WriteWorkerSettings } from './write-messages.js';
 import { encodeWriteRequest } from './write-request.js';
 
 /**
@@ -15,6 +15,7 @@ function serveWrites(port: MessagePort, settings: WriteWorkerSettings): void {
   const client = new RemoteWriteClient(new URL(settings.url));
   warmUpBuckets(); // encodeWriteRequest's encoder is generated when write-request.ts loads
   let underWay: AbortController | undefined;
+  port.postMessage({ type: 'ready' } satisfies ReadyMessage);
   port.on('message', (message: WriteMessage) => {
     // The final write carries everything an earlier one had, and one landing after it would be refused
     // as out of order: a write still under way (e.g. queued while this worker loaded) is abandoned.

@@ -21,6 +21,11 @@ export interface WriteMessage {
   snapshot: SeriesSnapshot;
 }
 
+/** Worker -> generator thread: its modules are loaded and its encoder warmed up; writes cost no loading now. */
+export interface ReadyMessage {
+  type: 'ready';
+}
+
 /** Worker -> generator thread: how one write ended after its retries. */
 export interface OutcomeMessage {
   type: 'outcome';

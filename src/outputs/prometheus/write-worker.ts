@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { childEntry } from '../../process/child-process.js';
 import { startWorker } from '../../process/worker-thread.js';
-import type { OutcomeMessage, WriteMessage, WriteWorkerSettings } from './write-messages.js';
+import type { OutcomeMessage, ReadyMessage, WriteMessage, WriteWorkerSettings } from './write-messages.js';
 
 /** How a write handed to the worker ended. */
 export interface WriteResult {
@@ -22,11 +22,15 @@ export class RemoteWriteWorker {
   private gone: string | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, (result: WriteResult) => void>();
+  private markReady: () => void = () => {};
+  /** Resolves once the worker has loaded (or is gone): the run starts its measured schedule after it. */
+  readonly ready = new Promise<void>((resolve) => (this.markReady = resolve));
 
   constructor(settings: WriteWorkerSettings) {
     try {
       this.worker = startWorker(childEntry('outputs/prometheus/remote-write-worker'), settings, {
         message: (message) => {
+          if ((message as ReadyMessage).type === 'ready') return this.markReady();
           const outcome = message as OutcomeMessage;
           this.settle(outcome.id, outcome.ok ? { ok: true } : { ok: false, problem: outcome.problem ?? 'unknown', ...(outcome.superseded ? { superseded: true } : {}) });
         },
@@ -35,6 +39,7 @@ export class RemoteWriteWorker {
       });
     } catch (error) {
       this.gone = `the write worker did not start: ${(error as Error).message}`;
+      this.markReady();
     }
   }
 
@@ -68,6 +73,7 @@ export class RemoteWriteWorker {
 
   private end(reason: string): void {
     this.gone ??= reason;
+    this.markReady();
     for (const id of [...this.pending.keys()]) this.settle(id, { ok: false, problem: reason });
   }
 }
