@@ -105,12 +105,24 @@ async function soak(name: string, yaml: string, loadStartS: number): Promise<voi
   const early = nearest(loaded, earlyS);
   const late = loaded.at(-1);
   console.log(`\n${name}: ${durationS} s, exit ${code}, ${result.validity.ok ? 'valid' : `INVALID: ${result.validity.reasons.join('; ')}`}`);
-  console.log(`  RSS per process      at ${earlyS} s     at ${late ? Math.round(late.atS) : '-'} s     growth`);
+  // One RSS sample lands anywhere in V8's GC cycle (its young generation alone resizes between 4 and
+  // 34 MB at 2,000/s), so the floor over a minute (the RSS after collections) is compared as well:
+  // a leak raises the floor.
+  const floorWindowS = Math.max(1, Math.min(60, Math.round(durationS / 5)));
+  const floor = (role: string, fromS: number, toS: number): number | undefined => {
+    const values = loaded.filter((sample) => sample.atS >= fromS && sample.atS <= toS).map((sample) => sample.rssByRole.get(role)).filter((value): value is number => value !== undefined);
+    return values.length === 0 ? undefined : Math.min(...values);
+  };
+  const pct = (from: number | undefined, to: number | undefined): string => (from === undefined || to === undefined ? '-' : `${(((to - from) / from) * 100).toFixed(1)}%`);
+  const lastS = late?.atS ?? durationS;
+  console.log(`  RSS per process      at ${earlyS} s     at ${late ? Math.round(late.atS) : '-'} s     growth   floor ${earlyS - floorWindowS}-${earlyS} s  floor last ${floorWindowS} s  growth`);
   for (const role of [...(early?.rssByRole.keys() ?? [])].sort()) {
     const from = early!.rssByRole.get(role)!;
     const to = late?.rssByRole.get(role);
-    const growth = to === undefined ? '-' : `${(((to - from) / from) * 100).toFixed(1)}%`;
-    console.log(`  ${role.padEnd(18)} ${mb(from).padStart(9)} ${to === undefined ? '-'.padStart(12) : mb(to).padStart(12)} ${growth.padStart(9)}`);
+    const floorFrom = floor(role, earlyS - floorWindowS, earlyS);
+    const floorTo = floor(role, lastS - floorWindowS, lastS);
+    const cell = (bytes: number | undefined, width: number): string => (bytes === undefined ? '-' : mb(bytes)).padStart(width);
+    console.log(`  ${role.padEnd(18)} ${mb(from).padStart(9)} ${cell(to, 12)} ${pct(from, to).padStart(9)} ${cell(floorFrom, 18)} ${cell(floorTo, 18)} ${pct(floorFrom, floorTo).padStart(8)}`);
   }
   for (const metric of ['generator.sendLag', 'ws.echo']) {
     const series = result.timeline.filter((point) => point.p99Us[metric] !== undefined);
