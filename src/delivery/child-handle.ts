@@ -73,13 +73,12 @@ export function serveDeliveryChild<Options, Report>(server: {
   process.on('disconnect', () => process.exit(0));
   holdStopSignals();
   let cpuSince = process.cpuUsage();
-  let monitor = startProcessMonitor();
+  const monitor = startProcessMonitor();
   const handle = async (message: ParentMessage<Options>): Promise<void> => {
     if (message.type === 'start') process.send?.({ type: 'ready', port: await server.start(message.options) });
     else if (message.type === 'go') {
       cpuSince = process.cpuUsage();
-      monitor.stop();
-      monitor = startProcessMonitor();
+      monitor.restart();
       server.go(message.startUs);
     } else {
       const report = await server.stop();

@@ -76,15 +76,25 @@ export function runQueueWait(from: SchedTimes | undefined, to: SchedTimes | unde
   };
 }
 
-/** Starts measuring this process; `stop()` returns what happened since. */
-export function startProcessMonitor(): { stop(): ProcessHealth } {
+/**
+ * Starts measuring this process; `stop()` returns what happened since the start or the last
+ * `restart()` (which begins the measured window anew, e.g. when the measured load starts).
+ */
+export function startProcessMonitor(): { stop(): ProcessHealth; restart(): void } {
   const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   delay.enable();
-  const elu: EventLoopUtilization = performance.eventLoopUtilization();
-  const cpu = process.cpuUsage();
-  const startUs = nowUs();
-  const schedStart = schedTimesNs();
+  let elu: EventLoopUtilization = performance.eventLoopUtilization();
+  let cpu = process.cpuUsage();
+  let startUs = nowUs();
+  let schedStart = schedTimesNs();
   return {
+    restart() {
+      delay.reset();
+      elu = performance.eventLoopUtilization();
+      cpu = process.cpuUsage();
+      startUs = nowUs();
+      schedStart = schedTimesNs();
+    },
     stop() {
       delay.disable();
       const wallUs = Math.max(1, nowUs() - startUs);

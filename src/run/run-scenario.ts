@@ -47,7 +47,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
   const startedAt = new Date();
   // Restarted when the measured schedule starts: validity judges the window the numbers come from,
   // not start-up (loading, starting targets, warm-up), which several shards starting at once crowd.
-  let monitor = startProcessMonitor();
+  const monitor = startProcessMonitor();
   const recorder = new Recorder();
   const live = startOutputs(
     recorder,
@@ -73,8 +73,7 @@ export async function runScenario(scenario: LoadedScenario, options: RunOptions 
       const startUs = await gate.open(signal);
       if (!started) {
         recorder.restartAt(startUs);
-        monitor.stop();
-        monitor = startProcessMonitor();
+        monitor.restart();
       }
       started = true;
       return startUs;

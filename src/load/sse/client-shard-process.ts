@@ -25,7 +25,7 @@ process.on('SIGINT', () => {});
 /** One shard's run in this process; the module itself holds no state. */
 class SseShardSession {
   /** Restarted at `start`: the shard's figures cover its measured work, not its start-up. */
-  private monitor = startProcessMonitor();
+  private readonly monitor = startProcessMonitor();
   private readonly collectGarbage: () => void;
   private readonly baselineRssBytes: number;
   private streams: SseStreams | undefined;
@@ -50,8 +50,7 @@ class SseShardSession {
       return;
     }
     if (message.type === 'start') {
-      this.monitor.stop();
-      this.monitor = startProcessMonitor();
+      this.monitor.restart();
       const streams = (this.streams = new SseStreams(message.plan));
       this.ticker = setInterval(() => this.tick(), TICK_MS);
       // A stream cut late in the hold reopens after its retry time: the drain waits for that too, up

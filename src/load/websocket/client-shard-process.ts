@@ -32,7 +32,7 @@ holdStopSignals();
 /** One shard's run in this process; the module itself holds no state. */
 class ShardSession {
   /** Restarted at `start`: the shard's figures cover its measured work, not its start-up. */
-  private monitor = startProcessMonitor();
+  private readonly monitor = startProcessMonitor();
   private readonly collectGarbage: () => void;
   private readonly baselineRssBytes: number;
   private swarm: Swarm | undefined;
@@ -59,8 +59,7 @@ class ShardSession {
     }
     if (message.type === 'start') {
       const { shard } = message;
-      this.monitor.stop();
-      this.monitor = startProcessMonitor();
+      this.monitor.restart();
       const swarm = (this.swarm = new Swarm(shard.swarm));
       this.ticker = setInterval(() => this.tick(), TICK_MS);
       const ramped = swarm.rampUp();
