@@ -8,7 +8,7 @@
  *    loops also pinned to CPU 0, the target (a minimal node:http server) pinned to CPU 1.
  * Prints, per run, the verdict, the figure nearest its bound, the generator's sendLag p50/p90/p99,
  * event-loop delay p90, CPU share, run-queue wait (mean per wake-up, and share of its runnable
- * time) and the latency p99; then both tallies.
+ * time), the host's CPU steal over the run's window and the latency p99; then both tallies.
  * Quiet runs should all be valid, starved runs all invalid, each naming the generator.
  *
  * Runs the CLI from dist/ when built (npm run build), else from sources through tsx. Every process
@@ -125,6 +125,7 @@ function print(row: Row): void {
       ms(generator?.eventLoopDelayP90Us).padStart(8),
       pct(generator?.cpuShare).padStart(7),
       `${ms(generator?.runQueueWaitMeanUs)} ${pct(generator?.runQueueWaitShare)}`.padStart(13),
+      pct(generator?.hostStealShare).padStart(6),
       ms(latency?.p99).padStart(9),
       nearest ? `${nearest.figure} ${nearest.unit === 'us' ? `${ms(nearest.value)} ms` : pct(nearest.value)} (${(nearest.ratio * 100).toFixed(0)}% of bound)` : '-',
     ].join('  '),
@@ -140,10 +141,13 @@ function tally(name: string, rows: readonly Row[]): string {
   const warned = results.filter((result) => result.validity.warnings.some((warning) => /^generator \(pid \d+\)/.test(warning))).length;
   const lags = results.flatMap((result) => result.validity.generators?.flatMap((entry) => (entry.sendLagP99Us === undefined ? [] : [entry.sendLagP99Us])) ?? []);
   const lagRange = lags.length === 0 ? '-' : `${ms(Math.min(...lags))}-${ms(Math.max(...lags))} ms`;
-  return `${name.padEnd(8)} ${rows.length} runs: ${valid} valid, ${results.length - valid} invalid (${naming} name the generator), ${warned} with a generator warning, ${rows.length - results.length} without a result; sendLag p99 ${lagRange}`;
+  const steals = results.flatMap((result) => result.validity.generators?.flatMap((entry) => (entry.hostStealShare === undefined ? [] : [entry.hostStealShare])) ?? []);
+  const stealRange = steals.length === 0 ? '-' : `${pct(Math.min(...steals))}-${pct(Math.max(...steals))}`;
+  const paused = results.filter((result) => result.validity.warnings.some((warning) => warning.includes('the host stole'))).length;
+  return `${name.padEnd(8)} ${rows.length} runs: ${valid} valid, ${results.length - valid} invalid (${naming} name the generator), ${warned} with a generator warning, ${paused} with host steal over the bound, ${rows.length - results.length} without a result; sendLag p99 ${lagRange}; host steal ${stealRange}`;
 }
 
-const header = ['run'.padEnd(10), 'verdict'.padEnd(8), 'sendLag p50/90/99'.padStart(17), 'loop p90'.padStart(8), 'CPU'.padStart(7), 'rq wait mean %'.padStart(13), 'lat p99'.padStart(9), 'nearest its bound'].join('  ');
+const header = ['run'.padEnd(10), 'verdict'.padEnd(8), 'sendLag p50/90/99'.padStart(17), 'loop p90'.padStart(8), 'CPU'.padStart(7), 'rq wait mean %'.padStart(13), 'steal'.padStart(6), 'lat p99'.padStart(9), 'nearest its bound'].join('  ');
 console.log(`validity bench: ${values.scenario}, ${quietRuns} quiet + ${starvedRuns} starved at ${values['starved-rate']}/s (times in ms)\n${header}`);
 
 const quiet: Row[] = [];

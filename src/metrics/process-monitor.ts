@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { nowUs } from './clock.js';
+import { hostCpuTicks, hostStealShare } from './host-steal.js';
 
 /** One process's own health over a run: is it, rather than the target, the bottleneck? */
 export interface ProcessHealth {
@@ -26,6 +27,11 @@ export interface ProcessHealth {
    * shared with busy processes makes every wake-up wait for their slices (milliseconds).
    */
   runQueueWaitMeanUs?: number;
+  /**
+   * Linux: of all CPU time of the machine over the window, the share the hypervisor stole (ran
+   * other guests while this VM's vCPUs wanted to run). A machine figure, not the process's own.
+   */
+  hostStealShare?: number;
   /** Wall time the figures cover (µs). */
   wallUs: number;
   maxRssBytes: number;
@@ -87,6 +93,7 @@ export function startProcessMonitor(): { stop(): ProcessHealth; restart(): void 
   let cpu = process.cpuUsage();
   let startUs = nowUs();
   let schedStart = schedTimesNs();
+  let hostStart = hostCpuTicks();
   return {
     restart() {
       delay.reset();
@@ -94,6 +101,7 @@ export function startProcessMonitor(): { stop(): ProcessHealth; restart(): void 
       cpu = process.cpuUsage();
       startUs = nowUs();
       schedStart = schedTimesNs();
+      hostStart = hostCpuTicks();
     },
     stop() {
       delay.disable();
@@ -102,6 +110,7 @@ export function startProcessMonitor(): { stop(): ProcessHealth; restart(): void 
       const wait = runQueueWait(schedStart, schedTimesNs());
       const utilization = performance.eventLoopUtilization(elu).utilization;
       const hasSamples = delay.count > 0;
+      const steal = hostStealShare(hostStart, hostCpuTicks());
       return {
         eventLoopDelayP50Us: hasSamples ? toDelayUs(delay.percentile(50)) : 0,
         eventLoopDelayP90Us: hasSamples ? toDelayUs(delay.percentile(90)) : 0,
@@ -112,6 +121,7 @@ export function startProcessMonitor(): { stop(): ProcessHealth; restart(): void 
         cpuSystemMs: Math.round(used.system / 1000),
         cpuShare: round4((used.user + used.system) / wallUs),
         ...wait,
+        ...(steal !== undefined ? { hostStealShare: steal } : {}),
         wallUs,
         maxRssBytes: process.resourceUsage().maxRSS * 1024,
       };

@@ -61,6 +61,8 @@ export const generatorFiguresSchema = z.object({
   runQueueWaitShare: z.number().min(0).optional(),
   /** Linux: mean run-queue wait per timeslice its event-loop thread got (µs): how long each wake-up waited for a CPU. */
   runQueueWaitMeanUs: integerUs.optional(),
+  /** Linux: of the machine's CPU time over the process's window, the share the hypervisor stole (a machine figure). */
+  hostStealShare: z.number().min(0).max(1).optional(),
   eventLoopUtilization: z.number().min(0).max(1),
   eventLoopDelayP50Us: integerUs,
   eventLoopDelayP90Us: integerUs,

@@ -38,5 +38,9 @@ describe('process monitor', () => {
       expect(health.runQueueWaitShare).toBeGreaterThanOrEqual(0);
       expect(health.runQueueWaitMeanUs).toBeGreaterThanOrEqual(0);
     }
+    if (existsSync('/proc/stat')) {
+      expect(health.hostStealShare).toBeGreaterThanOrEqual(0);
+      expect(health.hostStealShare).toBeLessThanOrEqual(1);
+    }
   });
 });

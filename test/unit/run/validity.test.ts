@@ -88,6 +88,42 @@ describe('validity from the run\'s own figures', () => {
     }
   });
 
+  it('voids a run for its run-queue wait share only once the starvation shows in its sends', () => {
+    const waiting = { ...quietHealth, runQueueWaitShare: 0.69, runQueueWaitMeanUs: 100 };
+    // Three 100/s shards on 2 cores wait most of their brief runnable time, yet send on time.
+    const onTime = judgeValidity([webhookPhase(quietPace)], waiting, false);
+    expect(onTime.ok).toBe(true);
+    expect(onTime.warnings).toEqual([
+      `${me}: run-queue wait share 69.0% (warning above 30.0%; invalid above 60.0% while its sendLag p99 is above 5.00 ms): of the time it was ready to run, it spent that share waiting for a CPU another process held: it was starved`,
+    ]);
+    expect(onTime.nearestBound).toMatchObject({ figure: 'sendLag p99' });
+    // Beside two busy loops on its core: the same share, and its sends 6.9 ms late at p99.
+    const starved = judgeValidity([webhookPhase({ ...quietPace, sendLagP99Us: 6_900 })], waiting, false);
+    expect(starved.ok).toBe(false);
+    expect(starved.reasons).toEqual([`${me}: run-queue wait share 69.0% (bound 60.0%): of the time it was ready to run, it spent that share waiting for a CPU another process held: it was starved`]);
+    expect(starved.warnings).toEqual([`${me}: sendLag p99 6.90 ms (warning above 5.00 ms, invalid above 10.0 ms): its sends started late, and that delay is in the latency`]);
+    expect(starved.nearestBound).toMatchObject({ figure: 'run-queue wait share', value: 0.69, ratio: 1.15 });
+  });
+
+  it('names the host, and only warns, when the hypervisor paused the machine; a starved process stays invalid', () => {
+    const stall = { ...quietPace, sendLagP99Us: 19_200, sendLagMaxUs: 70_000 };
+    const paused = judgeValidity([webhookPhase(stall)], { ...quietHealth, eventLoopDelayP99Us: 120_000, hostStealShare: 0.12 }, false);
+    expect(paused.ok).toBe(true);
+    expect(paused.warnings).toEqual([
+      `${me}: sendLag p99 19.2 ms (warning above 5.00 ms; invalid above 10.0 ms unless the host stole over 1.00% of the CPUs' time; it stole 12.0%): its sends started late, and that delay is in the latency, while the hypervisor paused this machine: the host's delay, not this process's`,
+      `${me}: event-loop delay p99 120.0 ms (warning above 50.0 ms; invalid above 100.0 ms unless the host stole over 1.00% of the CPUs' time; it stole 12.0%): its event loop stalled, while the hypervisor paused this machine: the host's delay, not this process's`,
+      `${me}: the host stole 12.0% of the CPUs' time in its window (warning above 1.00%): the hypervisor ran other guests on this machine's CPUs, and its pauses are in every timing figure here`,
+    ]);
+    expect(paused.generators?.[0]?.hostStealShare).toBe(0.12);
+    // A quiet host: the same stall is the process's own.
+    const ownStall = judgeValidity([webhookPhase(stall)], { ...quietHealth, hostStealShare: 0.0005 }, false);
+    expect(ownStall.reasons).toEqual([`${me}: sendLag p99 19.2 ms (bound 10.0 ms): its sends started late, and that delay is in the latency`]);
+    // Steal excuses no starvation: a process waiting on its own run queue is still voided, by both figures.
+    const starved = judgeValidity([webhookPhase(stall)], { ...quietHealth, runQueueWaitShare: 0.69, hostStealShare: 0.12 }, false);
+    expect(starved.ok).toBe(false);
+    expect(starved.reasons).toEqual([expect.stringMatching(/: sendLag p99 19\.2 ms \(bound 10\.0 ms\): /), expect.stringMatching(/: run-queue wait share 69\.0% \(bound 60\.0%\): /)]);
+  });
+
   it('holds a child process to the same bounds with its own health: a pacing publisher is voided by starvation, a client shard warned', () => {
     const phase = (report: PhaseOutcome['generators'][number]): PhaseOutcome => ({ model: 'open', dispatched: 0, generators: [report], processes: [], warnings: [], reasons: [] });
     const starved = { ...quietHealth, runQueueWaitMeanUs: 3_000 };
