@@ -1,4 +1,4 @@
-import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import type { TlsConnectOptions } from '../../scenario/tls-schema.js';
 
@@ -31,7 +31,8 @@ export function parseEndpoint(url: string, tlsOptions?: TlsConnectOptions): Endp
 
 export function openSocket(endpoint: Endpoint): Socket {
   const socket = endpoint.tls
-    ? connectTls({ host: endpoint.host, port: endpoint.port, servername: endpoint.host, ...endpoint.tlsOptions })
+    ? // SNI carries host names only (RFC 6066); an IP target is checked against the certificate's IP names.
+      connectTls({ host: endpoint.host, port: endpoint.port, ...(isIP(endpoint.host) === 0 ? { servername: endpoint.host } : {}), ...endpoint.tlsOptions })
     : connectTcp({ host: endpoint.host, port: endpoint.port });
   socket.setNoDelay(true);
   return socket;
