@@ -2,9 +2,8 @@ import { setFlagsFromString } from 'node:v8';
 
 /**
  * The V8 flag that keeps a process's young generation at the size it has at start-up (issue 21:
- * flat RSS over a long run). Imported first by the CLI (the webhook generator's process) and by the
- * built-in receiver's process, whose anonymous memory stepped up 5 MB at once near minute 2 of a
- * soak, like a new-space doubling (read from /proc; its heap spaces were not sampled).
+ * flat RSS over a long run). Imported first by the CLI (the webhook generator's process). Not by
+ * the built-in receiver: with it, its closed-model throughput fell (see README, bench:soak).
  *
  * V8 doubles the new space (up to 2 x 16 MB semi-spaces on 64-bit) whenever more has survived
  * scavenges since the last expansion than it holds, and a mark-compact shrinks it again when the

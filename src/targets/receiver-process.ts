@@ -1,5 +1,3 @@
-// First: it sets a V8 flag (flat RSS, issue 21) before the other modules load and allocate.
-import '../process/young-generation.js';
 import { holdStopSignals } from '../process/stop-signals.js';
 import { buildWebhookReceiver, type ReceiverOptions } from './webhook-receiver.js';
 
