@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: it sets a V8 flag (flat RSS, issue 21) before the other modules load and allocate.
+import '../process/young-generation.js';
 import { hideBin } from 'yargs/helpers';
 import { InputError, RunError } from '../errors.js';
 import { redactKnownSecrets } from '../template/secrets.js';
