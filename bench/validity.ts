@@ -138,7 +138,7 @@ function tally(name: string, rows: readonly Row[]): string {
   const results = rows.flatMap((row) => (row.result ? [row.result] : []));
   const valid = results.filter((result) => result.validity.ok).length;
   const naming = results.filter((result) => result.validity.reasons.some((reason) => /^generator \(pid \d+\)/.test(reason))).length;
-  const warned = results.filter((result) => result.validity.warnings.some((warning) => /^generator \(pid \d+\)/.test(warning))).length;
+  const warned = results.filter((result) => result.validity.warnings.some((warning) => /^generator \(pid \d+\)/.test(warning) && !warning.includes('the host stole'))).length;
   const lags = results.flatMap((result) => result.validity.generators?.flatMap((entry) => (entry.sendLagP99Us === undefined ? [] : [entry.sendLagP99Us])) ?? []);
   const lagRange = lags.length === 0 ? '-' : `${ms(Math.min(...lags))}-${ms(Math.max(...lags))} ms`;
   const steals = results.flatMap((result) => result.validity.generators?.flatMap((entry) => (entry.hostStealShare === undefined ? [] : [entry.hostStealShare])) ?? []);

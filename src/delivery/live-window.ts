@@ -6,7 +6,7 @@ import { createHistogram, recordUs, type Histogram } from '../metrics/histogram.
  * latency from the scheduled time.
  */
 export class LiveWindow {
-  private readonly latency: Histogram = createHistogram(true);
+  private readonly latency: Histogram = createHistogram();
   private delivered = 0;
 
   record(latencyUs: number): void {

@@ -193,7 +193,7 @@ interface Check {
   level: 'ok' | 'warning' | 'invalid';
   text: string;
   bound: BoundCheck;
-  /** False when this bound can only warn about this process: it is then no candidate for nearestBound. */
+  /** False when this bound can only warn about this process, or was spared past its invalid line: it is then no candidate for nearestBound. */
   decisive: boolean;
 }
 
@@ -224,7 +224,8 @@ export function checkGenerator(figures: GeneratorFigures, model: Model, interrup
       level,
       text: `${label(figures)}: ${bound.figure} ${show(value, bound.unit)} (${limit})${level === 'ok' ? '' : `: ${meaning}`}`,
       bound: { process: label(figures), figure: bound.figure, value, bound: bound.invalid, unit: bound.unit, ratio: round(Math.max(0, ratio), 4) },
-      decisive: canVoid,
+      // A bound past its invalid line but spared (by steal, or an effect that does not show) would read as over 100% in a valid run.
+      decisive: forThisProcess && (!worse(bound.invalid) || canVoid),
     });
   }
   return checks;

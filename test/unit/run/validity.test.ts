@@ -115,6 +115,12 @@ describe('validity from the run\'s own figures', () => {
       `${me}: the host stole 12.0% of the CPUs' time in its window (warning above 1.00%): the hypervisor ran other guests on this machine's CPUs, and its pauses are in every timing figure here`,
     ]);
     expect(paused.generators?.[0]?.hostStealShare).toBe(0.12);
+    // Steal spares only a figure past its line: one under it is still the nearest.
+    const stealing = judgeValidity([webhookPhase({ ...quietPace, sendLagP99Us: 3_000 })], { ...quietHealth, hostStealShare: 0.05 }, false);
+    expect(stealing.ok).toBe(true);
+    expect(stealing.warnings).toEqual([`${me}: the host stole 5.00% of the CPUs' time in its window (warning above 1.00%): the hypervisor ran other guests on this machine's CPUs, and its pauses are in every timing figure here`]);
+    expect(stealing.nearestBound).toMatchObject({ figure: 'sendLag p99', ratio: 0.3 });
+    expect(paused.nearestBound?.figure).not.toMatch(/sendLag|event-loop delay p99/);
     // A quiet host: the same stall is the process's own.
     const ownStall = judgeValidity([webhookPhase(stall)], { ...quietHealth, hostStealShare: 0.0005 }, false);
     expect(ownStall.reasons).toEqual([`${me}: sendLag p99 19.2 ms (bound 10.0 ms): its sends started late, and that delay is in the latency`]);
