@@ -22,6 +22,12 @@ import { statusCause } from '../load/webhook/webhook-sender.js';
  */
 export const BACKLOG_LIMIT_FACTOR = 10;
 const RETRY_TICK_MS = 5;
+/**
+ * Attempts one turn of the loop may start. A retry wave after an outage releases up to maxInFlight
+ * at once; started in one turn (signing, a socket each) they held the loop for tens of ms and made
+ * the stream's own sends late.
+ */
+const ATTEMPTS_PER_TURN = 64;
 /** Failed attempts (any non-2xx answer, or no answer) count as `delivery.webhook.errors.<class>`, classed as `webhook.errors.*`. */
 export const DELIVERY_WEBHOOK_ERRORS = 'delivery.webhook.errors.';
 
@@ -79,6 +85,7 @@ export class WebhookDeliverer {
   private readonly causes = new CauseBook();
   private pendingCount = 0;
   private frozen = false;
+  private pumpPending = false;
   private backlogReported = false;
   private settledWaiter: (() => void) | undefined;
 
@@ -188,14 +195,32 @@ export class WebhookDeliverer {
   }
 
   private pump(): void {
+    let started = 0;
     while (this.readyHead < this.ready.length && this.pool.canStart() && !this.frozen) {
+      if (started === ATTEMPTS_PER_TURN) {
+        this.pumpLater();
+        break;
+      }
       const pair = this.ready[this.readyHead++]!;
-      if (this.states[pair] === PairState.Pending) this.attempt(pair);
+      if (this.states[pair] === PairState.Pending) {
+        this.attempt(pair);
+        started++;
+      }
     }
     if (this.readyHead > 4096 && this.readyHead * 2 > this.ready.length) {
       this.ready = this.ready.slice(this.readyHead);
       this.readyHead = 0;
     }
+  }
+
+  /** The rest of a large release (a retry wave after an outage) in a later turn, so the schedule's timers run between. */
+  private pumpLater(): void {
+    if (this.pumpPending) return;
+    this.pumpPending = true;
+    setImmediate(() => {
+      this.pumpPending = false;
+      this.pump();
+    });
   }
 
   private attempt(pair: number): void {
