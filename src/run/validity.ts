@@ -48,6 +48,8 @@ interface Bound {
 export const HOST_STEAL_EXCUSE_SHARE = 0.01;
 
 const SEND_LAG_P99_WARN_US = 5_000;
+/** Fewest sends whose p99 sendLag can void a run: at 1% that is five sends late, not one stall. */
+export const MIN_SENDS_FOR_SEND_LAG_P99 = 500;
 const RUN_QUEUE_WAIT_SHARE_WARN = 0.3;
 
 type Model = 'open' | 'closed';
@@ -61,6 +63,11 @@ export const BOUNDS: readonly Bound[] = [
     invalid: 10_000,
     value: (figures) => figures.sendLagP99Us,
     hostStealExplains: true,
+    // Under 500 sends p99 is the worst four or fewer: one stall of the machine (at 75/s, one send).
+    invalidOnlyWhen: {
+      holds: (figures) => (figures.dispatched ?? 0) >= MIN_SENDS_FOR_SEND_LAG_P99,
+      text: `once it sent ${MIN_SENDS_FOR_SEND_LAG_P99} or more (it sent fewer: its p99 is one stall)`,
+    },
     meaning: 'its sends started late, and that delay is in the latency',
   },
   {

@@ -66,6 +66,15 @@ describe('validity from the run\'s own figures', () => {
     expect(validity.nearestBound).toMatchObject({ figure: 'sendLag p99', value: 12_000, ratio: 1.2 });
   });
 
+  it('a sendLag p99 of fewer than 500 sends (one stall) warns and does not void', () => {
+    const few = judgeValidity([webhookPhase({ ...quietPace, dispatched: 150, sendLagP99Us: 10_100 })], quietHealth, false);
+    expect(few.ok).toBe(true);
+    expect(few.warnings).toEqual([
+      `${me}: sendLag p99 10.1 ms (warning above 5.00 ms; invalid above 10.0 ms once it sent 500 or more (it sent fewer: its p99 is one stall)): its sends started late, and that delay is in the latency`,
+    ]);
+    expect(judgeValidity([webhookPhase({ ...quietPace, dispatched: 500, sendLagP99Us: 10_100 })], quietHealth, false).ok).toBe(false);
+  });
+
   it('between healthy and invalid a run is valid with a warning that says both bounds', () => {
     const validity = judgeValidity([webhookPhase({ ...quietPace, sendLagP99Us: 7_000 })], quietHealth, false);
     expect(validity.ok).toBe(true);
