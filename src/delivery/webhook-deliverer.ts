@@ -12,6 +12,7 @@ import { PairState } from './pair-state.js';
 import { judgeAttempt, type AttemptOutcome, type RetryPolicy } from './retry-schedule.js';
 import type { EventStream } from './stream.js';
 import { HttpPool } from '../load/webhook/http-pool.js';
+import { TurnBudget } from '../process/turn-budget.js';
 import { classifyStatus } from '../load/webhook/error-class.js';
 import { statusCause } from '../load/webhook/webhook-sender.js';
 
@@ -28,13 +29,14 @@ const RETRY_TICK_MS = 5;
  * the stream's own sends late.
  */
 const ATTEMPTS_PER_TURN = 64;
+/** Sockets opened and connected before the stream starts, so its first events find them ready. */
+const WARM_SOCKETS = 16;
+const WARM_MAX_MS = 2_000;
 /** Failed attempts (any non-2xx answer, or no answer) count as `delivery.webhook.errors.<class>`, classed as `webhook.errors.*`. */
 export const DELIVERY_WEBHOOK_ERRORS = 'delivery.webhook.errors.';
 
 export interface WebhookDelivererOptions {
   stream: EventStream;
-  /** t0 of event 0 (monotonic µs). */
-  startUs: number;
   /** The receivers' host:port; subscriber i's endpoint is `/sub/<i>`. */
   endpoint: Endpoint;
   /** How requests are signed (Standard Webhooks with the scenario's secret); unsigned when absent. */
@@ -45,6 +47,8 @@ export interface WebhookDelivererOptions {
   seed: number;
   /** Called once when the backlog passes its limit; the caller aborts the phase. */
   onBacklogExceeded: (reason: string) => void;
+  /** Called from I/O callbacks (a response, a failure, a connect): the stream's pacer may send what fell due meanwhile. */
+  onIo?: () => void;
 }
 
 /** What the sending side of the webhook transport reports at the cut-off. */
@@ -85,9 +89,12 @@ export class WebhookDeliverer {
   private readonly causes = new CauseBook();
   private pendingCount = 0;
   private frozen = false;
-  private pumpPending = false;
+  /** Attempts per turn of the loop: every I/O callback pumps, so the cap must hold across calls, not per call. */
+  private readonly turn = new TurnBudget(ATTEMPTS_PER_TURN, () => this.pump());
   private backlogReported = false;
   private settledWaiter: (() => void) | undefined;
+  /** t0 of event 0 (monotonic µs), set by `startAt`. */
+  private startUs = 0;
 
   constructor(private readonly options: WebhookDelivererOptions) {
     const { stream, endpoint } = options;
@@ -106,19 +113,35 @@ export class WebhookDeliverer {
       endpoint,
       maxConnections: options.maxInFlight,
       timeoutUs: options.timeoutUs,
-      onOutcome: (pair, outcome) => this.settle(pair, outcome),
-      onConnected: () => this.pump(),
+      onOutcome: (pair, outcome) => {
+        this.settle(pair, outcome);
+        options.onIo?.();
+      },
+      onConnected: () => {
+        this.pump();
+        options.onIo?.();
+      },
     });
     this.ticker = setInterval(() => this.releaseDueRetries(), RETRY_TICK_MS);
     this.ticker.unref();
+  }
+
+  /** Opens a few sockets to the receivers ahead of the stream (waits at most WARM_MAX_MS). */
+  warm(): Promise<void> {
+    return this.pool.warm(WARM_SOCKETS, WARM_MAX_MS);
+  }
+
+  /** The stream's event 0 is due at `startUs` (monotonic µs); call before the first `publish`. */
+  startAt(startUs: number): void {
+    this.startUs = startUs;
   }
 
   /** Set to watch acknowledged deliveries live (t2 - t0: the 2xx, not the receipt; progress line and dashboard only). */
   live: LiveWindow | undefined;
 
   private scheduledUsOf(pair: number): number {
-    const { stream, startUs } = this.options;
-    return stream.scheduledUs(Math.floor(pair / stream.subscribers), startUs);
+    const { stream } = this.options;
+    return stream.scheduledUs(Math.floor(pair / stream.subscribers), this.startUs);
   }
 
   /** Pairs not yet delivered, given up or abandoned. */
@@ -194,18 +217,17 @@ export class WebhookDeliverer {
     };
   }
 
+  /** Starts ready attempts while the pool has room and this turn's budget lasts (the rest in a later turn). */
   private pump(): void {
-    let started = 0;
     while (this.readyHead < this.ready.length && this.pool.canStart() && !this.frozen) {
-      if (started === ATTEMPTS_PER_TURN) {
-        this.pumpLater();
-        break;
+      const pair = this.ready[this.readyHead]!;
+      if (this.states[pair] !== PairState.Pending) {
+        this.readyHead++;
+        continue;
       }
-      const pair = this.ready[this.readyHead++]!;
-      if (this.states[pair] === PairState.Pending) {
-        this.attempt(pair);
-        started++;
-      }
+      if (!this.turn.take()) break;
+      this.readyHead++;
+      this.attempt(pair);
     }
     if (this.readyHead > 4096 && this.readyHead * 2 > this.ready.length) {
       this.ready = this.ready.slice(this.readyHead);
@@ -213,21 +235,12 @@ export class WebhookDeliverer {
     }
   }
 
-  /** The rest of a large release (a retry wave after an outage) in a later turn, so the schedule's timers run between. */
-  private pumpLater(): void {
-    if (this.pumpPending) return;
-    this.pumpPending = true;
-    setImmediate(() => {
-      this.pumpPending = false;
-      this.pump();
-    });
-  }
 
   private attempt(pair: number): void {
-    const { stream, startUs } = this.options;
+    const { stream } = this.options;
     const seq = Math.floor(pair / stream.subscribers);
     const subscriber = pair - seq * stream.subscribers;
-    const scheduledUs = stream.scheduledUs(seq, startUs);
+    const scheduledUs = stream.scheduledUs(seq, this.startUs);
     const request = this.requests[subscriber]!.build(seq, scheduledUs);
     this.attempts++;
     if (this.attemptsByPair[pair]!++ === 0) recordUs(this.sendDelay, nowUs() - scheduledUs);

@@ -1,5 +1,5 @@
 import { nowUs } from '../metrics/clock.js';
-import { runPacer } from '../load/pacer.js';
+import { PacerPoke, runPacer } from '../load/pacer.js';
 import { parseEndpoint } from '../load/webhook/endpoint.js';
 import type { DeliveryConfig } from '../scenario/schema.js';
 import { startDeliveryChild, type DeliveryChild } from './child-handle.js';
@@ -33,15 +33,14 @@ export async function runWebhookTransport(delivery: DeliveryConfig, options: Tra
   );
   let stopped = false;
   try {
-    const startUs = nowUs() + START_LEAD_US;
-    receivers.go(startUs);
     const abort = new AbortController();
     const invalidReasons: string[] = [];
     const onAbort = (): void => abort.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
+    // A response or failure wakes the loop anyway: the pacer sends what fell due meanwhile rather than wait for its timer.
+    const poke = new PacerPoke();
     const deliverer = new WebhookDeliverer({
       stream,
-      startUs,
       endpoint: parseEndpoint(`http://127.0.0.1:${receivers.port}/`),
       signing: delivery.webhook.secret ? { scheme: 'standard-webhooks', secret: delivery.webhook.secret } : undefined,
       maxInFlight: delivery.webhook.maxInFlight,
@@ -52,7 +51,12 @@ export async function runWebhookTransport(delivery: DeliveryConfig, options: Tra
         invalidReasons.push(reason);
         abort.abort();
       },
+      onIo: () => poke.poke(),
     });
+    await deliverer.warm();
+    const startUs = nowUs() + START_LEAD_US;
+    deliverer.startAt(startUs);
+    receivers.go(startUs);
     deliverer.live = new LiveWindow();
     const stopProgress = startProgress(
       'webhook',
@@ -65,7 +69,7 @@ export async function runWebhookTransport(delivery: DeliveryConfig, options: Tra
     let pacer;
     let sender;
     try {
-      pacer = await runPacer(stream.schedule, startUs, (seq) => deliverer.publish(seq), abort.signal);
+      pacer = await runPacer(stream.schedule, startUs, (seq) => deliverer.publish(seq), abort.signal, undefined, poke);
       await deliverer.settled(options.drainUs / 1000, abort.signal);
       sender = deliverer.cutOff();
     } finally {
