@@ -6,6 +6,7 @@ import { createHistogram, encodeHistogram, recordUs, type Histogram } from '../m
 import type { PaceFigures } from '../load/pace-figures.js';
 import { runPacer } from '../load/pacer.js';
 import { scheduleOutage, type OutageWindow } from './outage.js';
+import { TurnBudget } from '../process/turn-budget.js';
 import { PairState } from './pair-state.js';
 import { EventStream, type StreamSpec } from './stream.js';
 
@@ -33,6 +34,12 @@ export const END_OF_STREAM = 'end';
 const SUBSCRIBER_PATH = /^\/sub\/(\d{1,6})$/;
 const SLOT = Symbol('pushbench.publisherSlot');
 const TEXT = { binary: false } as const;
+/**
+ * Replayed frames one turn of the loop may write, over all reconnecting subscribers. Ten subscribers
+ * back from an outage are replayed thousands of events; written in one go they held the loop for
+ * 10-16 ms and made the stream's own sends late.
+ */
+const REPLAY_FRAMES_PER_TURN = 256;
 
 interface Slot {
   publisher: WsPublisher;
@@ -42,6 +49,8 @@ interface Slot {
   firstSeqOnConnection: number;
   /** Highest seq the subscriber acknowledged (websocket-ack), -1 for none. */
   ackedThrough: number;
+  /** websocket-ack: the next seq to replay on this connection, or -1 once it is caught up (live events go straight out). */
+  replayFrom: number;
 }
 
 type SlotSocket = WebSocket & { [SLOT]: Slot };
@@ -75,10 +84,13 @@ export class WsPublisher {
   private replayed = 0;
   private pacer: { dispatched: number; pace?: PaceFigures } = { dispatched: 0 };
   private cancelOutage: () => void = () => undefined;
+  /** Slots still being replayed, served round-robin a few frames per turn. */
+  private replaying: Slot[] = [];
+  private readonly replayBudget = new TurnBudget(REPLAY_FRAMES_PER_TURN, () => this.replayTurn());
 
   constructor(private readonly options: WsPublisherOptions) {
     this.stream = new EventStream(options.stream);
-    this.slots = Array.from({ length: this.stream.subscribers }, (_, index) => ({ publisher: this, index, socket: undefined, firstSeqOnConnection: 0, ackedThrough: -1 }));
+    this.slots = Array.from({ length: this.stream.subscribers }, (_, index) => ({ publisher: this, index, socket: undefined, firstSeqOnConnection: 0, ackedThrough: -1, replayFrom: -1 }));
     this.written = new Uint8Array(this.stream.pairs);
     this.http = createServer();
     this.http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));
@@ -112,7 +124,7 @@ export class WsPublisher {
     this.pacer = { dispatched: outcome.dispatched, pace: outcome.pace };
     if (this.frozen) return;
     this.ended = true;
-    for (const slot of this.slots) if (slot.socket?.readyState === WebSocket.OPEN) slot.socket.send(END_OF_STREAM);
+    for (const slot of this.slots) if (slot.socket?.readyState === WebSocket.OPEN && slot.replayFrom < 0) slot.socket.send(END_OF_STREAM);
   }
 
   /** The cut-off: stops publishing and replaying, closes everything, and reports each pair's state as of now. */
@@ -142,8 +154,10 @@ export class WsPublisher {
     const now = nowUs();
     this.published = seq + 1;
     for (let index = 0; index < subscribers; index++) {
-      const socket = this.slots[index]!.socket;
+      const slot = this.slots[index]!;
+      const socket = slot.socket;
       const pair = seq * subscribers + index;
+      if (slot.replayFrom >= 0) continue; // its replay reaches this event in order
       if (socket?.readyState === WebSocket.OPEN) {
         socket.send(frame, TEXT);
         this.written[pair] = Written.Yes;
@@ -171,22 +185,46 @@ export class WsPublisher {
     ws.on('error', onSubscriberError);
     if (this.options.ack) {
       ws.on('message', onSubscriberAck);
-      this.replay(slot, ws);
+      if (slot.ackedThrough + 1 < this.published) return this.startReplay(slot);
     }
     if (this.ended) ws.send(END_OF_STREAM);
   }
 
-  /** websocket-ack: writes every published event after the subscriber's last ack, in order. */
-  private replay(slot: Slot, ws: WebSocket): void {
+  /** websocket-ack: the subscriber gets every published event after its last ack, in order, before any live one. */
+  private startReplay(slot: Slot): void {
+    if (slot.replayFrom < 0) this.replaying.push(slot);
+    slot.replayFrom = slot.ackedThrough + 1;
+    this.replayTurn();
+  }
+
+  /** Writes replayed events while this turn's budget lasts, a share to each slot in turn; a caught-up slot goes live. */
+  private replayTurn(): void {
+    if (this.frozen || this.replaying.length === 0) return;
     const { subscribers } = this.stream;
+    const share = Math.max(1, Math.floor(REPLAY_FRAMES_PER_TURN / this.replaying.length));
     const now = nowUs();
-    for (let seq = slot.ackedThrough + 1; seq < this.published; seq++) {
-      const pair = seq * subscribers + slot.index;
-      ws.send(Buffer.from(this.stream.body(seq, this.startUs), 'latin1'), TEXT);
-      this.replayed++;
-      if (this.written[pair] !== Written.Yes) recordUs(this.sendDelay, now - this.stream.scheduledUs(seq, this.startUs));
-      this.written[pair] = Written.Yes;
+    for (const slot of this.replaying) {
+      const ws = slot.socket;
+      if (ws?.readyState !== WebSocket.OPEN) {
+        slot.replayFrom = -1; // gone again: its next connection starts a new replay from its last ack
+        continue;
+      }
+      const end = Math.min(this.published, slot.replayFrom + share);
+      let seq = slot.replayFrom;
+      for (; seq < end && this.replayBudget.take(); seq++) {
+        const pair = seq * subscribers + slot.index;
+        ws.send(Buffer.from(this.stream.body(seq, this.startUs), 'latin1'), TEXT);
+        this.replayed++;
+        if (this.written[pair] !== Written.Yes) recordUs(this.sendDelay, now - this.stream.scheduledUs(seq, this.startUs));
+        this.written[pair] = Written.Yes;
+      }
+      slot.replayFrom = seq;
+      if (seq === this.published) {
+        slot.replayFrom = -1;
+        if (this.ended) ws.send(END_OF_STREAM);
+      }
     }
+    this.replaying = this.replaying.filter((slot) => slot.replayFrom >= 0);
   }
 
   private states(): Uint8Array {
