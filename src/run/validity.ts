@@ -166,8 +166,10 @@ export function judgeValidity(phases: readonly PhaseOutcome[], health: ProcessHe
   }
   for (const { figures } of generators) {
     const steal = figures.hostStealShare ?? 0;
+    // Named where it may explain a figure: a timing bound of this process past its warning line (the share itself is in result.json).
+    const explains = checks.some((check) => check.stealMoves && check.level !== 'ok' && check.bound.process === label(figures));
     const stolen = `${label(figures)}: the host stole ${pct(steal)} of the CPUs' time in its window (warning above ${pct(HOST_STEAL_EXCUSE_SHARE)}): the hypervisor ran other guests on this machine's CPUs, and its pauses are in every timing figure here`;
-    if (steal >= HOST_STEAL_EXCUSE_SHARE && !warnings.includes(stolen)) warnings.push(stolen);
+    if (steal >= HOST_STEAL_EXCUSE_SHARE && explains && !warnings.includes(stolen)) warnings.push(stolen);
   }
   for (const { figures } of generators) {
     const text = `${label(figures)}: CPU share ${pct(figures.cpuShare)} of a core (warning above ${pct(CPU_SHARE_WARNING)}): it may be near its limit`;
@@ -202,6 +204,8 @@ interface Check {
   bound: BoundCheck;
   /** False when this bound can only warn about this process, or was spared past its invalid line: it is then no candidate for nearestBound. */
   decisive: boolean;
+  /** A timing figure a paused machine moves (the bound's `hostStealExplains`). */
+  stealMoves: boolean;
 }
 
 /** Every bound that applies to one process, with its level; an interrupted run's windows are not judged (it is invalid anyway). */
@@ -233,6 +237,7 @@ export function checkGenerator(figures: GeneratorFigures, model: Model, interrup
       bound: { process: label(figures), figure: bound.figure, value, bound: bound.invalid, unit: bound.unit, ratio: round(Math.max(0, ratio), 4) },
       // A bound past its invalid line but spared (by steal, or an effect that does not show) would read as over 100% in a valid run.
       decisive: forThisProcess && (!worse(bound.invalid) || canVoid),
+      stealMoves: bound.hostStealExplains === true,
     });
   }
   return checks;
