@@ -235,7 +235,6 @@ export class WebhookDeliverer {
     }
   }
 
-
   private attempt(pair: number): void {
     const { stream } = this.options;
     const seq = Math.floor(pair / stream.subscribers);
