@@ -55,6 +55,12 @@ export function decodeHistogram(base64: string): Histogram {
   return standard;
 }
 
+/** Adds one encoded histogram into each of `targets` (standard-range histograms), decoding it once. */
+export function addEncodedInto(base64: string, targets: readonly Histogram[]): void {
+  const decoded = hdr.decodeFromCompressedBase64(base64, 32, false);
+  for (const target of targets) target.add(decoded);
+}
+
 /** Adds every encoded histogram into one (exact: HDR buckets add). */
 export function mergeEncoded(encoded: readonly string[]): Histogram {
   const merged = createHistogram();

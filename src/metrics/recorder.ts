@@ -1,7 +1,7 @@
 import { redactKnownSecrets } from '../template/secrets.js';
 import { CauseBook, type Causes } from './causes.js';
 import { nowUs } from './clock.js';
-import { createHistogram, decodeHistogram, recordUs, summarizeHistogram, type Histogram, type MetricSummary } from './histogram.js';
+import { addEncodedInto, createHistogram, decodeHistogram, recordUs, summarizeHistogram, type Histogram, type MetricSummary } from './histogram.js';
 
 /** One second of the run: counter increments in that second, p50 and p99 of each metric, last value of each gauge. */
 export interface TimelinePoint {
@@ -55,6 +55,8 @@ const TICK_MS = 100;
  */
 export class Recorder {
   private readonly metrics = new Map<string, MetricState>();
+  /** Samples reported live by child processes: the timeline and live outputs only, never close()'s totals. */
+  private readonly liveMetrics = new Map<string, MetricState>();
   private readonly counters = new Map<string, CounterState>();
   private readonly gauges = new Map<string, number>();
   private readonly causes = new CauseBook();
@@ -144,6 +146,20 @@ export class Recorder {
     this.stateOf(name).total.add(decodeHistogram(base64));
   }
 
+  /**
+   * Samples a child process reports while the run goes on (its new samples since its last report):
+   * they count in the second they arrive in and in the live outputs' histograms, not in close()'s
+   * metrics, which get the child's whole histogram once, by addEncodedHistogram.
+   */
+  addLiveHistogram(name: string, base64: string): void {
+    let state = this.liveMetrics.get(name);
+    if (!state) {
+      state = { total: createHistogram(), thisSecond: createHistogram() };
+      this.liveMetrics.set(name, state);
+    }
+    addEncodedInto(base64, [state.total, state.thisSecond]);
+  }
+
   /** Adds counters recorded elsewhere. */
   addCounters(counters: Record<string, number>): void {
     for (const [name, value] of Object.entries(counters)) this.counterState(name).total += value;
@@ -173,9 +189,15 @@ export class Recorder {
     this.secondListeners.push(listener);
   }
 
-  /** Every latency metric's histogram since the run started, as it stands now (live outputs read it; never modify it). */
+  /**
+   * Every latency metric's histogram since the run started, as it stands now (live outputs read it;
+   * never modify it). A metric measured in child processes is what they reported live until their
+   * whole histograms are merged at the end.
+   */
   histogramEntries(): Array<[string, Histogram]> {
-    return [...this.metrics].map(([name, state]) => [name, state.total]);
+    const entries: Array<[string, Histogram]> = [...this.metrics].map(([name, state]) => [name, state.total]);
+    for (const [name, state] of this.liveMetrics) if (!this.metrics.has(name)) entries.push([name, state.total]);
+    return entries;
   }
 
   /** Every gauge's latest value. */
@@ -263,7 +285,7 @@ export class Recorder {
   }
 
   private hasSamplesThisSecond(): boolean {
-    for (const state of this.metrics.values()) if (state.thisSecond.totalCount > 0) return true;
+    for (const state of [...this.metrics.values(), ...this.liveMetrics.values()]) if (state.thisSecond.totalCount > 0) return true;
     return false;
   }
 
@@ -275,12 +297,14 @@ export class Recorder {
         state.thisSecond = 0;
       }
     }
-    for (const [name, state] of this.metrics) {
-      if (state.thisSecond.totalCount > 0) {
+    for (const [name, state] of [...this.metrics, ...this.liveMetrics]) {
+      if (state.thisSecond.totalCount === 0) continue;
+      // A name measured both here and in a child keeps this process's own samples for the second.
+      if (point.p99Us[name] === undefined) {
         point.p50Us[name] = state.thisSecond.getValueAtPercentile(50);
         point.p99Us[name] = state.thisSecond.getValueAtPercentile(99);
-        state.thisSecond.reset();
       }
+      state.thisSecond.reset();
     }
     for (const [name, value] of this.gauges) point.gauges[name] = value;
     this.timeline.push(point);

@@ -6,6 +6,7 @@ import { BUILTIN_PUSH, type SsePushPlan, type SseStreamPlan } from '../load/sse/
 import { LiveTotals } from '../load/websocket/live-totals.js';
 import { connectionsPerLocalAddress, connectionsPerProcess, isLoopbackLiteral, planShards, serverProcessCount } from '../load/websocket/shard-plan.js';
 import { addCounterDeltas } from '../load/websocket/shard-results.js';
+import { firstP99Us, LIVE_LATENCY_ORDER } from '../load/progress.js';
 import { nowUs, sleepMs } from '../metrics/clock.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { ShardHealth } from '../result/run-result.js';
@@ -73,7 +74,7 @@ export async function runSsePhase(whole: SseConfig, context: PhaseContext): Prom
         elapsedUs: recorder.elapsedUs() - phaseStartUs,
         totalUs: rampUs + config.holdUs,
         sentPerSec: second?.counts['sse.events.received'] ?? 0,
-        p99Us: undefined,
+        p99Us: firstP99Us(second?.p99Us, LIVE_LATENCY_ORDER.sse),
         errors: recorder.counterPrefixSum('sse.connections.failed.') + recorder.counter('sse.connections.dropped'),
         inFlight: live.connectsInFlight(),
         openConnections: live.openClientConnections(),

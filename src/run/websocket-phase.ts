@@ -5,6 +5,7 @@ import type { SwarmOptions } from '../load/websocket/swarm.js';
 import { startShardProcess, type ShardProcess } from '../load/websocket/shard-handle.js';
 import type { ShardResult } from '../load/websocket/shard-messages.js';
 import { addCounterDeltas, mergeShardResults } from '../load/websocket/shard-results.js';
+import { firstP99Us, LIVE_LATENCY_ORDER } from '../load/progress.js';
 import { nowUs, sleepMs } from '../metrics/clock.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { ChildLink } from '../process/child-link.js';
@@ -114,7 +115,7 @@ function startProgress(phase: WsPhase): NodeJS.Timeout {
       elapsedUs: recorder.elapsedUs() - phaseStartUs,
       totalUs: phase.rampUs + phase.config.holdUs,
       sentPerSec: second?.counts['ws.messages.sent'] ?? 0,
-      p99Us: undefined,
+      p99Us: firstP99Us(second?.p99Us, LIVE_LATENCY_ORDER.websocket),
       errors: recorder.counterPrefixSum('ws.connections.failed.') + recorder.counterPrefixSum('ws.connections.dropped.'),
       inFlight: live.connectsInFlight(),
       openConnections: live.openClientConnections(),

@@ -160,6 +160,17 @@ describe.skipIf(!HAVE_PROMETHEUS)('Prometheus remote write into a real Prometheu
     expect(samples!.value).toBeGreaterThanOrEqual(3);
     const [maxOpen] = await prometheus.query('max_over_time(pushbench_ws_connections{testid="ws"}[10m])');
     expect(maxOpen!.value).toBe(100);
+    // The echo latency too: written while the hold went on (the shards' per-tick samples), growing
+    // to result.json's count at the final write.
+    const echoCount = `${histogramName('ws.echo')}_count{testid="ws"}`;
+    const [echoWrites] = await prometheus.query(`count_over_time(${echoCount}[10m])`);
+    expect(echoWrites!.value).toBeGreaterThanOrEqual(3);
+    const [firstEcho] = await prometheus.query(`min_over_time(${echoCount}[10m])`);
+    expect(firstEcho!.value).toBeGreaterThan(0);
+    expect(firstEcho!.value).toBeLessThan(result.metrics['ws.echo']!.count);
+    // ...and into the progress line and result.json's timeline, second by second.
+    expect(run.stderr).toMatch(/p99 \d/);
+    expect(result.timeline.filter((point) => point.p99Us['ws.echo'] !== undefined).length).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
   it('a Prometheus that is down changes nothing but one warning and output.prometheus.failures', async () => {

@@ -55,6 +55,10 @@ sse:
     expect(metrics['sse.connect']?.count).toBe(120);
     expect(metrics['sse.reconnect']?.count).toBe(120);
     expect(metrics['sse.push']?.count).toBe(120 * 14);
+    // The shards' samples reached the timeline while the run went on (each tick's new samples).
+    const livePushSeconds = result.timeline.filter((point) => point.p99Us['sse.push'] !== undefined);
+    expect(livePushSeconds.length).toBeGreaterThanOrEqual(2);
+    for (const point of livePushSeconds) expect(point.p99Us['sse.push']!).toBeLessThanOrEqual(metrics['sse.push']!.max);
     expect(validity.shards?.map((shard) => [shard.role, shard.connections])).toEqual([
       ['sse-client-0', 60],
       ['sse-client-1', 60],

@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { encodeHistogram, type Histogram } from '../../metrics/histogram.js';
+import type { Histogram } from '../../metrics/histogram.js';
+import { encodeNonEmpty, HistogramDeltas } from '../../metrics/histogram-deltas.js';
 import { nowUs, sleepMs } from '../../metrics/clock.js';
 import { startProcessMonitor } from '../../metrics/process-monitor.js';
 import type { SseShardParentMessage, SseShardResult } from './shard-messages.js';
@@ -10,7 +11,8 @@ import { SseStreams } from './sse-streams.js';
  * Child-process entry of one SSE client shard: "start" opens its streams (reporting "ramped" once
  * every first open settled), "finish" drains (reopens in flight, events still arriving), sends back
  * its histograms (encoded, for an exact merge) and counters, then destroys every stream and exits.
- * Once a second it reports open streams and counter increments (the websocket shards' tick). It
+ * Once a second it reports open streams, counter increments and the samples since its last report
+ * (the websocket shards' tick). It
  * exits when the parent goes away and ignores SIGINT: the parent decides how the run ends.
  */
 const TICK_MS = 1_000;
@@ -31,6 +33,7 @@ class SseShardSession {
   private streams: SseStreams | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private drainLimitMs = DRAIN_TIMEOUT_MS;
+  private readonly deltas = new HistogramDeltas();
 
   constructor() {
     setFlagsFromString('--expose-gc');
@@ -41,7 +44,13 @@ class SseShardSession {
 
   tick(): void {
     const streams = this.streams!;
-    process.send?.({ type: 'tick', open: streams.openCount(), connecting: streams.opensInFlight(), counters: streams.measured.counters.takeDelta() });
+    process.send?.({
+      type: 'tick',
+      open: streams.openCount(),
+      connecting: streams.opensInFlight(),
+      counters: streams.measured.counters.takeDelta(),
+      histograms: this.deltas.take(this.histograms()),
+    });
   }
 
   async handle(message: SseShardParentMessage): Promise<void> {
@@ -84,6 +93,11 @@ class SseShardSession {
     }
   }
 
+  private histograms(): Record<string, Histogram> {
+    const { measured } = this.streams!;
+    return { 'sse.connect': measured.connect, 'sse.firstEvent': measured.firstEvent, 'sse.push': measured.push, 'sse.reconnect': measured.reconnect };
+  }
+
   private result(heldConnections: number, heldRssBytes: number): SseShardResult {
     const { measured } = this.streams!;
     const usage = process.resourceUsage();
@@ -91,12 +105,7 @@ class SseShardSession {
       type: 'result',
       counters: measured.counters.takeDelta(),
       causes: measured.causes.toJSON(),
-      histograms: encodeNonEmpty({
-        'sse.connect': measured.connect,
-        'sse.firstEvent': measured.firstEvent,
-        'sse.push': measured.push,
-        'sse.reconnect': measured.reconnect,
-      }),
+      histograms: encodeNonEmpty(this.histograms()),
       heldConnections,
       heldRssBytes,
       baselineRssBytes: this.baselineRssBytes,
@@ -105,12 +114,6 @@ class SseShardSession {
       maxRssBytes: usage.maxRSS * 1024,
     };
   }
-}
-
-function encodeNonEmpty(histograms: Record<string, Histogram>): Record<string, string> {
-  const encoded: Record<string, string> = {};
-  for (const [name, histogram] of Object.entries(histograms)) if (histogram.totalCount > 0) encoded[name] = encodeHistogram(histogram);
-  return encoded;
 }
 
 function main(): void {

@@ -1,7 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { holdStopSignals } from '../../process/stop-signals.js';
 import { runInNewContext } from 'node:vm';
-import { encodeHistogram, type Histogram } from '../../metrics/histogram.js';
+import type { Histogram } from '../../metrics/histogram.js';
+import { encodeNonEmpty, HistogramDeltas } from '../../metrics/histogram-deltas.js';
 import { nowUs, sleepMs } from '../../metrics/clock.js';
 import { startProcessMonitor } from '../../metrics/process-monitor.js';
 import { startEchoTicker, type EchoTicker } from './echo-ticker.js';
@@ -11,8 +12,8 @@ import { Swarm } from './swarm.js';
 /**
  * Child-process entry of one client shard: "start" ramps its connections up (reporting "ramped"),
  * runs the echo load, and "finish" drains, sends back its histograms (encoded, for an exact merge)
- * and counters, then terminates every connection and exits. Once a second it reports open connections and counter
- * increments. It exits when the parent goes away (IPC disconnect); SIGINT and SIGTERM do not end it
+ * and counters, then terminates every connection and exits. Once a second it reports open connections, counter
+ * increments and the samples since its last report (for the live views). It exits when the parent goes away (IPC disconnect); SIGINT and SIGTERM do not end it
  * (holdStopSignals): the parent, told of the signal, decides how the run ends and asks for the numbers.
  */
 type ParentMessage =
@@ -39,6 +40,7 @@ class ShardSession {
   private echo: EchoTicker | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private readonly broadcastTimers: NodeJS.Timeout[] = [];
+  private readonly deltas = new HistogramDeltas();
 
   constructor() {
     setFlagsFromString('--expose-gc');
@@ -49,7 +51,13 @@ class ShardSession {
 
   tick(): void {
     const swarm = this.swarm!;
-    process.send?.({ type: 'tick', open: swarm.open.size, connecting: swarm.connectsInFlight(), counters: swarm.measured.counters.takeDelta() });
+    process.send?.({
+      type: 'tick',
+      open: swarm.open.size,
+      connecting: swarm.connectsInFlight(),
+      counters: swarm.measured.counters.takeDelta(),
+      histograms: this.deltas.take(this.histograms()),
+    });
   }
 
   async handle(message: ParentMessage): Promise<void> {
@@ -108,19 +116,13 @@ class ShardSession {
   private result(heldConnections: number, heldRssBytes: number): ShardResult {
     const swarm = this.swarm!;
     const measured = swarm.measured;
-    const talk = swarm.conversation?.measured;
     const usage = process.resourceUsage();
     const counters = measured.counters.takeDelta();
     if (this.echo) counters['ws.echo.unanswered'] = this.echo.sent() - measured.counters.total('ws.echo.received');
     return {
       type: 'result',
       counters,
-      histograms: encodeNonEmpty({
-        'ws.connect': measured.connect,
-        'ws.echo': measured.echo,
-        'ws.broadcast': measured.broadcast,
-        ...(talk ? { 'ws.handshake': talk.handshake, 'ws.request': talk.request, 'ws.push': talk.push } : {}),
-      }),
+      histograms: encodeNonEmpty(this.histograms()),
       causes: measured.causes.toJSON(),
       broadcastLastUs: [...measured.broadcastLastUs],
       heldConnections,
@@ -129,6 +131,17 @@ class ShardSession {
       health: this.monitor.stop(),
       cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
       maxRssBytes: usage.maxRSS * 1024,
+    };
+  }
+
+  private histograms(): Record<string, Histogram> {
+    const { measured, conversation } = this.swarm!;
+    const talk = conversation?.measured;
+    return {
+      'ws.connect': measured.connect,
+      'ws.echo': measured.echo,
+      'ws.broadcast': measured.broadcast,
+      ...(talk ? { 'ws.handshake': talk.handshake, 'ws.request': talk.request, 'ws.push': talk.push } : {}),
     };
   }
 
@@ -145,12 +158,6 @@ class ShardSession {
     }
     process.send?.({ type: 'broadcast-scheduled' });
   }
-}
-
-function encodeNonEmpty(histograms: Record<string, Histogram>): Record<string, string> {
-  const encoded: Record<string, string> = {};
-  for (const [name, histogram] of Object.entries(histograms)) if (histogram.totalCount > 0) encoded[name] = encodeHistogram(histogram);
-  return encoded;
 }
 
 function main(): void {

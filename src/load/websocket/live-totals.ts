@@ -9,7 +9,8 @@ export const SERVER_OPEN_GAUGE = 'ws.server.connections';
 
 /**
  * Folds the once-a-second reports of every ws child into the recorder: counter increments into the
- * timeline, and open connections per side as the sum of each process's latest report.
+ * timeline, client shards' new latency samples into its live views, and open connections per side
+ * as the sum of each process's latest report.
  */
 export class LiveTotals {
   private readonly clientOpen = new Map<number, number>();
@@ -25,6 +26,7 @@ export class LiveTotals {
 
   clientTick(shard: number, tick: TickMessage): void {
     addCounterDeltas(this.recorder, tick.counters);
+    for (const [name, encoded] of Object.entries(tick.histograms ?? {})) this.recorder.addLiveHistogram(name, encoded);
     this.clientConnecting.set(shard, tick.connecting ?? 0);
     this.clientOpenNow(shard, tick.open);
   }

@@ -5,6 +5,8 @@ export interface TickMessage {
   /** Client shards: connects in flight. */
   connecting?: number;
   counters: Record<string, number>;
+  /** Client shards: each latency metric's samples since the last tick, encoded (live views only; the result carries the whole). */
+  histograms?: Record<string, string>;
 }
 
 /** A ChildLink message listener that passes the ticks on and ignores everything else. */
