@@ -109,6 +109,10 @@ describe('validity from the run\'s own figures', () => {
     // The default bench's long-polling publisher: 32% of its runnable time, 60 µs per wake-up, on time.
     const busyBox = judgeValidity([webhookPhase({ ...quietPace, sendLagP99Us: 2_500 })], { ...quietHealth, runQueueWaitShare: 0.32, runQueueWaitMeanUs: 60 }, false);
     expect(busyBox.warnings).toEqual([]);
+    // A Job shard's 100 sends, one of them 9.1 ms late: that p99 is one stall, not starvation showing.
+    const fewSends = judgeValidity([webhookPhase({ ...quietPace, dispatched: 100, sendLagP99Us: 9_110 })], { ...quietHealth, runQueueWaitShare: 0.615 }, false);
+    expect(fewSends.ok).toBe(true);
+    expect(fewSends.warnings).toEqual([expect.stringMatching(/: sendLag p99 9\.11 ms \(warning above 5\.00 ms, invalid above 10\.0 ms\)/)]);
     // Sends late past the warning: the share is judged, and in its warning band it names the cause.
     const late = judgeValidity([webhookPhase({ ...quietPace, sendLagP99Us: 6_000 })], { ...quietHealth, runQueueWaitShare: 0.45 }, false);
     expect(late.ok).toBe(true);
