@@ -48,14 +48,15 @@ export function encodeHistogram(histogram: Histogram): string {
 }
 
 export function decodeHistogram(base64: string): Histogram {
-  const decoded = hdr.decodeFromCompressedBase64(base64, 32, false);
-  // A decoded histogram is sized to its content; copy it into the standard range so add() never overflows.
   const standard = createHistogram();
-  standard.add(decoded);
+  addEncodedInto(base64, [standard]);
   return standard;
 }
 
-/** Adds one encoded histogram into each of `targets` (standard-range histograms), decoding it once. */
+/**
+ * Adds one encoded histogram into each of `targets` (standard-range histograms), decoding it once.
+ * A decoded histogram is sized to its content: it is only ever added into the standard range, so add() never overflows.
+ */
 export function addEncodedInto(base64: string, targets: readonly Histogram[]): void {
   const decoded = hdr.decodeFromCompressedBase64(base64, 32, false);
   for (const target of targets) target.add(decoded);
@@ -64,7 +65,7 @@ export function addEncodedInto(base64: string, targets: readonly Histogram[]): v
 /** Adds every encoded histogram into one (exact: HDR buckets add). */
 export function mergeEncoded(encoded: readonly string[]): Histogram {
   const merged = createHistogram();
-  for (const one of encoded) merged.add(decodeHistogram(one));
+  for (const one of encoded) addEncodedInto(one, [merged]);
   return merged;
 }
 

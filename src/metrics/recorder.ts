@@ -1,7 +1,7 @@
 import { redactKnownSecrets } from '../template/secrets.js';
 import { CauseBook, type Causes } from './causes.js';
 import { nowUs } from './clock.js';
-import { addEncodedInto, createHistogram, decodeHistogram, recordUs, summarizeHistogram, type Histogram, type MetricSummary } from './histogram.js';
+import { addEncodedInto, createHistogram, recordUs, summarizeHistogram, type Histogram, type MetricSummary } from './histogram.js';
 
 /** One second of the run: counter increments in that second, p50 and p99 of each metric, last value of each gauge. */
 export interface TimelinePoint {
@@ -143,7 +143,7 @@ export class Recorder {
 
   /** Merges a histogram recorded elsewhere (a child process, a shard) into metric `name`. Exact. */
   addEncodedHistogram(name: string, base64: string): void {
-    this.stateOf(name).total.add(decodeHistogram(base64));
+    addEncodedInto(base64, [this.stateOf(name).total]);
   }
 
   /**

@@ -55,6 +55,7 @@ export const HOST_STEAL_EXCUSE_SHARE = 0.01;
 const SEND_LAG_P99_WARN_US = 5_000;
 /** Fewest sends whose p99 sendLag can void a run: at 1% that is five sends late, not one stall. */
 export const MIN_SENDS_FOR_SEND_LAG_P99 = 500;
+const sentEnoughForP99 = (figures: GeneratorFigures): boolean => (figures.dispatched ?? 0) >= MIN_SENDS_FOR_SEND_LAG_P99;
 const RUN_QUEUE_WAIT_SHARE_WARN = 0.3;
 
 type Model = 'open' | 'closed';
@@ -70,7 +71,7 @@ export const BOUNDS: readonly Bound[] = [
     hostStealExplains: true,
     // Under 500 sends p99 is the worst four or fewer: one stall of the machine (at 75/s, one send).
     invalidOnlyWhen: {
-      holds: (figures) => (figures.dispatched ?? 0) >= MIN_SENDS_FOR_SEND_LAG_P99,
+      holds: sentEnoughForP99,
       text: `once it sent ${MIN_SENDS_FOR_SEND_LAG_P99} or more (it sent fewer: its p99 is one stall)`,
     },
     meaning: 'its sends started late, and that delay is in the latency',
@@ -130,7 +131,7 @@ export const BOUNDS: readonly Bound[] = [
     // For a pacer it says "starved" only once the starvation shows in its sends, in a p99 of 500
     // sends or more (a Job shard's 100 sends at 9.1 ms p99 was one stall, at a 61.5% share).
     judgedOnlyWhen: (figures) =>
-      figures.sendLagP99Us === undefined || (figures.sendLagP99Us > SEND_LAG_P99_WARN_US && (figures.dispatched ?? 0) >= MIN_SENDS_FOR_SEND_LAG_P99),
+      figures.sendLagP99Us === undefined || (figures.sendLagP99Us > SEND_LAG_P99_WARN_US && sentEnoughForP99(figures)),
     meaning: 'of the time it was ready to run, it spent that share waiting for a CPU another process held: it was starved',
   },
   {

@@ -12,8 +12,8 @@ import { SseStreams } from './sse-streams.js';
  * every first open settled), "finish" drains (reopens in flight, events still arriving), sends back
  * its histograms (encoded, for an exact merge) and counters, then destroys every stream and exits.
  * Once a second it reports open streams, counter increments and the samples since its last report
- * (the websocket shards' tick). It
- * exits when the parent goes away and ignores SIGINT: the parent decides how the run ends.
+ * (the websocket shards' tick). It exits when the parent goes away and ignores SIGINT: the parent
+ * decides how the run ends.
  */
 const TICK_MS = 1_000;
 /** Traffic must be quiet this long before the shard reports (events in flight). */

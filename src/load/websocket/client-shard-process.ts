@@ -12,8 +12,9 @@ import { Swarm } from './swarm.js';
 /**
  * Child-process entry of one client shard: "start" ramps its connections up (reporting "ramped"),
  * runs the echo load, and "finish" drains, sends back its histograms (encoded, for an exact merge)
- * and counters, then terminates every connection and exits. Once a second it reports open connections, counter
- * increments and the samples since its last report (for the live views). It exits when the parent goes away (IPC disconnect); SIGINT and SIGTERM do not end it
+ * and counters, then terminates every connection and exits. Once a second it reports open
+ * connections, counter increments and the samples since its last report (for the live views). It
+ * exits when the parent goes away (IPC disconnect); SIGINT and SIGTERM do not end it
  * (holdStopSignals): the parent, told of the signal, decides how the run ends and asks for the numbers.
  */
 type ParentMessage =
